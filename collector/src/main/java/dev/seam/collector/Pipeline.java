@@ -1,0 +1,276 @@
+package dev.seam.collector;
+
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.model.Ids;
+import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.Severity;
+import dev.seam.collector.model.Signal;
+import dev.seam.collector.normalize.LogNormalizer;
+import dev.seam.collector.normalize.OriginResolver;
+import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.PairingStore;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one-way flow of a decoded export request: validate each item, normalize it, hand spans and
+ * error logs to the pairing store, record what the services report about themselves, and account
+ * for every item. Runs on pipeline worker threads, never on an event loop.
+ */
+public final class Pipeline {
+
+  private static final Logger LOG = Logger.getLogger(Pipeline.class.getName());
+
+  private final SpanNormalizer spans;
+  private final PairingStore store;
+  private final PipelineMetrics accounting;
+  private final TelemetryMetrics telemetry;
+
+  public Pipeline(SpanNormalizer spans, PairingStore store, PipelineMetrics accounting, TelemetryMetrics telemetry) {
+    this.spans = spans;
+    this.store = store;
+    this.accounting = accounting;
+    this.telemetry = telemetry;
+  }
+
+  /** Processes a trace export and says which spans it refused. */
+  public ExportTraceServiceResponse traces(ExportTraceServiceRequest request, String protocol) {
+    Tally tally = new Tally();
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      Origin origin = OriginResolver.resolve(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "");
+      long[] batchIds = spanIds(rs);
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span s : ss.getSpansList()) {
+          String invalid = SpanNormalizer.invalidReason(s);
+          if (invalid != null) {
+            tally.reject(invalid);
+            continue;
+          }
+          tally.accepted++;
+          try {
+            dev.seam.collector.model.Span span = spans.normalize(s, origin);
+            store.offerSpan(span, span.parentSpanId() != 0 && Arrays.binarySearch(batchIds, span.parentSpanId()) >= 0);
+            tally.processed++;
+          } catch (RuntimeException e) {
+            tally.dropped++;
+            LOG.log(Level.WARNING, "could not process a span of " + origin.service(), e);
+          }
+        }
+      }
+    }
+    tally.account(Signal.SPANS, protocol);
+    ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
+    if (tally.rejected > 0) {
+      response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
+          .setRejectedSpans(tally.rejected)
+          .setErrorMessage(tally.message("spans")));
+    }
+    return response.build();
+  }
+
+  /** Processes a log export and says which records it refused. */
+  public ExportLogsServiceResponse logs(ExportLogsServiceRequest request, String protocol) {
+    Tally tally = new Tally();
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      Origin origin = OriginResolver.resolve(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "");
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        for (LogRecord r : sl.getLogRecordsList()) {
+          String invalid = LogNormalizer.invalidReason(r);
+          if (invalid != null) {
+            tally.reject(invalid);
+            continue;
+          }
+          tally.accepted++;
+          try {
+            Severity severity = LogNormalizer.severity(r);
+            telemetry.logRecord(origin, severity);
+            if (severity.isError()) {
+              LogNormalizer.SpanRef ref = LogNormalizer.spanRef(r);
+              if (ref != null) {
+                store.offerErrorLog(ref.traceIdHigh(), ref.traceIdLow(), ref.spanId());
+              }
+            }
+            tally.processed++;
+          } catch (RuntimeException e) {
+            tally.dropped++;
+            LOG.log(Level.WARNING, "could not process a log record of " + origin.service(), e);
+          }
+        }
+      }
+    }
+    tally.account(Signal.LOGS, protocol);
+    ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
+    if (tally.rejected > 0) {
+      response.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
+          .setRejectedLogRecords(tally.rejected)
+          .setErrorMessage(tally.message("log records")));
+    }
+    return response.build();
+  }
+
+  /**
+   * Processes a metrics export. Memory figures become {@code seam_process_memory_bytes}; every
+   * other data point is counted and not re-exported. A metric without a name is refused.
+   */
+  public ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request, String protocol) {
+    Tally tally = new Tally();
+    for (ResourceMetrics rm : request.getResourceMetricsList()) {
+      Origin origin = OriginResolver.resolve(rm.getResource(), rm.getScopeMetricsCount() > 0 ? rm.getScopeMetrics(0).getScope().getName() : "");
+      for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+        for (Metric m : sm.getMetricsList()) {
+          int points = dataPoints(m);
+          if (m.getName().isEmpty()) {
+            tally.reject("metric has no name", Math.max(1, points));
+            continue;
+          }
+          tally.accepted += points;
+          try {
+            memory(origin, m);
+            tally.processed += points;
+          } catch (RuntimeException e) {
+            tally.dropped += points;
+            LOG.log(Level.WARNING, "could not process metric " + m.getName() + " of " + origin.service(), e);
+          }
+        }
+      }
+    }
+    tally.account(Signal.METRICS, protocol);
+    ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
+    if (tally.rejected > 0) {
+      response.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
+          .setRejectedDataPoints(tally.rejected)
+          .setErrorMessage(tally.message("data points")));
+    }
+    return response.build();
+  }
+
+  private void memory(Origin origin, Metric m) {
+    String type;
+    switch (m.getName()) {
+      case "go.memory.used":
+      case "process.runtime.go.mem.heap_alloc":
+        type = TelemetryMetrics.RUNTIME;
+        break;
+      case "process.memory.usage":
+        type = TelemetryMetrics.RESIDENT;
+        break;
+      default:
+        return;
+    }
+    List<NumberDataPoint> points;
+    if (m.hasGauge()) {
+      points = m.getGauge().getDataPointsList();
+    } else if (m.hasSum()) {
+      points = m.getSum().getDataPointsList();
+    } else {
+      return;
+    }
+    if (points.isEmpty()) {
+      return;
+    }
+    // go.memory.used comes as one point per go.memory.type (stack, other): the process figure is their sum.
+    long total = 0;
+    for (NumberDataPoint p : points) {
+      total += p.hasAsInt() ? p.getAsInt() : (long) p.getAsDouble();
+    }
+    telemetry.processMemory(origin, type, total);
+  }
+
+  private static int dataPoints(Metric m) {
+    switch (m.getDataCase()) {
+      case GAUGE:
+        return m.getGauge().getDataPointsCount();
+      case SUM:
+        return m.getSum().getDataPointsCount();
+      case HISTOGRAM:
+        return m.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM:
+        return m.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY:
+        return m.getSummary().getDataPointsCount();
+      default:
+        return 0;
+    }
+  }
+
+  /** Sorted span ids of one resource batch: a parent found here is on the child's side. */
+  private static long[] spanIds(ResourceSpans rs) {
+    int n = 0;
+    for (ScopeSpans ss : rs.getScopeSpansList()) {
+      n += ss.getSpansCount();
+    }
+    long[] ids = new long[n];
+    int i = 0;
+    for (ScopeSpans ss : rs.getScopeSpansList()) {
+      for (Span s : ss.getSpansList()) {
+        ids[i++] = s.getSpanId().size() == 8 ? Ids.readLong(s.getSpanId(), 0) : 0L;
+      }
+    }
+    Arrays.sort(ids);
+    return ids;
+  }
+
+  /** Counts of one request's items, added to Seam's accounting once the request is done. */
+  private final class Tally {
+    long accepted;
+    long processed;
+    long dropped;
+    long rejected;
+    String firstProblem;
+    int problems;
+
+    void reject(String reason) {
+      reject(reason, 1);
+    }
+
+    void reject(String reason, int n) {
+      rejected += n;
+      problems++;
+      if (firstProblem == null) {
+        firstProblem = reason;
+      }
+    }
+
+    void account(Signal signal, String protocol) {
+      if (rejected > 0) {
+        accounting.refusedItems(signal, "invalid", rejected);
+      }
+      if (accepted > 0) {
+        accounting.received(signal, protocol, accepted);
+      }
+      if (processed > 0) {
+        accounting.processed(signal, processed);
+      }
+      if (dropped > 0) {
+        accounting.dropped(signal, "internal_error", dropped);
+      }
+    }
+
+    String message(String items) {
+      String m = "rejected " + rejected + " of " + (rejected + accepted) + " " + items + ": " + firstProblem;
+      return problems > 1 ? m + " (and " + (problems - 1) + " more)" : m;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.seam.collector;
+
+import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.expose.MetricsServer;
+import dev.seam.collector.measure.BoundaryMetrics;
+import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.receive.Exports;
+import dev.seam.collector.receive.OtlpGrpcReceiver;
+import dev.seam.collector.receive.OtlpHttpReceiver;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running collector: receivers, pipeline, pairing store and metrics endpoint, wired in the
+ * direction the data flows. {@link SeamMain} starts one; tests start their own on free ports.
+ */
+public final class Seam {
+
+  private final Vertx vertx;
+  private final SeamConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final PairingStore store;
+  private final WorkerExecutor workers;
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final JvmGcMetrics gcMetrics;
+  private volatile boolean ready;
+  private long sweepTimer = -1;
+  private int grpcPort = -1;
+  private int httpPort = -1;
+  private int metricsPort = -1;
+
+  private Seam(Vertx vertx, SeamConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    ExemplarContext exemplars = new ExemplarContext();
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
+    new JvmMemoryMetrics().bindTo(registry);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    SeamConfig.Boundary b = config.boundary();
+    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets());
+    SeamConfig.Pairing p = config.pairing();
+    this.store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), boundaryMetrics, System::nanoTime);
+    Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
+        .description("Entries held in the pairing store, waiting for their counterpart")
+        .register(registry);
+    PipelineMetrics accounting = new PipelineMetrics(registry);
+    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes())), store, accounting, new TelemetryMetrics(registry));
+    int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
+    this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
+    this.exports = new Exports(pipeline);
+    this.accounting = accounting;
+  }
+
+  private final Exports exports;
+  private final PipelineMetrics accounting;
+
+  /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
+  public static Future<Seam> start(Vertx vertx, SeamConfig config) {
+    Seam seam = new Seam(vertx, config);
+    return seam.startServers().map(v -> seam);
+  }
+
+  private Future<Void> startServers() {
+    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready);
+    return metrics.listen(config.metrics().host(), config.metrics().port())
+        .compose(server -> {
+          servers.add(server);
+          metricsPort = server.actualPort();
+          List<Future<HttpServer>> receivers = new ArrayList<>();
+          Future<HttpServer> grpc = null;
+          Future<HttpServer> http = null;
+          if (config.grpc().enabled()) {
+            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes())
+                .listen(config.grpc().host(), config.grpc().port());
+            receivers.add(grpc);
+          }
+          if (config.http().enabled()) {
+            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes())
+                .listen(config.http().host(), config.http().port());
+            receivers.add(http);
+          }
+          Future<HttpServer> g = grpc;
+          Future<HttpServer> h = http;
+          return Future.join(receivers).map(cf -> {
+            if (g != null) {
+              servers.add(g.result());
+              grpcPort = g.result().actualPort();
+            }
+            if (h != null) {
+              servers.add(h.result());
+              httpPort = h.result().actualPort();
+            }
+            return (Void) null;
+          }).recover(err -> {
+            // Keep the ones that bound so stop() can close them, then report why start failed.
+            if (g != null && g.succeeded()) servers.add(g.result());
+            if (h != null && h.succeeded()) servers.add(h.result());
+            return Future.failedFuture(err);
+          });
+        })
+        .onSuccess(v -> {
+          long every = Math.max(1, config.pairing().sweepInterval().toMillis());
+          sweepTimer = vertx.setPeriodic(every, id -> sweep());
+          ready = true;
+        });
+  }
+
+  private void sweep() {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    workers.executeBlocking(() -> {
+          store.expire();
+          return null;
+        }, false)
+        .onComplete(ar -> sweeping.set(false));
+  }
+
+  /** Stops receiving, ends every pending entry as expired (so it is counted), and closes the servers. */
+  public Future<Void> stop() {
+    ready = false;
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HttpServer s : servers) {
+      closing.add(s.close());
+    }
+    return Future.join(closing)
+        .compose(v -> workers.executeBlocking(() -> {
+          store.expireAll();
+          return null;
+        }))
+        .eventually(() -> workers.close())
+        .andThen(ar -> gcMetrics.close())
+        .mapEmpty();
+  }
+
+  /** Ends entries whose window has passed, now (tests use it instead of waiting for the sweep). */
+  public void expireNow() {
+    store.expire();
+  }
+
+  /** The registry behind /metrics. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The bound OTLP/gRPC port, or -1 when disabled. */
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  /** The bound OTLP/HTTP port, or -1 when disabled. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The bound metrics port. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.seam.collector;
+
+import dev.seam.collector.config.ConfigException;
+import dev.seam.collector.config.ConfigLoader;
+import dev.seam.collector.config.SeamConfig;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** The command line: {@code java -jar seam-collector.jar [--config seam.yaml]}. */
+public final class SeamMain {
+
+  private SeamMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
+    Path configFile = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config":
+        case "-c":
+          if (i + 1 >= args.length) {
+            System.err.println("seam: --config needs a file name");
+            System.exit(2);
+          }
+          configFile = Path.of(args[++i]);
+          break;
+        case "--help":
+        case "-h":
+          System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml]");
+          System.out.println("Without --config, Seam runs on its embedded defaults (see docs/configuration.md).");
+          return;
+        default:
+          System.err.println("seam: unknown argument '" + args[i] + "' (try --help)");
+          System.exit(2);
+      }
+    }
+    SeamConfig config;
+    try {
+      config = ConfigLoader.load(configFile);
+    } catch (ConfigException e) {
+      System.err.println("seam: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+
+    Logger log = Logger.getLogger("seam");
+    Vertx vertx = Vertx.vertx();
+    Seam seam;
+    try {
+      seam = Seam.start(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("seam: cannot start: " + e.getMessage());
+      vertx.close();
+      System.exit(1);
+      return;
+    }
+    log.info(String.format("Seam listening: OTLP/gRPC %s:%d, OTLP/HTTP %s:%d, metrics http://%s:%d/metrics",
+        config.grpc().host(), seam.grpcPort(), config.http().host(), seam.httpPort(), config.metrics().host(), seam.metricsPort()));
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping: flushing pending pairs");
+      try {
+        seam.stop().await(10, TimeUnit.SECONDS);
+        vertx.close().await(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warning("stop did not finish cleanly: " + e);
+      }
+      stopped.countDown();
+    }, "seam-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,338 @@
+package dev.seam.collector.config;
+
+import dev.seam.collector.measure.Buckets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads the embedded defaults, lays a YAML file over them, and validates the result. The
+ * defaults file is also the schema: a key it does not have is refused, so a typo never passes
+ * silently.
+ */
+public final class ConfigLoader {
+
+  private static final String DEFAULTS = "/dev/seam/collector/config/defaults.yaml";
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB|k|K|M|G)?");
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file a YAML file to lay over the defaults, or {@code null} for the defaults alone
+   */
+  public static SeamConfig load(Path file) throws ConfigException {
+    Map<String, Object> tree = defaultsTree();
+    if (file != null) {
+      Object user;
+      try {
+        user = parse(Files.readString(file), file.toString());
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+      }
+      if (user != null) {
+        if (!(user instanceof Map)) {
+          throw new ConfigException("config file " + file + ": the top level must be a mapping of keys");
+        }
+        merge(tree, asMap(user), "");
+      }
+    }
+    return bind(tree);
+  }
+
+  /** Parses YAML text over the defaults (for tests and tools). */
+  public static SeamConfig fromYaml(String yaml) throws ConfigException {
+    Map<String, Object> tree = defaultsTree();
+    Object user = parse(yaml, "config");
+    if (user instanceof Map) {
+      merge(tree, asMap(user), "");
+    } else if (user != null) {
+      throw new ConfigException("config: the top level must be a mapping of keys");
+    }
+    return bind(tree);
+  }
+
+  private static Map<String, Object> defaultsTree() throws ConfigException {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new ConfigException("embedded defaults " + DEFAULTS + " are missing from the jar");
+      }
+      return asMap(parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), "embedded defaults"));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read embedded defaults: " + e.getMessage(), e);
+    }
+  }
+
+  private static Object parse(String text, String source) throws ConfigException {
+    try {
+      return new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(text);
+    } catch (YamlEngineException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object o) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<Object, Object> e : ((Map<Object, Object>) o).entrySet()) {
+      out.put(String.valueOf(e.getKey()), e.getValue() instanceof Map ? asMap(e.getValue()) : e.getValue());
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void merge(Map<String, Object> base, Map<String, Object> over, String prefix) throws ConfigException {
+    for (Map.Entry<String, Object> e : over.entrySet()) {
+      String key = prefix + e.getKey();
+      if (!base.containsKey(e.getKey())) {
+        throw new ConfigException("unknown config key '" + key + "'");
+      }
+      Object def = base.get(e.getKey());
+      if (def instanceof Map) {
+        if (!(e.getValue() instanceof Map)) {
+          throw new ConfigException("config key '" + key + "' must be a mapping of keys");
+        }
+        merge((Map<String, Object>) def, (Map<String, Object>) e.getValue(), key + ".");
+      } else {
+        base.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static SeamConfig bind(Map<String, Object> t) throws ConfigException {
+    Tree tree = new Tree(t);
+    SeamConfig.Endpoint grpc = endpoint(tree, "receivers.otlp.grpc");
+    SeamConfig.Endpoint http = endpoint(tree, "receivers.otlp.http");
+    SeamConfig.Endpoint metrics = new SeamConfig.Endpoint(true, tree.string("metrics.host"), tree.port("metrics.port"));
+    SeamConfig.Pairing pairing = new SeamConfig.Pairing(
+        tree.duration("pairing.window"),
+        tree.integer("pairing.max-pending", 1, Integer.MAX_VALUE),
+        tree.integer("pairing.shards", 1, 4096),
+        tree.duration("pairing.sweep-interval"));
+    int threads = tree.integer("pipeline.threads", 0, 1024);
+    List<Duration> durations = tree.durations("boundary.buckets.duration");
+    List<Duration> overhead = tree.durations("boundary.buckets.overhead");
+    List<Long> bytes = tree.sizes("boundary.buckets.bytes");
+    SeamConfig.Boundary boundary = new SeamConfig.Boundary(
+        tree.bool("boundary.operation.enabled"),
+        tree.integer("boundary.operation.max-per-boundary", 1, 10_000),
+        tree.strings("boundary.allocated-bytes-attributes"),
+        new Buckets(durations, overhead, bytes));
+    return new SeamConfig(
+        grpc,
+        tree.size("receivers.otlp.grpc.max-message-size", 1024, 0xFFFFFFFFL),
+        http,
+        tree.size("receivers.otlp.http.max-body-size", 1024, Integer.MAX_VALUE - 16),
+        metrics,
+        pairing,
+        threads,
+        boundary);
+  }
+
+  private static SeamConfig.Endpoint endpoint(Tree tree, String prefix) throws ConfigException {
+    return new SeamConfig.Endpoint(tree.bool(prefix + ".enabled"), tree.string(prefix + ".host"), tree.port(prefix + ".port"));
+  }
+
+  /** Parses {@code 10s}, {@code 500ms}, {@code 2.5us}, {@code 1m}. */
+  static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      return null;
+    }
+    double v = Double.parseDouble(m.group(1));
+    double nanosPer;
+    switch (m.group(2)) {
+      case "ns": nanosPer = 1; break;
+      case "us":
+      case "µs": nanosPer = 1e3; break;
+      case "ms": nanosPer = 1e6; break;
+      case "s": nanosPer = 1e9; break;
+      case "m": nanosPer = 60e9; break;
+      default: nanosPer = 3600e9; break;
+    }
+    return Duration.ofNanos(Math.round(v * nanosPer));
+  }
+
+  /** Parses {@code 16MiB}, {@code 512KiB}, {@code 1048576}. */
+  static Long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      return null;
+    }
+    long v = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "B" : m.group(2);
+    switch (unit) {
+      case "KiB": case "k": case "K": return v << 10;
+      case "MiB": case "M": return v << 20;
+      case "GiB": case "G": return v << 30;
+      case "KB": return v * 1000;
+      case "MB": return v * 1000_000;
+      case "GB": return v * 1000_000_000;
+      default: return v;
+    }
+  }
+
+  /** Typed reads of the merged tree, each failing with the key's name. */
+  private static final class Tree {
+    private final Map<String, Object> root;
+
+    Tree(Map<String, Object> root) {
+      this.root = root;
+    }
+
+    @SuppressWarnings("unchecked")
+    Object get(String key) throws ConfigException {
+      Object node = root;
+      for (String part : key.split("\\.")) {
+        if (!(node instanceof Map)) {
+          throw new ConfigException("config key '" + key + "' is missing");
+        }
+        node = ((Map<String, Object>) node).get(part);
+      }
+      if (node == null) {
+        throw new ConfigException("config key '" + key + "' has no value");
+      }
+      return node;
+    }
+
+    String string(String key) throws ConfigException {
+      Object v = get(key);
+      if (v instanceof Map || v instanceof List) {
+        throw new ConfigException("config key '" + key + "' must be a single value, not " + describe(v));
+      }
+      String s = String.valueOf(v).trim();
+      if (s.isEmpty()) {
+        throw new ConfigException("config key '" + key + "' must not be empty");
+      }
+      return s;
+    }
+
+    boolean bool(String key) throws ConfigException {
+      Object v = get(key);
+      if (v instanceof Boolean) {
+        return (Boolean) v;
+      }
+      throw new ConfigException("config key '" + key + "' must be true or false, got '" + v + "'");
+    }
+
+    int integer(String key, int min, int max) throws ConfigException {
+      Object v = get(key);
+      long n;
+      if (v instanceof Number && !(v instanceof Double) && !(v instanceof Float)) {
+        n = ((Number) v).longValue();
+      } else {
+        throw new ConfigException("config key '" + key + "' must be a whole number, got '" + v + "'");
+      }
+      if (n < min || n > max) {
+        throw new ConfigException("config key '" + key + "' must be between " + min + " and " + max + ", got " + n);
+      }
+      return (int) n;
+    }
+
+    int port(String key) throws ConfigException {
+      return integer(key, 0, 65535);
+    }
+
+    Duration duration(String key) throws ConfigException {
+      Object v = get(key);
+      Duration d = v instanceof String ? parseDuration((String) v) : null;
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new ConfigException("config key '" + key + "' must be a positive duration such as 10s or 500ms, got '" + v + "'");
+      }
+      return d;
+    }
+
+    long size(String key, long min, long max) throws ConfigException {
+      Object v = get(key);
+      Long n = v instanceof Number && !(v instanceof Double) ? Long.valueOf(((Number) v).longValue()) : v instanceof String ? parseSize((String) v) : null;
+      if (n == null) {
+        throw new ConfigException("config key '" + key + "' must be a size such as 16MiB or 65536, got '" + v + "'");
+      }
+      if (n < min || n > max) {
+        throw new ConfigException("config key '" + key + "' must be between " + min + " and " + max + " bytes, got " + n);
+      }
+      return n;
+    }
+
+    List<String> strings(String key) throws ConfigException {
+      List<?> list = list(key);
+      List<String> out = new ArrayList<>();
+      for (Object o : list) {
+        if (o instanceof Map || o instanceof List || o == null) {
+          throw new ConfigException("config key '" + key + "' must be a list of names");
+        }
+        out.add(String.valueOf(o));
+      }
+      return out;
+    }
+
+    List<Duration> durations(String key) throws ConfigException {
+      List<?> list = list(key);
+      List<Duration> out = new ArrayList<>();
+      for (Object o : list) {
+        Duration d = o instanceof String ? parseDuration((String) o) : null;
+        if (d == null || d.isZero() || d.isNegative()) {
+          throw new ConfigException("config key '" + key + "' must list positive durations such as 1ms, got '" + o + "'");
+        }
+        out.add(d);
+      }
+      ascending(key, out);
+      return out;
+    }
+
+    List<Long> sizes(String key) throws ConfigException {
+      List<?> list = list(key);
+      List<Long> out = new ArrayList<>();
+      for (Object o : list) {
+        Long n = o instanceof Number && !(o instanceof Double) ? Long.valueOf(((Number) o).longValue()) : o instanceof String ? parseSize((String) o) : null;
+        if (n == null || n <= 0) {
+          throw new ConfigException("config key '" + key + "' must list positive sizes such as 1024 or 1MiB, got '" + o + "'");
+        }
+        out.add(n);
+      }
+      ascending(key, out);
+      return out;
+    }
+
+    private List<?> list(String key) throws ConfigException {
+      Object v = get(key);
+      if (!(v instanceof List)) {
+        throw new ConfigException("config key '" + key + "' must be a list, got " + describe(v));
+      }
+      return (List<?>) v;
+    }
+
+    private static <T extends Comparable<T>> void ascending(String key, List<T> values) throws ConfigException {
+      if (values.isEmpty()) {
+        throw new ConfigException("config key '" + key + "' must not be empty");
+      }
+      for (int i = 1; i < values.size(); i++) {
+        if (values.get(i).compareTo(values.get(i - 1)) <= 0) {
+          throw new ConfigException("config key '" + key + "' must be in ascending order");
+        }
+      }
+    }
+
+    private static String describe(Object v) {
+      return v instanceof Map ? "a mapping" : v instanceof List ? "a list" : "'" + v + "'";
+    }
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.seam.collector.config;
+
+import dev.seam.collector.measure.Buckets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything Seam can be configured with, after defaults are applied and values validated.
+ *
+ * @param grpc the OTLP/gRPC receiver's listen address
+ * @param grpcMaxMessageBytes largest gRPC export message after inflation
+ * @param http the OTLP/HTTP receiver's listen address
+ * @param httpMaxBodyBytes largest HTTP body after inflation
+ * @param metrics the Prometheus endpoint's listen address
+ * @param pairing pairing window and bounds
+ * @param pipelineThreads threads that decode, pair and measure
+ * @param boundary what the boundary metrics carry
+ */
+public record SeamConfig(
+    Endpoint grpc,
+    long grpcMaxMessageBytes,
+    Endpoint http,
+    long httpMaxBodyBytes,
+    Endpoint metrics,
+    Pairing pairing,
+    int pipelineThreads,
+    Boundary boundary) {
+
+  /** A listening socket. */
+  public record Endpoint(boolean enabled, String host, int port) {}
+
+  /**
+   * @param window how long a half waits for its counterpart
+   * @param maxPending bound on entries held at once
+   * @param shards lock stripes of the store
+   * @param sweepInterval how often expired entries are ended
+   */
+  public record Pairing(Duration window, int maxPending, int shards, Duration sweepInterval) {}
+
+  /**
+   * @param operationEnabled whether the operation label is filled
+   * @param maxOperationsPerBoundary distinct operations per boundary before the rest are {@code other}
+   * @param allocatedBytesAttributes span attributes that carry bytes allocated during the call
+   * @param buckets histogram bounds
+   */
+  public record Boundary(boolean operationEnabled, int maxOperationsPerBoundary, List<String> allocatedBytesAttributes, Buckets buckets) {
+    public Boundary {
+      allocatedBytesAttributes = List.copyOf(allocatedBytesAttributes);
+    }
+  }
+
+  /** The embedded defaults. */
+  public static SeamConfig defaults() {
+    try {
+      return ConfigLoader.load(null);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("embedded defaults are invalid", e);
+    }
+  }
+}

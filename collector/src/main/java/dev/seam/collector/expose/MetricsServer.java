@@ -1,0 +1,85 @@
+package dev.seam.collector.expose;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.ByteArrayOutputStream;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Serves {@code GET /metrics} in the Prometheus text format, or OpenMetrics (with exemplars)
+ * when the Accept header asks for it; {@code /healthz} answers while the process runs and
+ * {@code /readyz} once the receivers are bound. Scrapes are rendered off the event loop.
+ */
+public final class MetricsServer {
+
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private final BooleanSupplier ready;
+  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  /**
+   * @param ready whether the receivers are bound
+   */
+  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  /** Starts listening. */
+  public Future<HttpServer> listen(String host, int port) {
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
+        .requestHandler(this::handle)
+        .listen();
+  }
+
+  private void handle(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
+      return;
+    }
+    switch (req.path()) {
+      case "/metrics":
+        scrape(req);
+        break;
+      case "/healthz":
+        req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n");
+        break;
+      case "/readyz":
+        if (ready.getAsBoolean()) {
+          req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ready\n");
+        } else {
+          req.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").end("receivers not bound yet\n");
+        }
+        break;
+      default:
+        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("try /metrics, /healthz or /readyz\n");
+        break;
+    }
+  }
+
+  private void scrape(HttpServerRequest req) {
+    String accept = req.getHeader("Accept");
+    // Text formats only: Micrometer has nothing the protobuf format would add.
+    String contentType = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    vertx.<Buffer>executeBlocking(() -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+          registry.scrape(out, contentType);
+          return Buffer.buffer(out.toByteArray());
+        }, false)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            req.response().putHeader("Content-Type", contentType).end(ar.result());
+          } else {
+            req.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8").end("scrape failed: " + ar.cause() + "\n");
+          }
+        });
+  }
+}

@@ -1,0 +1,325 @@
+package dev.seam.collector.measure;
+
+import dev.seam.collector.model.BoundaryKey;
+import dev.seam.collector.model.ErrorSide;
+import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.Side;
+import dev.seam.collector.model.Span;
+import dev.seam.collector.model.SpanKind;
+import dev.seam.collector.model.Transport;
+import dev.seam.collector.pair.BoundaryListener;
+import dev.seam.collector.pair.Edge;
+import dev.seam.collector.pair.Outcome;
+import dev.seam.collector.pair.TransportClassifier;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records the {@code seam_boundary_*} metrics and the pairing outcomes from what the pairing
+ * store reports.
+ */
+public final class BoundaryMetrics implements BoundaryListener {
+
+  /** The operation label of a boundary whose distinct operations passed the cap. */
+  public static final String OTHER_OPERATION = "other";
+
+  private final MeterRegistry registry;
+  private final ExemplarContext exemplars;
+  private final boolean operationEnabled;
+  private final int maxOperations;
+  private final Duration[] durationBuckets;
+  private final Duration[] overheadBuckets;
+  private final double[] byteBuckets;
+
+  private final ConcurrentHashMap<BoundaryKey, BoundaryMeters> meters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<BoundaryKey, Set<String>> operations = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<BoundaryKey, EnumMap<Side, Counter>> unpaired = new ConcurrentHashMap<>();
+  private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+
+  /**
+   * @param registry where the meters live
+   * @param exemplars the exemplar hook the registry was built with
+   * @param operationEnabled whether the {@code operation} label is filled (else it is empty)
+   * @param maxOperations distinct operations kept per boundary before the rest become {@code other}
+   * @param buckets histogram bounds
+   */
+  public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, boolean operationEnabled, int maxOperations, Buckets buckets) {
+    this.registry = registry;
+    this.exemplars = exemplars;
+    this.operationEnabled = operationEnabled;
+    this.maxOperations = maxOperations;
+    this.durationBuckets = buckets.durationArray();
+    this.overheadBuckets = buckets.overheadArray();
+    this.byteBuckets = buckets.bytesArray();
+    for (Outcome o : Outcome.values()) {
+      outcomes.put(
+          o,
+          Counter.builder("seam.pairing.entries")
+              .description("Pending pairing entries that ended, by how they ended")
+              .tag("outcome", o.label())
+              .register(registry));
+    }
+  }
+
+  @Override
+  public void onEdge(Edge edge) {
+    Span caller = edge.caller();
+    Span callee = edge.callee();
+    BoundaryMeters m = meters(key(edge));
+    m.calls.increment();
+
+    long callerNanos = caller.durationNanos();
+    long calleeNanos = callee.durationNanos();
+    try {
+      exemplars.set(caller.traceIdHigh(), caller.traceIdLow(), caller.spanId());
+      m.callerDuration.record(callerNanos, TimeUnit.NANOSECONDS);
+      if (caller.kind().isOutgoing() || edge.transport() == Transport.FFI) {
+        long overhead = callerNanos - calleeNanos;
+        if (overhead < 0) {
+          m.negativeOverhead.increment();
+          overhead = 0;
+        }
+        m.overhead.record(overhead, TimeUnit.NANOSECONDS);
+      }
+      exemplars.set(callee.traceIdHigh(), callee.traceIdLow(), callee.spanId());
+      m.calleeDuration.record(calleeNanos, TimeUnit.NANOSECONDS);
+    } finally {
+      exemplars.clear();
+    }
+
+    ErrorSide side = ErrorSide.of(caller.failed(), callee.failed());
+    if (side != null) {
+      // The callee's class names the cause when it failed; a caller-only failure (timeout,
+      // cancellation, lost response) is described by the caller.
+      String errorClass = callee.failed() && !callee.errorClass().equals("unknown") ? callee.errorClass() : caller.failed() ? caller.errorClass() : callee.errorClass();
+      m.errors(side, errorClass).increment();
+    }
+    long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
+    if (request >= 0) {
+      m.requestBytes().record(request);
+    }
+    long response = caller.responseBytes() >= 0 ? caller.responseBytes() : callee.responseBytes();
+    if (response >= 0) {
+      m.responseBytes().record(response);
+    }
+    if (callee.allocatedBytes() >= 0) {
+      m.allocatedBytes().record(callee.allocatedBytes());
+    }
+  }
+
+  @Override
+  public void onUnpaired(Span span, Side side) {
+    BoundaryKey key;
+    Origin o = span.origin();
+    if (side == Side.CALLER) {
+      Transport t = TransportClassifier.ofHint(span.protocol());
+      key = new BoundaryKey(o.service(), o.language(), span.peer() != null ? span.peer() : Origin.UNKNOWN, Origin.UNKNOWN, t != null ? t : Transport.OTHER, "");
+      key = key.withOperation(operation(key, span.operation()));
+    } else {
+      Transport t = TransportClassifier.ofHint(span.protocol());
+      if (t == null) {
+        t = span.kind().isIncoming() ? Transport.OTHER : Transport.FFI;
+      }
+      key = new BoundaryKey(Origin.UNKNOWN, Origin.UNKNOWN, o.service(), o.language(), t, "");
+      key = key.withOperation(operation(key, calleeOperation(span, t)));
+    }
+    BoundaryKey k = key;
+    EnumMap<Side, Counter> bySide = unpaired.computeIfAbsent(k, x -> new EnumMap<>(Side.class));
+    Counter c;
+    synchronized (bySide) {
+      c = bySide.computeIfAbsent(side, s -> Counter.builder("seam.boundary.unpaired")
+          .description("Boundary halves whose counterpart did not arrive within the pairing window")
+          .tags(tags(k))
+          .tag("side", s.label())
+          .register(registry));
+    }
+    c.increment();
+  }
+
+  @Override
+  public void onErrorLogs(Edge edge, Side side, int count) {
+    meters(key(edge)).errorLogs(side).increment(count);
+  }
+
+  @Override
+  public void onOutcome(Outcome outcome, int count) {
+    outcomes.get(outcome).increment(count);
+  }
+
+  /** The boundary labels of a paired call. */
+  BoundaryKey key(Edge edge) {
+    Origin caller = edge.caller().origin();
+    Origin callee = edge.callee().origin();
+    BoundaryKey base = new BoundaryKey(caller.service(), caller.language(), callee.service(), callee.language(), edge.transport(), "");
+    String op = calleeOperation(edge.callee(), edge.transport());
+    if (op == null) {
+      op = edge.caller().operation();
+    }
+    return base.withOperation(operation(base, op));
+  }
+
+  private static String calleeOperation(Span callee, Transport transport) {
+    if (transport == Transport.FFI) {
+      return callee.name();
+    }
+    if (callee.operation() != null) {
+      return callee.operation();
+    }
+    return transport == Transport.OTHER && callee.kind() != SpanKind.UNSPECIFIED ? callee.name() : null;
+  }
+
+  /** The operation label value: capped per boundary, empty when switched off. */
+  private String operation(BoundaryKey base, String op) {
+    if (!operationEnabled) {
+      return "";
+    }
+    if (op == null || op.isEmpty()) {
+      op = Origin.UNKNOWN;
+    }
+    Set<String> seen = operations.computeIfAbsent(base, k -> ConcurrentHashMap.newKeySet());
+    if (seen.contains(op)) {
+      return op;
+    }
+    synchronized (seen) {
+      if (seen.contains(op)) {
+        return op;
+      }
+      if (seen.size() < maxOperations) {
+        seen.add(op);
+        return op;
+      }
+    }
+    return OTHER_OPERATION;
+  }
+
+  private BoundaryMeters meters(BoundaryKey key) {
+    BoundaryMeters m = meters.get(key);
+    return m != null ? m : meters.computeIfAbsent(key, BoundaryMeters::new);
+  }
+
+  private static Tags tags(BoundaryKey k) {
+    return Tags.of(
+        "caller_service", k.callerService(),
+        "caller_language", k.callerLanguage(),
+        "callee_service", k.calleeService(),
+        "callee_language", k.calleeLanguage(),
+        "transport", k.transport().label(),
+        "operation", k.operation());
+  }
+
+  /** The meters of one boundary, created when the boundary is first seen. */
+  private final class BoundaryMeters {
+    final Tags tags;
+    final Counter calls;
+    final Timer callerDuration;
+    final Timer calleeDuration;
+    final Timer overhead;
+    final Counter negativeOverhead;
+    final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+    final EnumMap<Side, Counter> errorLogs = new EnumMap<>(Side.class);
+    private volatile DistributionSummary requestBytes;
+    private volatile DistributionSummary responseBytes;
+    private volatile DistributionSummary allocatedBytes;
+
+    BoundaryMeters(BoundaryKey key) {
+      tags = tags(key);
+      calls = Counter.builder("seam.boundary.calls").description("Paired boundary calls").tags(tags).register(registry);
+      callerDuration = timer("seam.boundary.caller.duration", "Duration of the caller's span of each paired call", durationBuckets);
+      calleeDuration = timer("seam.boundary.callee.duration", "Duration of the callee's span of each paired call", durationBuckets);
+      overhead = timer("seam.boundary.overhead", "Caller duration minus callee duration: the crossing itself", overheadBuckets);
+      negativeOverhead = Counter.builder("seam.boundary.negative.overhead")
+          .description("Paired calls whose callee outlasted the caller; their overhead was recorded as 0")
+          .tags(tags)
+          .register(registry);
+    }
+
+    private Timer timer(String name, String description, Duration[] slos) {
+      return Timer.builder(name)
+          .description(description)
+          .tags(tags)
+          .serviceLevelObjectives(slos)
+          .register(registry);
+    }
+
+    Counter errors(ErrorSide side, String errorClass) {
+      String k = side.label() + '\0' + errorClass;
+      Counter c = errors.get(k);
+      if (c == null) {
+        c = errors.computeIfAbsent(k, x -> Counter.builder("seam.boundary.errors")
+            .description("Paired boundary calls that failed, by the side that failed and the error class")
+            .tags(tags)
+            .tag("error_side", side.label())
+            .tag("error_class", errorClass)
+            .register(registry));
+      }
+      return c;
+    }
+
+    Counter errorLogs(Side side) {
+      synchronized (errorLogs) {
+        return errorLogs.computeIfAbsent(side, s -> Counter.builder("seam.boundary.error.logs")
+            .description("Error log records that name a span of a paired boundary call, by side")
+            .tags(tags)
+            .tag("side", s.label())
+            .register(registry));
+      }
+    }
+
+    DistributionSummary requestBytes() {
+      DistributionSummary s = requestBytes;
+      if (s == null) {
+        synchronized (this) {
+          if (requestBytes == null) {
+            requestBytes = bytes("seam.boundary.request", "Request payload bytes of paired calls, when known");
+          }
+          s = requestBytes;
+        }
+      }
+      return s;
+    }
+
+    DistributionSummary responseBytes() {
+      DistributionSummary s = responseBytes;
+      if (s == null) {
+        synchronized (this) {
+          if (responseBytes == null) {
+            responseBytes = bytes("seam.boundary.response", "Response payload bytes of paired calls, when known");
+          }
+          s = responseBytes;
+        }
+      }
+      return s;
+    }
+
+    DistributionSummary allocatedBytes() {
+      DistributionSummary s = allocatedBytes;
+      if (s == null) {
+        synchronized (this) {
+          if (allocatedBytes == null) {
+            allocatedBytes = bytes("seam.boundary.callee.allocated", "Bytes the callee allocated during a paired call, when its span says");
+          }
+          s = allocatedBytes;
+        }
+      }
+      return s;
+    }
+
+    private DistributionSummary bytes(String name, String description) {
+      return DistributionSummary.builder(name)
+          .description(description)
+          .baseUnit("bytes")
+          .tags(tags)
+          .serviceLevelObjectives(byteBuckets)
+          .register(registry);
+    }
+  }
+}

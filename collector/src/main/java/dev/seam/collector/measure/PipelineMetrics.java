@@ -1,0 +1,85 @@
+package dev.seam.collector.measure;
+
+import dev.seam.collector.model.Signal;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Seam's own accounting of every item it is sent: received (accepted for processing), refused
+ * (turned away, with the reason), processed and dropped. Once idle, received = processed +
+ * dropped for each signal.
+ */
+public final class PipelineMetrics {
+
+  /** Protocols of the {@code protocol} label. */
+  public static final String GRPC = "grpc";
+
+  /** Protocols of the {@code protocol} label. */
+  public static final String HTTP = "http";
+
+  private final MeterRegistry registry;
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    // Pre-register the series dashboards and alerts divide by, so they exist at 0 from the start.
+    for (Signal s : Signal.values()) {
+      received(s, GRPC, 0);
+      received(s, HTTP, 0);
+      processed(s, 0);
+      dropped(s, "internal_error", 0);
+      refusedItems(s, "invalid", 0);
+    }
+  }
+
+  /** Items accepted for processing. */
+  public void received(Signal signal, String protocol, long n) {
+    counter("seam.received.items", "Items accepted for processing", signal.label(), "protocol", protocol).increment(n);
+  }
+
+  /** Items turned away individually (the rest of their request was processed). */
+  public void refusedItems(Signal signal, String reason, long n) {
+    counter("seam.refused.items", "Items turned away, by reason", signal.label(), "reason", reason).increment(n);
+  }
+
+  /** Whole requests turned away before their items could be counted. */
+  public void refusedRequest(String signal, String protocol, String reason) {
+    String key = "seam.refused.requests\0" + signal + '\0' + protocol + '\0' + reason;
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key, k -> Counter.builder("seam.refused.requests")
+          .description("Requests turned away as a whole (undecodable, too large, wrong type), by reason")
+          .tag("signal", signal)
+          .tag("protocol", protocol)
+          .tag("reason", reason)
+          .register(registry));
+    }
+    c.increment();
+  }
+
+  /** Items fully processed. */
+  public void processed(Signal signal, long n) {
+    counter("seam.processed.items", "Accepted items that were fully processed", signal.label(), null, null).increment(n);
+  }
+
+  /** Accepted items that could not be processed. */
+  public void dropped(Signal signal, String reason, long n) {
+    counter("seam.dropped.items", "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment(n);
+  }
+
+  private Counter counter(String name, String description, String signal, String tag, String value) {
+    String key = name + '\0' + signal + '\0' + (tag == null ? "" : value);
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key, k -> {
+        Counter.Builder b = Counter.builder(name).description(description).tag("signal", signal);
+        if (tag != null) {
+          b.tag(tag, value);
+        }
+        return b.register(registry);
+      });
+    }
+    return c;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.seam.collector.model;
+
+/**
+ * A span reduced to the facts the boundary model needs (boundary-model.md, "Spans, after
+ * normalization"). Ids are held as longs: the trace id as two halves, zero meaning "none".
+ *
+ * @param traceIdHigh high 64 bits of the trace id
+ * @param traceIdLow low 64 bits of the trace id
+ * @param spanId this span's id
+ * @param parentSpanId the parent's id, 0 for a root span
+ * @param parentLink what the flags say about where the parent lives
+ * @param kind the span kind
+ * @param origin the resource that reported it
+ * @param name the span name
+ * @param startNanos start, Unix nanoseconds on the reporter's clock
+ * @param endNanos end, on the same clock
+ * @param failed whether this half of the call failed, judged as its SDK would
+ * @param errorClass the error class when failed (else {@link ErrorClass#UNKNOWN})
+ * @param protocol the protocol its attributes name
+ * @param operation route, full rpc method or destination, or {@code null}
+ * @param peer the peer hint ({@code peer.service}, {@code server.address}, ...), or {@code null}
+ * @param requestBytes request payload size, -1 when not known
+ * @param responseBytes response payload size, -1 when not known
+ * @param allocatedBytes bytes allocated during the span, -1 when not known
+ */
+public record Span(
+    long traceIdHigh,
+    long traceIdLow,
+    long spanId,
+    long parentSpanId,
+    ParentLink parentLink,
+    SpanKind kind,
+    Origin origin,
+    String name,
+    long startNanos,
+    long endNanos,
+    boolean failed,
+    String errorClass,
+    ProtocolHint protocol,
+    String operation,
+    String peer,
+    long requestBytes,
+    long responseBytes,
+    long allocatedBytes) {
+
+  /** Duration in nanoseconds on the reporter's own clock; never negative. */
+  public long durationNanos() {
+    return Math.max(0L, endNanos - startNanos);
+  }
+
+  /** The trace id as 32 lowercase hex digits. */
+  public String traceIdHex() {
+    return Ids.hex(traceIdHigh, traceIdLow);
+  }
+
+  /** The span id as 16 lowercase hex digits. */
+  public String spanIdHex() {
+    return Ids.hex(spanId);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.seam.collector.normalize;
+
+import dev.seam.collector.model.ErrorClass;
+import dev.seam.collector.model.Ids;
+import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.ParentLink;
+import dev.seam.collector.model.ProtocolHint;
+import dev.seam.collector.model.Span;
+import dev.seam.collector.model.SpanKind;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reduces an OTLP span to a {@link Span}. It reads the old and the stable HTTP and RPC
+ * semantic-convention names alike, and judges failure as the span's own SDK would.
+ */
+public final class SpanNormalizer {
+
+  /** gRPC codes a server reports as an error (otelgrpc's and tonic's server-side rule). */
+  private static final int SERVER_ERROR_CODES = (1 << 2) | (1 << 4) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
+
+  private final Set<String> allocatedBytesAttributes;
+
+  /**
+   * @param allocatedBytesAttributes attribute names that carry bytes allocated during a span
+   */
+  public SpanNormalizer(Set<String> allocatedBytesAttributes) {
+    this.allocatedBytesAttributes = Set.copyOf(allocatedBytesAttributes);
+  }
+
+  /**
+   * Why a span cannot be used, or {@code null} when its ids are well formed. A span needs a
+   * 16-byte non-zero trace id, an 8-byte non-zero span id, and a parent id that is empty or 8
+   * bytes.
+   */
+  public static String invalidReason(io.opentelemetry.proto.trace.v1.Span s) {
+    int t = s.getTraceId().size();
+    if (t != 16) {
+      return "span has a " + t + "-byte trace_id (want 16)";
+    }
+    int id = s.getSpanId().size();
+    if (id != 8) {
+      return "span has a " + id + "-byte span_id (want 8)";
+    }
+    int p = s.getParentSpanId().size();
+    if (p != 0 && p != 8) {
+      return "span has a " + p + "-byte parent_span_id (want 0 or 8)";
+    }
+    if (Ids.readLong(s.getTraceId(), 0) == 0 && Ids.readLong(s.getTraceId(), 8) == 0) {
+      return "span has an all-zero trace_id";
+    }
+    if (Ids.readLong(s.getSpanId(), 0) == 0) {
+      return "span has an all-zero span_id";
+    }
+    return null;
+  }
+
+  /** Normalizes a span whose ids passed {@link #invalidReason}. */
+  public Span normalize(io.opentelemetry.proto.trace.v1.Span s, Origin origin) {
+    long parent = s.getParentSpanId().size() == 8 ? Ids.readLong(s.getParentSpanId(), 0) : 0L;
+    SpanKind kind = SpanKind.fromNumber(s.getKindValue());
+
+    ProtocolHint protocol = ProtocolHint.NONE;
+    boolean http = false;
+    String rpcSystem = null;
+    String rpcService = null;
+    String rpcMethod = null;
+    String route = null;
+    String destination = null;
+    String peerService = null;
+    String serverAddress = null;
+    String peerAddress = null;
+    String errorType = null;
+    long httpStatus = Attributes.ABSENT;
+    int grpcCode = -1;
+    long requestBytes = -1;
+    long responseBytes = -1;
+    long allocated = -1;
+    boolean messaging = false;
+    boolean database = false;
+
+    List<KeyValue> attrs = s.getAttributesList();
+    for (int i = 0, n = attrs.size(); i < n; i++) {
+      KeyValue kv = attrs.get(i);
+      String key = kv.getKey();
+      AnyValue v = kv.getValue();
+      switch (key) {
+        case "http.request.method":
+        case "http.method":
+          http = true;
+          break;
+        case "http.response.status_code":
+        case "http.status_code":
+          httpStatus = Attributes.integer(v);
+          http = true;
+          break;
+        case "http.route":
+          route = Attributes.string(v);
+          break;
+        case "rpc.system":
+        case "rpc.system.name":
+          rpcSystem = Attributes.string(v);
+          break;
+        case "rpc.service":
+          rpcService = Attributes.string(v);
+          break;
+        case "rpc.method":
+          rpcMethod = Attributes.string(v);
+          break;
+        case "rpc.grpc.status_code":
+          {
+            long c = Attributes.integer(v);
+            grpcCode = c >= 0 && c <= 16 ? (int) c : ErrorClass.grpcCodeNumber(Attributes.string(v));
+          }
+          break;
+        case "rpc.response.status_code":
+          grpcCode = ErrorClass.grpcCodeNumber(Attributes.string(v));
+          break;
+        case "messaging.system":
+          messaging = true;
+          break;
+        case "messaging.destination.name":
+        case "messaging.destination":
+          destination = Attributes.string(v);
+          break;
+        case "db.system":
+        case "db.system.name":
+          database = true;
+          break;
+        case "peer.service":
+          peerService = Attributes.string(v);
+          break;
+        case "server.address":
+        case "net.peer.name":
+          serverAddress = Attributes.string(v);
+          break;
+        case "network.peer.address":
+        case "net.sock.peer.addr":
+          peerAddress = Attributes.string(v);
+          break;
+        case "error.type":
+          errorType = Attributes.string(v);
+          break;
+        case "http.request.body.size":
+        case "http.request_content_length":
+        case "messaging.message.body.size":
+        case "rpc.request.body.size":
+          requestBytes = nonNegative(Attributes.integer(v));
+          break;
+        case "http.response.body.size":
+        case "http.response_content_length":
+        case "rpc.response.body.size":
+          responseBytes = nonNegative(Attributes.integer(v));
+          break;
+        default:
+          if (allocatedBytesAttributes.contains(key)) {
+            allocated = nonNegative(Attributes.integer(v));
+          }
+          break;
+      }
+    }
+
+    String operation = null;
+    if (messaging) {
+      protocol = ProtocolHint.MESSAGING;
+      operation = destination;
+    } else if (rpcSystem != null) {
+      protocol = "grpc".equalsIgnoreCase(rpcSystem) ? ProtocolHint.GRPC : ProtocolHint.OTHER_RPC;
+      operation = rpcOperation(rpcService, rpcMethod, s.getName());
+    } else if (http) {
+      protocol = ProtocolHint.HTTP;
+      operation = route;
+    } else if (database) {
+      protocol = ProtocolHint.DATABASE;
+    } else if (grpcCode >= 0) {
+      protocol = ProtocolHint.GRPC;
+      operation = rpcOperation(rpcService, rpcMethod, s.getName());
+    }
+
+    boolean statusError = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+    boolean failed;
+    if (statusError) {
+      failed = true;
+    } else if (s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_OK) {
+      // An explicit OK is the instrumentation overriding the code-based rule on purpose.
+      failed = false;
+    } else if (grpcCode > 0) {
+      failed = kind.isOutgoing() || (SERVER_ERROR_CODES & (1 << grpcCode)) != 0;
+    } else if (httpStatus != Attributes.ABSENT && httpStatus > 0) {
+      failed = kind.isOutgoing() ? httpStatus >= 400 : httpStatus >= 500;
+    } else {
+      failed = false;
+    }
+    String errorClass = failed ? errorClass(s, grpcCode, httpStatus, errorType) : ErrorClass.UNKNOWN;
+
+    String peer = peerService != null ? peerService : serverAddress != null ? serverAddress : peerAddress;
+    return new Span(
+        Ids.readLong(s.getTraceId(), 0),
+        Ids.readLong(s.getTraceId(), 8),
+        Ids.readLong(s.getSpanId(), 0),
+        parent,
+        ParentLink.of(parent != 0, s.getFlags()),
+        kind,
+        origin,
+        s.getName(),
+        s.getStartTimeUnixNano(),
+        s.getEndTimeUnixNano(),
+        failed,
+        errorClass,
+        protocol,
+        emptyToNull(operation),
+        emptyToNull(peer),
+        requestBytes,
+        responseBytes,
+        allocated);
+  }
+
+  private static String errorClass(io.opentelemetry.proto.trace.v1.Span s, int grpcCode, long httpStatus, String errorType) {
+    if (grpcCode > 0) {
+      return ErrorClass.ofGrpcCode(grpcCode);
+    }
+    if (httpStatus >= 400 && httpStatus < 600) {
+      return ErrorClass.ofHttpStatus((int) httpStatus);
+    }
+    String c = ErrorClass.ofText(errorType);
+    if (c != null) {
+      return c;
+    }
+    c = ErrorClass.ofText(s.getStatus().getMessage());
+    if (c != null) {
+      return c;
+    }
+    for (int i = 0, n = s.getEventsCount(); i < n; i++) {
+      io.opentelemetry.proto.trace.v1.Span.Event e = s.getEvents(i);
+      if (e.getName().equals("exception")) {
+        c = ErrorClass.ofText(Attributes.find(e.getAttributesList(), "exception.type"));
+        if (c == null) {
+          c = ErrorClass.ofText(Attributes.find(e.getAttributesList(), "exception.message"));
+        }
+        if (c != null) {
+          return c;
+        }
+      }
+    }
+    return ErrorClass.UNKNOWN;
+  }
+
+  /** {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has that form. */
+  static String rpcOperation(String service, String method, String spanName) {
+    if (method != null && method.indexOf('/') > 0) {
+      return method.charAt(0) == '/' ? method.substring(1) : method;
+    }
+    if (service != null && method != null) {
+      return service + "/" + method;
+    }
+    if (spanName != null && spanName.indexOf('/') > 0 && spanName.indexOf(' ') < 0) {
+      return spanName.charAt(0) == '/' ? spanName.substring(1) : spanName;
+    }
+    return method;
+  }
+
+  private static long nonNegative(long v) {
+    return v == Attributes.ABSENT || v < 0 ? -1 : v;
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

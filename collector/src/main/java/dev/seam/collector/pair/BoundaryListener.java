@@ -1,0 +1,26 @@
+package dev.seam.collector.pair;
+
+import dev.seam.collector.model.Side;
+import dev.seam.collector.model.Span;
+
+/**
+ * What the pairing store reports. Calls come from pipeline threads, outside the store's locks,
+ * possibly concurrently.
+ */
+public interface BoundaryListener {
+
+  /** Both halves of a boundary call arrived. */
+  void onEdge(Edge edge);
+
+  /**
+   * A half whose counterpart did not arrive within the window: a caller span whose callee
+   * never came, or a callee with a remote parent that never came.
+   */
+  void onUnpaired(Span span, Side side);
+
+  /** {@code count} error log records point at {@code side} of {@code edge}. */
+  void onErrorLogs(Edge edge, Side side, int count);
+
+  /** {@code count} pending entries ended with {@code outcome}. */
+  void onOutcome(Outcome outcome, int count);
+}

@@ -1,0 +1,193 @@
+package dev.seam.collector.receive;
+
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import dev.seam.collector.decode.BodyTooLargeException;
+import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.decode.OtlpJson;
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.model.Signal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * OTLP/HTTP: {@code POST /v1/traces}, {@code /v1/logs}, {@code /v1/metrics} with protobuf or JSON
+ * bodies, optionally gzip-compressed; the reply is in the request's content type.
+ */
+public final class OtlpHttpReceiver {
+
+  private static final Logger LOG = Logger.getLogger(OtlpHttpReceiver.class.getName());
+  private static final String PROTOBUF = "application/x-protobuf";
+  private static final String JSON = "application/json";
+
+  private final Vertx vertx;
+  private final WorkerExecutor workers;
+  private final Exports exports;
+  private final PipelineMetrics accounting;
+  private final long maxBodyBytes;
+
+  /**
+   * @param maxBodyBytes the largest body accepted, compressed or inflated
+   */
+  public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes) {
+    this.vertx = vertx;
+    this.workers = workers;
+    this.exports = exports;
+    this.accounting = accounting;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** Starts listening. */
+  public Future<HttpServer> listen(String host, int port) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        // Seam inflates gzip itself, with a cap; Vert.x's own inflater has none.
+        .setDecompressionSupported(false)
+        .setCompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(this::handle).listen();
+  }
+
+  private void handle(HttpServerRequest req) {
+    Signal signal = signalOf(req.path());
+    String signalLabel = signal == null ? "unknown" : signal.label();
+    if (signal == null) {
+      refuse(req, 404, Code.NOT_FOUND, "no OTLP endpoint at " + req.path() + "; use /v1/traces, /v1/logs or /v1/metrics", JSON, signalLabel, "not_found");
+      return;
+    }
+    if (req.method() != HttpMethod.POST) {
+      req.response().putHeader("Allow", "POST");
+      refuse(req, 405, Code.UNIMPLEMENTED, req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed", JSON, signalLabel, "method_not_allowed");
+      return;
+    }
+    String type = mediaType(req.getHeader("Content-Type"));
+    Exports.Format format;
+    if (PROTOBUF.equals(type)) {
+      format = Exports.Format.PROTOBUF;
+    } else if (JSON.equals(type)) {
+      format = Exports.Format.JSON;
+    } else {
+      refuse(req, 415, Code.INVALID_ARGUMENT,
+          "unsupported Content-Type '" + (type == null ? "" : type) + "'; use application/x-protobuf or application/json",
+          JSON, signalLabel, "unsupported_media_type");
+      return;
+    }
+    String replyType = format == Exports.Format.JSON ? JSON : PROTOBUF;
+    String encoding = req.getHeader("Content-Encoding");
+    boolean gzip;
+    if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+      gzip = false;
+    } else if (encoding.trim().equalsIgnoreCase("gzip")) {
+      gzip = true;
+    } else {
+      refuse(req, 415, Code.INVALID_ARGUMENT, "unsupported Content-Encoding '" + encoding + "'; use gzip or none", replyType, signalLabel, "unsupported_encoding");
+      return;
+    }
+    String length = req.getHeader("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > maxBodyBytes) {
+          tooLarge(req, replyType, signalLabel);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        refuse(req, 400, Code.INVALID_ARGUMENT, "invalid Content-Length", replyType, signalLabel, "malformed");
+        return;
+      }
+    }
+
+    Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), maxBodyBytes) : 4096);
+    boolean[] refused = {false};
+    req.handler(chunk -> {
+      if (refused[0]) {
+        return;
+      }
+      if ((long) body.length() + chunk.length() > maxBodyBytes) {
+        refused[0] = true;
+        tooLarge(req, replyType, signalLabel);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.exceptionHandler(err -> refused[0] = true);
+    req.endHandler(v -> {
+      if (refused[0]) {
+        return;
+      }
+      byte[] bytes = body.getBytes();
+      workers.<Message>executeBlocking(() -> exports.export(signal, bytes, gzip, maxBodyBytes, format, PipelineMetrics.HTTP), false)
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              reply(req.response(), 200, replyType, ar.result());
+            } else if (ar.cause() instanceof OtlpDecodeException) {
+              refuse(req, 400, Code.INVALID_ARGUMENT, ar.cause().getMessage(), replyType, signalLabel, "malformed");
+            } else if (ar.cause() instanceof BodyTooLargeException) {
+              refuse(req, 413, Code.RESOURCE_EXHAUSTED, ar.cause().getMessage(), replyType, signalLabel, "too_large");
+            } else {
+              LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
+              refuse(req, 500, Code.INTERNAL, "internal error: " + ar.cause(), replyType, signalLabel, "internal_error");
+            }
+          });
+    });
+  }
+
+  private void tooLarge(HttpServerRequest req, String replyType, String signal) {
+    // The rest of the body is not worth reading; closing the connection is the only way to stop it.
+    req.response().putHeader("Connection", "close");
+    refuse(req, 413, Code.RESOURCE_EXHAUSTED, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal, "too_large");
+    req.response().closeHandler(null);
+    req.response().endHandler(v -> req.connection().close());
+  }
+
+  private void refuse(HttpServerRequest req, int status, Code code, String message, String replyType, String signal, String reason) {
+    accounting.refusedRequest(signal, PipelineMetrics.HTTP, reason);
+    Status st = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
+    reply(req.response(), status, replyType, st);
+  }
+
+  private static void reply(HttpServerResponse resp, int status, String type, Message message) {
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    Buffer body = JSON.equals(type) ? Buffer.buffer(OtlpJson.print(message)) : Buffer.buffer(message.toByteArray());
+    resp.setStatusCode(status).putHeader("Content-Type", type).end(body);
+  }
+
+  static Signal signalOf(String path) {
+    if (path == null) {
+      return null;
+    }
+    switch (path) {
+      case "/v1/traces":
+      case "/v1/traces/":
+        return Signal.SPANS;
+      case "/v1/logs":
+      case "/v1/logs/":
+        return Signal.LOGS;
+      case "/v1/metrics":
+      case "/v1/metrics/":
+        return Signal.METRICS;
+      default:
+        return null;
+    }
+  }
+
+  static String mediaType(String header) {
+    if (header == null) {
+      return null;
+    }
+    int semi = header.indexOf(';');
+    return (semi >= 0 ? header.substring(0, semi) : header).trim().toLowerCase(Locale.ROOT);
+  }
+}
