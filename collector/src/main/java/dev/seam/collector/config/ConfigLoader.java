@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,14 +53,16 @@ public final class ConfigLoader {
     return bind(tree);
   }
 
-  /** Parses YAML text over the defaults (for tests and tools). */
-  public static SeamConfig fromYaml(String yaml) throws ConfigException {
+  /** Lays YAML documents over the defaults, each over the ones before it (for tests and tools). */
+  public static SeamConfig fromYaml(String... layers) throws ConfigException {
     Map<String, Object> tree = defaultsTree();
-    Object user = parse(yaml, "config");
-    if (user instanceof Map) {
-      merge(tree, asMap(user), "");
-    } else if (user != null) {
-      throw new ConfigException("config: the top level must be a mapping of keys");
+    for (String yaml : layers) {
+      Object user = parse(yaml, "config");
+      if (user instanceof Map) {
+        merge(tree, asMap(user), "");
+      } else if (user != null) {
+        throw new ConfigException("config: the top level must be a mapping of keys");
+      }
     }
     return bind(tree);
   }
@@ -330,9 +331,5 @@ public final class ConfigLoader {
     private static String describe(Object v) {
       return v instanceof Map ? "a mapping" : v instanceof List ? "a list" : "'" + v + "'";
     }
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
