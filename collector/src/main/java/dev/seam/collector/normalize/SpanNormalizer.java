@@ -98,7 +98,9 @@ public final class SpanNormalizer {
           http = true;
           break;
         case "http.route":
+          // A route is only ever set by an HTTP server, even when the method attribute is missing.
           route = Attributes.string(v);
+          http = true;
           break;
         case "rpc.system":
         case "rpc.system.name":
