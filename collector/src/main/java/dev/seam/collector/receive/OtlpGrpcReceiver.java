@@ -107,8 +107,8 @@ public final class OtlpGrpcReceiver {
         refuse(resp, signal, GrpcStatus.UNIMPLEMENTED, "unsupported grpc-encoding '" + encoding + "'; use gzip or identity", "unsupported_encoding");
         return;
       }
-      byte[] bytes = msg.payload().getBytes();
-      workers.<Message>executeBlocking(() -> exports.export(signal, bytes, gzip, maxMessageBytes, Exports.Format.PROTOBUF, PipelineMetrics.GRPC), false)
+      Buffer payload = msg.payload();
+      workers.<Message>executeBlocking(() -> exports.export(signal, payload.getBytes(), gzip, maxMessageBytes, Exports.Format.PROTOBUF, PipelineMetrics.GRPC), false)
           .onComplete(ar -> {
             if (ar.succeeded()) {
               resp.end(Buffer.buffer(ar.result().toByteArray()));

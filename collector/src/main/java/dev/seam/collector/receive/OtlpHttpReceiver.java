@@ -107,7 +107,8 @@ public final class OtlpHttpReceiver {
       }
     }
 
-    Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), maxBodyBytes) : 4096);
+    // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
+    Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
     boolean[] refused = {false};
     req.handler(chunk -> {
       if (refused[0]) {
@@ -125,8 +126,8 @@ public final class OtlpHttpReceiver {
       if (refused[0]) {
         return;
       }
-      byte[] bytes = body.getBytes();
-      workers.<Message>executeBlocking(() -> exports.export(signal, bytes, gzip, maxBodyBytes, format, PipelineMetrics.HTTP), false)
+      // The copy out of the network buffer happens on the worker too: the event loop only collects.
+      workers.<Message>executeBlocking(() -> exports.export(signal, body.getBytes(), gzip, maxBodyBytes, format, PipelineMetrics.HTTP), false)
           .onComplete(ar -> {
             if (ar.succeeded()) {
               reply(req.response(), 200, replyType, ar.result());
