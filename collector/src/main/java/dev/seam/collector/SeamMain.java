@@ -63,13 +63,15 @@ public final class SeamMain {
         config.grpc().host(), seam.grpcPort(), config.http().host(), seam.httpPort(), config.metrics().host(), seam.metricsPort()));
 
     CountDownLatch stopped = new CountDownLatch(1);
+    // Plain stderr here: java.util.logging resets its handlers in a shutdown hook of its own.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping: flushing pending pairs");
+      System.err.println("seam: stopping: closing receivers, ending pending pairs");
       try {
         seam.stop().await(10, TimeUnit.SECONDS);
         vertx.close().await(5, TimeUnit.SECONDS);
+        System.err.println("seam: stopped");
       } catch (Exception e) {
-        log.warning("stop did not finish cleanly: " + e);
+        System.err.println("seam: stop did not finish cleanly: " + e);
       }
       stopped.countDown();
     }, "seam-shutdown"));

@@ -1,0 +1,131 @@
+package dev.seam.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.seam.collector.testing.Otlp;
+import dev.seam.collector.testing.Scrape;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the built jar the way the README does: {@code java -jar seam-collector.jar [--config file]}. */
+class SeamJarIT {
+
+  private static final String JAR = System.getProperty("seam.jar", "target/seam-collector.jar");
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @Test
+  void jarStartsOnAConfigFileServesOtlpAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    int grpc = freePort();
+    int otlpHttp = freePort();
+    int metrics = freePort();
+    Path config = dir.resolve("seam.yaml");
+    Files.writeString(config, String.join("\n",
+        "receivers:",
+        "  otlp:",
+        "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
+        "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
+        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+        "pairing: {window: 2s}",
+        ""));
+    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.log").toFile())
+        .start();
+    try {
+      String base = "http://127.0.0.1:" + metrics;
+      awaitStatus(base + "/readyz", 200, Duration.ofSeconds(30));
+      assertEquals(200, get(base + "/healthz").statusCode());
+
+      byte[] body = Otlp.traces(
+          Otlp.resourceSpans(Otlp.resource("gateway", "go"),
+              Otlp.span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "", SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 3_000_000)
+                  .addAttributes(Otlp.attr("http.request.method", "GET"))),
+          Otlp.resourceSpans(Otlp.resource("pricing", "rust"),
+              Otlp.span("0af7651916cd43dd8448eb211c80319c", "00f067aa0ba902b7", "b7ad6b7169203331", SpanKind.SPAN_KIND_SERVER, Otlp.T0 + 500_000, 2_000_000)
+                  .setFlags(Otlp.REMOTE_PARENT).addAttributes(Otlp.attr("http.route", "/price")))).toByteArray();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttp + "/v1/traces"))
+          .header("Content-Type", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+
+      Scrape s = new Scrape(get(base + "/metrics").body());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (s.sum("seam_boundary_calls_total") < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        s = new Scrape(get(base + "/metrics").body());
+      }
+      assertEquals(1, s.value("seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing", "transport", "http", "operation", "/price"));
+      assertEquals(0.001, s.value("seam_boundary_overhead_seconds_sum", "caller_service", "gateway"), 1e-9);
+
+      p.destroy(); // SIGTERM
+      assertTrue(p.waitFor(20, TimeUnit.SECONDS), "Seam did not stop within 20 s of SIGTERM");
+      String out = Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8);
+      assertTrue(out.contains("Seam listening"), out);
+      assertTrue(out.contains("seam: stopped"), out);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void badConfigStopsTheStartWithTheKeyNamed(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("bad.yaml");
+    Files.writeString(config, "pairing:\n  window: soon\n");
+    Process p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("'pairing.window'"), out);
+
+    Files.writeString(config, "receivers:\n  otlp:\n    grcp:\n      port: 1\n");
+    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString()).redirectErrorStream(true).start();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("unknown config key 'receivers.otlp.grcp'"), out);
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void awaitStatus(String url, int status, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (get(url).statusCode() == status) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(url + " did not answer " + status + " within " + timeout);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
