@@ -168,23 +168,37 @@ public final class ConfigLoader {
     return Duration.ofNanos(Math.round(v * nanosPer));
   }
 
-  /** Parses {@code 16MiB}, {@code 512KiB}, {@code 1048576}. */
+  /** Parses {@code 16MiB}, {@code 512KiB}, {@code 1048576}; {@code null} when malformed or beyond a long. */
   static Long parseSize(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       return null;
     }
-    long v = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2);
+    long factor;
     switch (unit) {
-      case "KiB": case "k": case "K": return v << 10;
-      case "MiB": case "M": return v << 20;
-      case "GiB": case "G": return v << 30;
-      case "KB": return v * 1000;
-      case "MB": return v * 1000_000;
-      case "GB": return v * 1000_000_000;
-      default: return v;
+      case "KiB": case "k": case "K": factor = 1L << 10; break;
+      case "MiB": case "M": factor = 1L << 20; break;
+      case "GiB": case "G": factor = 1L << 30; break;
+      case "KB": factor = 1000L; break;
+      case "MB": factor = 1000_000L; break;
+      case "GB": factor = 1000_000_000L; break;
+      default: factor = 1L; break;
     }
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** A YAML integer as a long, or {@code null} when it does not fit (YAML reads those as BigInteger). */
+  private static Long exactLong(Number n) {
+    if (n instanceof java.math.BigInteger) {
+      java.math.BigInteger b = (java.math.BigInteger) n;
+      return b.bitLength() < 64 ? b.longValue() : null;
+    }
+    return n.longValue();
   }
 
   /** Typed reads of the merged tree, each failing with the key's name. */
@@ -234,7 +248,11 @@ public final class ConfigLoader {
       Object v = get(key);
       long n;
       if (v instanceof Number && !(v instanceof Double) && !(v instanceof Float)) {
-        n = ((Number) v).longValue();
+        Long exact = exactLong((Number) v);
+        if (exact == null) {
+          throw new ConfigException("config key '" + key + "' must be between " + min + " and " + max + ", got " + v);
+        }
+        n = exact;
       } else {
         throw new ConfigException("config key '" + key + "' must be a whole number, got '" + v + "'");
       }
@@ -259,9 +277,9 @@ public final class ConfigLoader {
 
     long size(String key, long min, long max) throws ConfigException {
       Object v = get(key);
-      Long n = v instanceof Number && !(v instanceof Double) ? Long.valueOf(((Number) v).longValue()) : v instanceof String ? parseSize((String) v) : null;
+      Long n = v instanceof Number && !(v instanceof Double) ? exactLong((Number) v) : v instanceof String ? parseSize((String) v) : null;
       if (n == null) {
-        throw new ConfigException("config key '" + key + "' must be a size such as 16MiB or 65536, got '" + v + "'");
+        throw new ConfigException("config key '" + key + "' must be a size such as 16MiB or 65536 (at most " + max + " bytes), got '" + v + "'");
       }
       if (n < min || n > max) {
         throw new ConfigException("config key '" + key + "' must be between " + min + " and " + max + " bytes, got " + n);
@@ -299,7 +317,7 @@ public final class ConfigLoader {
       List<?> list = list(key);
       List<Long> out = new ArrayList<>();
       for (Object o : list) {
-        Long n = o instanceof Number && !(o instanceof Double) ? Long.valueOf(((Number) o).longValue()) : o instanceof String ? parseSize((String) o) : null;
+        Long n = o instanceof Number && !(o instanceof Double) ? exactLong((Number) o) : o instanceof String ? parseSize((String) o) : null;
         if (n == null || n <= 0) {
           throw new ConfigException("config key '" + key + "' must list positive sizes such as 1024 or 1MiB, got '" + o + "'");
         }

@@ -82,7 +82,7 @@ public final class OriginResolver {
       if (name.length() > UNKNOWN_SERVICE.length() + 1 && name.charAt(UNKNOWN_SERVICE.length()) == ':') {
         return name.substring(UNKNOWN_SERVICE.length() + 1);
       }
-      if (name.length() == UNKNOWN_SERVICE.length() && notBlank(executable)) {
+      if ((name.length() == UNKNOWN_SERVICE.length() || name.length() == UNKNOWN_SERVICE.length() + 1) && notBlank(executable)) {
         return executable;
       }
     }

@@ -252,16 +252,23 @@ public final class SpanNormalizer {
 
   /** {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has that form. */
   static String rpcOperation(String service, String method, String spanName) {
-    if (method != null && method.indexOf('/') > 0) {
-      return method.charAt(0) == '/' ? method.substring(1) : method;
+    String m = stripSlash(method);
+    if (m != null && m.indexOf('/') > 0) {
+      return m;
     }
-    if (service != null && method != null) {
-      return service + "/" + method;
+    if (service != null && m != null) {
+      return stripSlash(service) + "/" + m;
     }
-    if (spanName != null && spanName.indexOf('/') > 0 && spanName.indexOf(' ') < 0) {
-      return spanName.charAt(0) == '/' ? spanName.substring(1) : spanName;
+    String n = stripSlash(spanName);
+    if (n != null && n.indexOf('/') > 0 && n.indexOf(' ') < 0) {
+      return n;
     }
-    return method;
+    return m;
+  }
+
+  /** gRPC paths are written both ways: {@code /pkg.Service/Method} and {@code pkg.Service/Method}. */
+  private static String stripSlash(String s) {
+    return s != null && s.length() > 1 && s.charAt(0) == '/' ? s.substring(1) : s;
   }
 
   private static long nonNegative(long v) {

@@ -116,10 +116,7 @@ public final class PairingStore {
         if (parent != null && parent.span != null) {
           ev = pair(shard, parent, span, own, ev);
         } else {
-          if (parent == null) {
-            parent = new Slot(now);
-            shard.slots.put(parentKey, parent);
-          }
+          parent = hold(shard, parentKey, parent, now);
           if (parent.waiting == null) {
             parent.waiting = new ArrayList<>(1);
           }
@@ -146,10 +143,7 @@ public final class PairingStore {
       if (slot != null && slot.edge != null) {
         ev = Events.of(ev).errorLogs(slot.edge, slot.edgeSide, 1);
       } else {
-        if (slot == null) {
-          slot = new Slot(nanoClock.getAsLong());
-          shard.slots.put(key, slot);
-        }
+        slot = hold(shard, key, slot, nanoClock.getAsLong());
         slot.errorLogs++;
         shard.add(1);
         ev = evictOverflow(shard, ev);
@@ -198,6 +192,22 @@ public final class PairingStore {
       }
       dispatch(ev);
     }
+  }
+
+  /**
+   * The slot to hold a new entry in, its window restarted: every entry waits a full window from
+   * its own arrival (a long-running parent's children and error logs come before it, minutes
+   * apart), and the slot moves to the young end of the arrival order to match.
+   */
+  private static Slot hold(Shard shard, SpanKey key, Slot slot, long now) {
+    if (slot == null) {
+      slot = new Slot(now);
+    } else {
+      shard.slots.remove(key);
+      slot.arrivedNanos = now;
+    }
+    shard.slots.put(key, slot);
+    return slot;
   }
 
   private static boolean mayHaveCrossed(Span span, boolean parentInBatch) {

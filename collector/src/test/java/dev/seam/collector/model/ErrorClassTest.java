@@ -92,6 +92,8 @@ class ErrorClassTest {
     "404, not_found",
     "408, deadline_exceeded",
     "409, aborted",
+    "412, failed_precondition",
+    "416, out_of_range",
     "429, resource_exhausted",
     "499, cancelled",
     "500, internal",

@@ -208,6 +208,13 @@ class SpanNormalizerTest {
   }
 
   @Test
+  void httpRouteAloneMakesItHttp() {
+    Span s = norm(server().addAttributes(attr("http.route", "/quote/{sku}")));
+    assertEquals(ProtocolHint.HTTP, s.protocol());
+    assertEquals("/quote/{sku}", s.operation());
+  }
+
+  @Test
   void httpStatusAloneMakesItHttp() {
     Span s = norm(client().addAttributes(attr("http.response.status_code", 204)));
     assertEquals(ProtocolHint.HTTP, s.protocol());

@@ -1,0 +1,324 @@
+package dev.seam.collector.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  private static final long MIB = 1024L * 1024L;
+
+  private static ConfigException refused(String yaml) {
+    return assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml(yaml));
+  }
+
+  private static void assertNames(ConfigException e, String key) {
+    assertTrue(e.getMessage().contains("'" + key + "'"), "message should name '" + key + "': " + e.getMessage());
+  }
+
+  // --- defaults ---
+
+  @Test
+  void defaults() throws ConfigException {
+    SeamConfig c = ConfigLoader.load(null);
+    assertEquals(4317, c.grpc().port());
+    assertEquals(4318, c.http().port());
+    assertEquals(9464, c.metrics().port());
+    assertTrue(c.grpc().enabled());
+    assertTrue(c.http().enabled());
+    assertEquals("0.0.0.0", c.grpc().host());
+    assertEquals(Duration.ofSeconds(10), c.pairing().window());
+    assertEquals(500_000, c.pairing().maxPending());
+    assertEquals(64, c.pairing().shards());
+    assertEquals(Duration.ofMillis(500), c.pairing().sweepInterval());
+    assertEquals(16 * MIB, c.grpcMaxMessageBytes());
+    assertEquals(16 * MIB, c.httpMaxBodyBytes());
+    assertEquals(0, c.pipelineThreads());
+    assertTrue(c.boundary().operationEnabled());
+    assertEquals(50, c.boundary().maxOperationsPerBoundary());
+    assertEquals(List.of("seam.allocated_bytes", "allocated_bytes"), c.boundary().allocatedBytesAttributes());
+    assertEquals(17, c.boundary().buckets().durations().size());
+    assertEquals(Duration.ofNanos(100_000), c.boundary().buckets().durations().get(0));
+    assertEquals(Duration.ofSeconds(30), c.boundary().buckets().durations().get(16));
+    assertEquals(Duration.ofNanos(1_000), c.boundary().buckets().overhead().get(0));
+    assertEquals(Duration.ofNanos(2_500), c.boundary().buckets().overhead().get(1));
+    assertEquals(64L, c.boundary().buckets().bytes().get(0));
+    assertEquals(16 * MIB, c.boundary().buckets().bytes().get(9));
+  }
+
+  @Test
+  void defaultsAreTheSameEveryWay() throws ConfigException {
+    assertEquals(ConfigLoader.load(null), ConfigLoader.fromYaml());
+    assertEquals(ConfigLoader.load(null), SeamConfig.defaults());
+    assertEquals(ConfigLoader.load(null), ConfigLoader.fromYaml("", "# only a comment\n"));
+  }
+
+  // --- overrides ---
+
+  @Test
+  void yamlOverridesOnlyTheKeysItNames() throws ConfigException {
+    SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 500ms\nreceivers:\n  otlp:\n    grpc:\n      port: 14317\n");
+    assertEquals(Duration.ofMillis(500), c.pairing().window());
+    assertEquals(14317, c.grpc().port());
+    assertEquals(4318, c.http().port());
+    assertEquals(500_000, c.pairing().maxPending());
+    assertTrue(c.grpc().enabled());
+  }
+
+  @Test
+  void laterLayersWin() throws ConfigException {
+    SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 500ms\n  shards: 8\n", "pairing:\n  window: 2s\n");
+    assertEquals(Duration.ofSeconds(2), c.pairing().window());
+    assertEquals(8, c.pairing().shards());
+  }
+
+  @Test
+  void booleansAndListsOverride() throws ConfigException {
+    SeamConfig c = ConfigLoader.fromYaml(
+        "boundary:\n  operation:\n    enabled: false\n  allocated-bytes-attributes: [mem.alloc]\n"
+            + "  buckets:\n    duration: [1ms, 10ms]\n");
+    assertFalse(c.boundary().operationEnabled());
+    assertEquals(List.of("mem.alloc"), c.boundary().allocatedBytesAttributes());
+    assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(10)), c.boundary().buckets().durations());
+  }
+
+  // --- refusals, each naming the full key ---
+
+  @Test
+  void unknownKeyIsRefusedByName() {
+    ConfigException e = refused("pairing:\n  windo: 5s\n");
+    assertNames(e, "pairing.windo");
+  }
+
+  @Test
+  void unknownTopLevelKeyIsRefusedByName() {
+    assertNames(refused("pairng:\n  window: 5s\n"), "pairng");
+  }
+
+  @Test
+  void durationWithoutUnitIsRefused() {
+    assertNames(refused("pairing:\n  window: 10\n"), "pairing.window");
+  }
+
+  @Test
+  void durationThatIsNotOneIsRefused() {
+    assertNames(refused("pairing:\n  window: abc\n"), "pairing.window");
+  }
+
+  @Test
+  void zeroDurationIsRefused() {
+    assertNames(refused("pairing:\n  window: 0s\n"), "pairing.window");
+  }
+
+  @Test
+  void portOutOfRangeIsRefused() {
+    ConfigException e = refused("receivers:\n  otlp:\n    http:\n      port: 70000\n");
+    assertNames(e, "receivers.otlp.http.port");
+    assertTrue(e.getMessage().contains("70000"), e.getMessage());
+  }
+
+  @Test
+  void portThatIsAStringIsRefused() {
+    assertNames(refused("receivers:\n  otlp:\n    http:\n      port: \"x\"\n"), "receivers.otlp.http.port");
+  }
+
+  @Test
+  void portThatIsAQuotedNumberIsRefused() {
+    assertNames(refused("metrics:\n  port: \"9464\"\n"), "metrics.port");
+  }
+
+  @Test
+  void portBeyondTheRangeOfALongIsRefusedNotWrapped() {
+    // 2^64 + 4096: a YAML integer too big for a long must not be truncated to port 4096.
+    assertNames(refused("receivers:\n  otlp:\n    http:\n      port: 18446744073709555712\n"), "receivers.otlp.http.port");
+  }
+
+  @Test
+  void notABooleanIsRefused() {
+    assertNames(refused("boundary:\n  operation:\n    enabled: yes-please\n"), "boundary.operation.enabled");
+  }
+
+  @Test
+  void bucketsNotAscendingAreRefused() {
+    ConfigException e = refused("boundary:\n  buckets:\n    duration: [1s, 500ms]\n");
+    assertNames(e, "boundary.buckets.duration");
+    assertTrue(e.getMessage().contains("ascending"), e.getMessage());
+  }
+
+  @Test
+  void emptyBucketsAreRefused() {
+    assertNames(refused("boundary:\n  buckets:\n    bytes: []\n"), "boundary.buckets.bytes");
+  }
+
+  @Test
+  void scalarWhereAMappingBelongsIsRefused() {
+    assertNames(refused("metrics: 5\n"), "metrics");
+  }
+
+  @Test
+  void mappingWhereAScalarBelongsIsRefused() {
+    assertNames(refused("pairing:\n  window:\n    seconds: 10\n"), "pairing.window");
+  }
+
+  @Test
+  void listWhereAScalarBelongsIsRefused() {
+    assertNames(refused("metrics:\n  host: [a, b]\n"), "metrics.host");
+  }
+
+  @Test
+  void scalarWhereAListBelongsIsRefused() {
+    assertNames(refused("boundary:\n  allocated-bytes-attributes: seam.allocated_bytes\n"), "boundary.allocated-bytes-attributes");
+  }
+
+  @Test
+  void maxPendingOfZeroIsRefused() {
+    assertNames(refused("pairing:\n  max-pending: 0\n"), "pairing.max-pending");
+  }
+
+  @Test
+  void topLevelThatIsNotAMappingIsRefused() {
+    ConfigException e = refused("- a\n- b\n");
+    assertTrue(e.getMessage().contains("mapping"), e.getMessage());
+  }
+
+  @Test
+  void invalidYamlIsRefusedWithAMessage() {
+    ConfigException e = refused("pairing:\n  window: [10s\n");
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+
+  // --- sizes and durations ---
+
+  @ParameterizedTest(name = "max-message-size {0} -> {1}")
+  @CsvSource({
+    "16MiB, 16777216",
+    "512KiB, 524288",
+    "1048576, 1048576",
+    "'\"1048576\"', 1048576",
+    "2GiB, 2147483648",
+    "64KB, 64000",
+    "1MB, 1000000",
+  })
+  void sizesAreRead(String yamlValue, long bytes) throws ConfigException {
+    SeamConfig c = ConfigLoader.fromYaml("receivers:\n  otlp:\n    grpc:\n      max-message-size: " + yamlValue + "\n");
+    assertEquals(bytes, c.grpcMaxMessageBytes());
+  }
+
+  @Test
+  void sizeBelowTheMinimumIsRefused() {
+    assertNames(refused("receivers:\n  otlp:\n    http:\n      max-body-size: 10\n"), "receivers.otlp.http.max-body-size");
+  }
+
+  @Test
+  void sizeThatIsNotOneIsRefused() {
+    assertNames(refused("receivers:\n  otlp:\n    http:\n      max-body-size: lots\n"), "receivers.otlp.http.max-body-size");
+  }
+
+  @Test
+  void sizeThatOverflowsALongIsRefusedNotWrapped() {
+    // (2^34 + 1) GiB = 2^64 + 2^30 bytes: shifted in a long it wraps to exactly 1 GiB.
+    assertNames(
+        refused("receivers:\n  otlp:\n    grpc:\n      max-message-size: 17179869185GiB\n"),
+        "receivers.otlp.grpc.max-message-size");
+  }
+
+  @Test
+  void sizeWithMoreDigitsThanALongIsAConfigException() {
+    assertNames(
+        refused("receivers:\n  otlp:\n    grpc:\n      max-message-size: 99999999999999999999MiB\n"),
+        "receivers.otlp.grpc.max-message-size");
+  }
+
+  @Test
+  void parseSizeUnits() {
+    assertEquals(16 * MIB, ConfigLoader.parseSize("16MiB"));
+    assertEquals(512 * 1024L, ConfigLoader.parseSize("512KiB"));
+    assertEquals(1_048_576L, ConfigLoader.parseSize("1048576"));
+    assertEquals(1_048_576L, ConfigLoader.parseSize(" 1048576 "));
+    assertEquals(3L << 30, ConfigLoader.parseSize("3GiB"));
+    assertEquals(5_000_000_000L, ConfigLoader.parseSize("5GB"));
+    assertEquals(100L, ConfigLoader.parseSize("100B"));
+    assertNull(ConfigLoader.parseSize("1.5MiB"));
+    assertNull(ConfigLoader.parseSize("MiB"));
+    assertNull(ConfigLoader.parseSize("-1"));
+  }
+
+  @Test
+  void parseDurationUnits() {
+    assertEquals(Duration.ofNanos(2_500), ConfigLoader.parseDuration("2.5us"));
+    assertEquals(Duration.ofNanos(2_500), ConfigLoader.parseDuration("2.5µs"));
+    assertEquals(Duration.ofMinutes(1), ConfigLoader.parseDuration("1m"));
+    assertEquals(Duration.ofMillis(500), ConfigLoader.parseDuration("500ms"));
+    assertEquals(Duration.ofNanos(7), ConfigLoader.parseDuration("7ns"));
+    assertEquals(Duration.ofSeconds(10), ConfigLoader.parseDuration("10s"));
+    assertEquals(Duration.ofHours(2), ConfigLoader.parseDuration("2h"));
+    assertEquals(Duration.ofMillis(2_500), ConfigLoader.parseDuration("2.5s"));
+    assertNull(ConfigLoader.parseDuration("10"));
+    assertNull(ConfigLoader.parseDuration("abc"));
+    assertNull(ConfigLoader.parseDuration("-1s"));
+    assertNull(ConfigLoader.parseDuration("1d"));
+  }
+
+  @Test
+  void durationsInTheFile() throws ConfigException {
+    SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 1m\n  sweep-interval: 2.5us\n");
+    assertEquals(Duration.ofMinutes(1), c.pairing().window());
+    assertEquals(Duration.ofNanos(2_500), c.pairing().sweepInterval());
+  }
+
+  // --- files ---
+
+  @Test
+  void loadReadsAFile(@TempDir Path dir) throws IOException, ConfigException {
+    Path file = dir.resolve("seam.yaml");
+    Files.writeString(file, "pairing:\n  window: 5s\nboundary:\n  operation:\n    enabled: false\n", StandardCharsets.UTF_8);
+    SeamConfig c = ConfigLoader.load(file);
+    assertEquals(Duration.ofSeconds(5), c.pairing().window());
+    assertFalse(c.boundary().operationEnabled());
+    assertEquals(4317, c.grpc().port());
+  }
+
+  @Test
+  void loadOfAnEmptyFileGivesTheDefaults(@TempDir Path dir) throws IOException, ConfigException {
+    Path file = dir.resolve("empty.yaml");
+    Files.writeString(file, "", StandardCharsets.UTF_8);
+    assertEquals(SeamConfig.defaults(), ConfigLoader.load(file));
+  }
+
+  @Test
+  void loadOfAMissingFileSaysWhichFile(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.yaml");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing));
+    assertTrue(e.getMessage().contains("cannot read"), e.getMessage());
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  @Test
+  void loadNamesTheKeyOfABadValueInAFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("seam.yaml");
+    Files.writeString(file, "pairing:\n  windo: 5s\n", StandardCharsets.UTF_8);
+    assertNames(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)), "pairing.windo");
+  }
+
+  @Test
+  void loadOfInvalidYamlSaysWhichFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "pairing: {window: 5s\n", StandardCharsets.UTF_8);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+}

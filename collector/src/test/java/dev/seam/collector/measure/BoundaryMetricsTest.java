@@ -1,0 +1,423 @@
+package dev.seam.collector.measure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.seam.collector.model.ErrorClass;
+import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.ParentLink;
+import dev.seam.collector.model.ProtocolHint;
+import dev.seam.collector.model.Side;
+import dev.seam.collector.model.Span;
+import dev.seam.collector.model.SpanKind;
+import dev.seam.collector.model.Transport;
+import dev.seam.collector.pair.Edge;
+import dev.seam.collector.pair.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BoundaryMetricsTest {
+
+  private static final long MS = 1_000_000L;
+  private static final long T0 = 1_767_225_600_000_000_000L;
+
+  private static final Origin GO = new Origin("checkout", "go", "node-1/100", "node-1/100");
+  private static final Origin RUST = new Origin("pricing-core", "rust", "node-2/200", "node-2/200");
+  private static final Origin RUST_IN_GO_PROCESS = new Origin("pricing-core", "rust", "node-1/100", "rust-sdk");
+
+  private static final Buckets BUCKETS = new Buckets(
+      List.of(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100)),
+      List.of(Duration.ofNanos(1_000), Duration.ofMillis(1), Duration.ofMillis(10)),
+      List.of(64L, 1024L, 65536L));
+
+  private PrometheusMeterRegistry registry;
+  private BoundaryMetrics metrics;
+
+  @BeforeEach
+  void setUp() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 50, BUCKETS);
+  }
+
+  /** A span under construction. */
+  private static final class S {
+    private long id = 1;
+    private long parent;
+    private ParentLink link = ParentLink.NONE;
+    private SpanKind kind = SpanKind.INTERNAL;
+    private Origin origin = GO;
+    private String name = "op";
+    private long durationNanos = 10 * MS;
+    private boolean failed;
+    private String errorClass = ErrorClass.UNKNOWN;
+    private ProtocolHint protocol = ProtocolHint.NONE;
+    private String operation;
+    private String peer;
+    private long requestBytes = -1;
+    private long responseBytes = -1;
+    private long allocatedBytes = -1;
+
+    S id(long v) { id = v; return this; }
+    S parent(long v, ParentLink l) { parent = v; link = l; return this; }
+    S kind(SpanKind v) { kind = v; return this; }
+    S origin(Origin v) { origin = v; return this; }
+    S name(String v) { name = v; return this; }
+    S duration(long v) { durationNanos = v; return this; }
+    S failed(String cls) { failed = true; errorClass = cls; return this; }
+    S protocol(ProtocolHint v) { protocol = v; return this; }
+    S operation(String v) { operation = v; return this; }
+    S peer(String v) { peer = v; return this; }
+    S request(long v) { requestBytes = v; return this; }
+    S response(long v) { responseBytes = v; return this; }
+    S allocated(long v) { allocatedBytes = v; return this; }
+
+    Span build() {
+      return new Span(
+          0x0af7651916cd43ddL, 0x8448eb211c80319cL, id, parent, link, kind, origin, name,
+          T0, T0 + durationNanos, failed, errorClass, protocol, operation, peer,
+          requestBytes, responseBytes, allocatedBytes);
+    }
+  }
+
+  private static S caller() {
+    return new S().id(1).kind(SpanKind.CLIENT).origin(GO);
+  }
+
+  private static S callee() {
+    return new S().id(2).parent(1, ParentLink.REMOTE).kind(SpanKind.SERVER).origin(RUST);
+  }
+
+  private static Edge edge(S caller, S callee, Transport t) {
+    return new Edge(caller.build(), callee.build(), t);
+  }
+
+  private static Tags goToRust(String transport, String operation) {
+    return Tags.of(
+        "caller_service", "checkout",
+        "caller_language", "go",
+        "callee_service", "pricing-core",
+        "callee_language", "rust",
+        "transport", transport,
+        "operation", operation);
+  }
+
+  private Counter counter(String name, Tags tags) {
+    return registry.find(name).tags(tags).counter();
+  }
+
+  private Timer timer(String name, Tags tags) {
+    return registry.find(name).tags(tags).timer();
+  }
+
+  private DistributionSummary summary(String name, Tags tags) {
+    return registry.find(name).tags(tags).summary();
+  }
+
+  private static void assertNanos(long expected, Timer t) {
+    assertEquals((double) expected, t.totalTime(TimeUnit.NANOSECONDS), 1e-3);
+  }
+
+  // --- calls, durations, overhead ---
+
+  @Test
+  void callsCallerCalleeAndOverheadSums() {
+    Edge e = edge(caller().protocol(ProtocolHint.HTTP).duration(10 * MS),
+        callee().protocol(ProtocolHint.HTTP).operation("/quote/{sku}").duration(7 * MS), Transport.HTTP);
+    metrics.onEdge(e);
+    metrics.onEdge(e);
+
+    Tags t = goToRust("http", "/quote/{sku}");
+    assertEquals(2.0, counter("seam.boundary.calls", t).count());
+    Timer callerDuration = timer("seam.boundary.caller.duration", t);
+    Timer calleeDuration = timer("seam.boundary.callee.duration", t);
+    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(2, callerDuration.count());
+    assertNanos(20 * MS, callerDuration);
+    assertEquals(2, calleeDuration.count());
+    assertNanos(14 * MS, calleeDuration);
+    assertEquals(2, overhead.count());
+    assertNanos(6 * MS, overhead);
+    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+  }
+
+  @Test
+  void negativeOverheadIsClampedToZeroAndCounted() {
+    metrics.onEdge(edge(caller().duration(7 * MS), callee().operation("Quote").duration(10 * MS), Transport.GRPC));
+    Tags t = goToRust("grpc", "Quote");
+    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1, overhead.count());
+    assertNanos(0, overhead);
+    assertEquals(1.0, counter("seam.boundary.negative.overhead", t).count());
+    assertNanos(7 * MS, timer("seam.boundary.caller.duration", t));
+    assertNanos(10 * MS, timer("seam.boundary.callee.duration", t));
+  }
+
+  @Test
+  void overheadIsNotRecordedForServerToServer() {
+    metrics.onEdge(edge(caller().kind(SpanKind.SERVER).duration(10 * MS), callee().operation("/q").duration(7 * MS), Transport.HTTP));
+    Tags t = goToRust("http", "/q");
+    assertEquals(1.0, counter("seam.boundary.calls", t).count());
+    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(0, overhead == null ? 0 : overhead.count());
+    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+  }
+
+  @Test
+  void overheadIsRecordedForProducerCallers() {
+    metrics.onEdge(edge(caller().kind(SpanKind.PRODUCER).duration(10 * MS),
+        callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS), Transport.MESSAGING));
+    Timer overhead = timer("seam.boundary.overhead", goToRust("messaging", "orders"));
+    assertEquals(1, overhead.count());
+    assertNanos(3 * MS, overhead);
+  }
+
+  @Test
+  void overheadIsRecordedForFfiInternalToInternal() {
+    metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).name("cgo.PriceQuote").duration(10 * MS),
+        callee().kind(SpanKind.INTERNAL).origin(RUST_IN_GO_PROCESS).name("pricing_core::quote").duration(7 * MS), Transport.FFI));
+    // The FFI operation is the callee's span name.
+    Tags t = goToRust("ffi", "pricing_core::quote");
+    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1, overhead.count());
+    assertNanos(3 * MS, overhead);
+    assertEquals(1.0, counter("seam.boundary.calls", t).count());
+  }
+
+  @Test
+  void overheadIsNotRecordedForInternalToInternalOverOtherTransport() {
+    metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).duration(10 * MS),
+        callee().kind(SpanKind.INTERNAL).name("handle").duration(7 * MS), Transport.OTHER));
+    Tags t = goToRust("other", "handle");
+    assertEquals(1.0, counter("seam.boundary.calls", t).count());
+    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(0, overhead == null ? 0 : overhead.count());
+  }
+
+  // --- errors ---
+
+  @Test
+  void bothFailedTakesTheCalleesClass() {
+    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unavailable"), Transport.HTTP));
+    Tags t = goToRust("http", "/q").and("error_side", "both", "error_class", "unavailable");
+    assertEquals(1.0, counter("seam.boundary.errors", t).count());
+    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+  }
+
+  @Test
+  void callerOnlyFailureIsTheCallersClass() {
+    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q"), Transport.HTTP));
+    Tags t = goToRust("http", "/q").and("error_side", "caller", "error_class", "deadline_exceeded");
+    assertEquals(1.0, counter("seam.boundary.errors", t).count());
+    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+  }
+
+  @Test
+  void calleeOnlyFailureIsTheCalleesClass() {
+    metrics.onEdge(edge(caller(), callee().operation("/q").failed("internal"), Transport.HTTP));
+    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
+  }
+
+  @Test
+  void calleeFailedWithoutSayingWhyTakesTheCallersClass() {
+    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unknown"), Transport.HTTP));
+    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
+  }
+
+  @Test
+  void noFailureNoErrorSeries() {
+    metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
+    assertNull(registry.find("seam.boundary.errors").counter());
+  }
+
+  // --- bytes ---
+
+  @Test
+  void payloadHistogramsOnlyWhenKnown() {
+    metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
+    assertNull(registry.find("seam.boundary.request").summary());
+    assertNull(registry.find("seam.boundary.response").summary());
+    assertNull(registry.find("seam.boundary.callee.allocated").summary());
+  }
+
+  @Test
+  void payloadBytesPreferTheCallersValue() {
+    metrics.onEdge(edge(caller().request(100), callee().operation("/q").request(200).response(5_000), Transport.HTTP));
+    metrics.onEdge(edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
+    Tags t = goToRust("http", "/q");
+    DistributionSummary request = summary("seam.boundary.request", t);
+    assertEquals(2, request.count());
+    assertEquals(400.0, request.totalAmount());
+    DistributionSummary response = summary("seam.boundary.response", t);
+    assertEquals(2, response.count());
+    assertEquals(5_007.0, response.totalAmount());
+  }
+
+  @Test
+  void zeroBytesIsKnown() {
+    metrics.onEdge(edge(caller().request(0), callee().operation("/q"), Transport.HTTP));
+    DistributionSummary request = summary("seam.boundary.request", goToRust("http", "/q"));
+    assertEquals(1, request.count());
+    assertEquals(0.0, request.totalAmount());
+  }
+
+  @Test
+  void allocatedBytesComeFromTheCallee() {
+    metrics.onEdge(edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
+    metrics.onEdge(edge(caller().allocated(999), callee().operation("/q"), Transport.HTTP));
+    DistributionSummary allocated = summary("seam.boundary.callee.allocated", goToRust("http", "/q"));
+    assertEquals(1, allocated.count());
+    assertEquals(4_096.0, allocated.totalAmount());
+  }
+
+  // --- the operation label ---
+
+  @Test
+  void operationsPastTheCapAreOther() {
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 2, BUCKETS);
+    capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/c"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/d"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
+    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/b")).count());
+    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
+    assertNull(counter("seam.boundary.calls", goToRust("http", "/c")));
+    assertEquals(3, registry.find("seam.boundary.calls").counters().size());
+  }
+
+  @Test
+  void theCapIsPerBoundary() {
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 1, BUCKETS);
+    capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
+    capped.onEdge(edge(caller(), callee().operation("/b"), Transport.GRPC));
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "/b")).count());
+  }
+
+  @Test
+  void operationDisabledIsEmpty() {
+    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), false, 50, BUCKETS);
+    off.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
+    off.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
+    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "")).count());
+    assertEquals(1, registry.find("seam.boundary.calls").counters().size());
+  }
+
+  @Test
+  void operationFallsBackToTheCallersThenUnknown() {
+    metrics.onEdge(edge(caller().operation("pricing.v1.Pricing/Quote"), callee(), Transport.GRPC));
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
+    metrics.onEdge(edge(caller(), callee(), Transport.HTTP));
+    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "unknown")).count());
+  }
+
+  // --- unpaired, error logs, outcomes ---
+
+  @Test
+  void unpairedCallerIsNamedByItsPeerHint() {
+    Span client = caller().protocol(ProtocolHint.GRPC).operation("pricing.v1.Pricing/Quote").peer("pricing-core").build();
+    metrics.onUnpaired(client, Side.CALLER);
+    metrics.onUnpaired(client, Side.CALLER);
+    Tags t = Tags.of(
+        "caller_service", "checkout", "caller_language", "go",
+        "callee_service", "pricing-core", "callee_language", "unknown",
+        "transport", "grpc", "operation", "pricing.v1.Pricing/Quote", "side", "caller");
+    assertEquals(2.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1, registry.find("seam.boundary.unpaired").counters().size());
+  }
+
+  @Test
+  void unpairedCallerWithoutPeerOrHintIsUnknownOther() {
+    metrics.onUnpaired(caller().build(), Side.CALLER);
+    Tags t = Tags.of(
+        "caller_service", "checkout", "caller_language", "go",
+        "callee_service", "unknown", "callee_language", "unknown",
+        "transport", "other", "operation", "unknown", "side", "caller");
+    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+  }
+
+  @Test
+  void unpairedCalleeHasAnUnknownCaller() {
+    metrics.onUnpaired(callee().protocol(ProtocolHint.HTTP).operation("/quote").build(), Side.CALLEE);
+    Tags t = Tags.of(
+        "caller_service", "unknown", "caller_language", "unknown",
+        "callee_service", "pricing-core", "callee_language", "rust",
+        "transport", "http", "operation", "/quote", "side", "callee");
+    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+  }
+
+  @Test
+  void unpairedInternalCalleeIsFfiNamedBySpan() {
+    metrics.onUnpaired(callee().kind(SpanKind.INTERNAL).name("pricing_core::quote").build(), Side.CALLEE);
+    Tags t = Tags.of(
+        "caller_service", "unknown", "caller_language", "unknown",
+        "callee_service", "pricing-core", "callee_language", "rust",
+        "transport", "ffi", "operation", "pricing_core::quote", "side", "callee");
+    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+  }
+
+  @Test
+  void errorLogsAreCountedBySide() {
+    Edge e = edge(caller(), callee().operation("/q"), Transport.HTTP);
+    metrics.onEdge(e);
+    metrics.onErrorLogs(e, Side.CALLER, 3);
+    metrics.onErrorLogs(e, Side.CALLEE, 1);
+    metrics.onErrorLogs(e, Side.CALLER, 2);
+    Tags t = goToRust("http", "/q");
+    assertEquals(5.0, counter("seam.boundary.error.logs", t.and("side", "caller")).count());
+    assertEquals(1.0, counter("seam.boundary.error.logs", t.and("side", "callee")).count());
+  }
+
+  @Test
+  void pairingOutcomesAreCounted() {
+    metrics.onOutcome(Outcome.PAIRED, 3);
+    metrics.onOutcome(Outcome.EXPIRED, 1);
+    metrics.onOutcome(Outcome.PAIRED, 2);
+    assertEquals(5.0, registry.find("seam.pairing.entries").tag("outcome", "paired").counter().count());
+    assertEquals(1.0, registry.find("seam.pairing.entries").tag("outcome", "expired").counter().count());
+    assertEquals(0.0, registry.find("seam.pairing.entries").tag("outcome", "evicted").counter().count());
+  }
+
+  // --- the exported names ---
+
+  @Test
+  void scrapeUsesTheDocumentedNames() {
+    Edge e = edge(caller().request(100).response(200).failed("deadline_exceeded"),
+        callee().operation("/q").allocated(64), Transport.HTTP);
+    metrics.onEdge(e);
+    metrics.onErrorLogs(e, Side.CALLEE, 1);
+    metrics.onUnpaired(caller().peer("x").build(), Side.CALLER);
+    metrics.onOutcome(Outcome.EVICTED, 4);
+    String text = registry.scrape();
+    for (String name : List.of(
+        "seam_boundary_calls_total{",
+        "seam_boundary_errors_total{",
+        "seam_boundary_caller_duration_seconds_bucket{",
+        "seam_boundary_callee_duration_seconds_count{",
+        "seam_boundary_overhead_seconds_sum{",
+        "seam_boundary_negative_overhead_total{",
+        "seam_boundary_request_bytes_bucket{",
+        "seam_boundary_response_bytes_count{",
+        "seam_boundary_callee_allocated_bytes_sum{",
+        "seam_boundary_unpaired_total{",
+        "seam_boundary_error_logs_total{",
+        "seam_pairing_entries_total{outcome=\"evicted\"} 4.0")) {
+      assertTrue(text.contains(name), "scrape lacks " + name + ":\n" + text);
+    }
+    assertNotNull(registry.find("seam.boundary.calls").counter());
+  }
+}
