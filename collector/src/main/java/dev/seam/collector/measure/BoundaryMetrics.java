@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Records the {@code seam_boundary_*} metrics and the pairing outcomes from what the pairing
@@ -105,14 +106,14 @@ public final class BoundaryMetrics implements BoundaryListener {
     }
     long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
     if (request >= 0) {
-      m.requestBytes().record(request);
+      m.requestBytes.get().record(request);
     }
     long response = caller.responseBytes() >= 0 ? caller.responseBytes() : callee.responseBytes();
     if (response >= 0) {
-      m.responseBytes().record(response);
+      m.responseBytes.get().record(response);
     }
     if (callee.allocatedBytes() >= 0) {
-      m.allocatedBytes().record(callee.allocatedBytes());
+      m.allocatedBytes.get().record(callee.allocatedBytes());
     }
   }
 
@@ -226,9 +227,11 @@ public final class BoundaryMetrics implements BoundaryListener {
     final Counter negativeOverhead;
     final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     final EnumMap<Side, Counter> errorLogs = new EnumMap<>(Side.class);
-    private volatile DistributionSummary requestBytes;
-    private volatile DistributionSummary responseBytes;
-    private volatile DistributionSummary allocatedBytes;
+    // Created on first use, so a boundary whose spans never carry sizes has no empty histograms.
+    final Lazy<DistributionSummary> requestBytes = new Lazy<>(() -> bytes("seam.boundary.request", "Request payload bytes of paired calls, when known"));
+    final Lazy<DistributionSummary> responseBytes = new Lazy<>(() -> bytes("seam.boundary.response", "Response payload bytes of paired calls, when known"));
+    final Lazy<DistributionSummary> allocatedBytes =
+        new Lazy<>(() -> bytes("seam.boundary.callee.allocated", "Bytes the callee allocated during a paired call, when its span says"));
 
     BoundaryMeters(BoundaryKey key) {
       tags = tags(key);
@@ -274,45 +277,6 @@ public final class BoundaryMetrics implements BoundaryListener {
       }
     }
 
-    DistributionSummary requestBytes() {
-      DistributionSummary s = requestBytes;
-      if (s == null) {
-        synchronized (this) {
-          if (requestBytes == null) {
-            requestBytes = bytes("seam.boundary.request", "Request payload bytes of paired calls, when known");
-          }
-          s = requestBytes;
-        }
-      }
-      return s;
-    }
-
-    DistributionSummary responseBytes() {
-      DistributionSummary s = responseBytes;
-      if (s == null) {
-        synchronized (this) {
-          if (responseBytes == null) {
-            responseBytes = bytes("seam.boundary.response", "Response payload bytes of paired calls, when known");
-          }
-          s = responseBytes;
-        }
-      }
-      return s;
-    }
-
-    DistributionSummary allocatedBytes() {
-      DistributionSummary s = allocatedBytes;
-      if (s == null) {
-        synchronized (this) {
-          if (allocatedBytes == null) {
-            allocatedBytes = bytes("seam.boundary.callee.allocated", "Bytes the callee allocated during a paired call, when its span says");
-          }
-          s = allocatedBytes;
-        }
-      }
-      return s;
-    }
-
     private DistributionSummary bytes(String name, String description) {
       return DistributionSummary.builder(name)
           .description(description)
@@ -320,6 +284,30 @@ public final class BoundaryMetrics implements BoundaryListener {
           .tags(tags)
           .serviceLevelObjectives(byteBuckets)
           .register(registry);
+    }
+  }
+
+  /** A value made once, on first use, by whichever thread gets there first. */
+  private static final class Lazy<T> {
+    private final Supplier<T> make;
+    private volatile T value;
+
+    Lazy(Supplier<T> make) {
+      this.make = make;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = make.get();
+            value = v;
+          }
+        }
+      }
+      return v;
     }
   }
 }
