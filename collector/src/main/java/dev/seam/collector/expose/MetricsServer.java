@@ -47,28 +47,46 @@ public final class MetricsServer {
     }
     switch (req.path()) {
       case "/metrics":
-        scrape(req);
+        if (req.method() == HttpMethod.HEAD) {
+          req.response().putHeader("Content-Type", contentType(req)).end();
+        } else {
+          scrape(req);
+        }
         break;
       case "/healthz":
-        req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ok\n");
+        text(req, 200, "ok\n");
         break;
       case "/readyz":
         if (ready.getAsBoolean()) {
-          req.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("ready\n");
+          text(req, 200, "ready\n");
         } else {
-          req.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8").end("receivers not bound yet\n");
+          text(req, 503, "receivers not bound yet\n");
         }
         break;
       default:
-        req.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=utf-8").end("try /metrics, /healthz or /readyz\n");
+        text(req, 404, "try /metrics, /healthz or /readyz\n");
         break;
     }
   }
 
-  private void scrape(HttpServerRequest req) {
+  /** A short text answer; HEAD gets the status and headers only (HTTP/2 would send a body). */
+  private static void text(HttpServerRequest req, int status, String body) {
+    req.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8");
+    if (req.method() == HttpMethod.HEAD) {
+      req.response().end();
+    } else {
+      req.response().end(body);
+    }
+  }
+
+  private static String contentType(HttpServerRequest req) {
     String accept = req.getHeader("Accept");
     // Text formats only: Micrometer has nothing the protobuf format would add.
-    String contentType = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+  }
+
+  private void scrape(HttpServerRequest req) {
+    String contentType = contentType(req);
     vertx.<Buffer>executeBlocking(() -> {
           ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
           registry.scrape(out, contentType);

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -107,6 +108,10 @@ public final class OtlpHttpReceiver {
       }
     }
 
+    if (req.version() != HttpVersion.HTTP_2 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+      // The headers passed every check, so the client may send the body now.
+      req.response().writeContinue();
+    }
     // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
     Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
     boolean[] refused = {false};
@@ -144,11 +149,15 @@ public final class OtlpHttpReceiver {
   }
 
   private void tooLarge(HttpServerRequest req, String replyType, String signal) {
-    // The rest of the body is not worth reading; closing the connection is the only way to stop it.
-    req.response().putHeader("Connection", "close");
+    HttpServerResponse resp = req.response();
+    boolean http2 = req.version() == HttpVersion.HTTP_2;
+    if (!http2 && !resp.ended()) {
+      // The rest of the body is not worth reading; on HTTP/1.x closing the connection is the only way to stop it.
+      resp.putHeader("Connection", "close");
+      resp.endHandler(v -> req.connection().close());
+    }
+    // HTTP/2 forbids connection headers, and the rest of that stream's body is simply discarded.
     refuse(req, 413, Code.RESOURCE_EXHAUSTED, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal, "too_large");
-    req.response().closeHandler(null);
-    req.response().endHandler(v -> req.connection().close());
   }
 
   private void refuse(HttpServerRequest req, int status, Code code, String message, String replyType, String signal, String reason) {

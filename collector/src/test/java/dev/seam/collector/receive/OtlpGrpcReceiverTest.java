@@ -35,6 +35,12 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -271,6 +277,47 @@ class OtlpGrpcReceiverTest {
   }
 
   @Test
+  void unsupportedGrpcEncodingIsUnimplemented() throws Exception {
+    // Vert.x's gRPC client will not send an encoding it does not know, so this call is framed by hand.
+    Scrape before = seam.scrape();
+
+    RawGrpc r = rawCall(seam.grpcPort(), TRACES, "deflate", frame(true, new byte[] {0x78, (byte) 0x9c, 3, 0, 0, 0, 0, 1}));
+
+    assertEquals(200, r.httpStatus());
+    assertEquals(12, r.grpcStatus(), "UNIMPLEMENTED");
+    assertEquals("unsupported grpc-encoding 'deflate'; use gzip or identity", r.grpcMessage());
+    Scrape after = seam.scrape();
+    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "grpc", "reason", "unsupported_encoding"));
+    assertEquals(1, delta(before, after, REFUSED_REQUESTS));
+  }
+
+  @Test
+  void twoMessagesInOneUnaryCallAreInvalidArgument() throws Exception {
+    byte[] one = Otlp.traces(Otlp.resourceSpans(Otlp.resource("grpc-two", "go"), validSpans(1))).toByteArray();
+    byte[] two = Otlp.traces(Otlp.resourceSpans(Otlp.resource("grpc-two", "go"), validSpans(1))).toByteArray();
+    Scrape before = seam.scrape();
+
+    RawGrpc r = rawCall(seam.grpcPort(), TRACES, null, frame(false, one).appendBuffer(frame(false, two)));
+
+    assertEquals(3, r.grpcStatus(), "INVALID_ARGUMENT");
+    assertEquals("Export is unary: one message per call", r.grpcMessage());
+    Scrape after = seam.scrape();
+    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "grpc", "reason", "malformed"));
+    assertEquals(0, delta(before, after, RECEIVED), "neither message is processed");
+  }
+
+  @Test
+  void callWithoutMessageIsInvalidArgument() throws Exception {
+    Scrape before = seam.scrape();
+
+    RawGrpc r = rawCall(seam.grpcPort(), LOGS, null, Buffer.buffer());
+
+    assertEquals(3, r.grpcStatus(), "INVALID_ARGUMENT");
+    assertEquals("the call carried no message", r.grpcMessage());
+    assertEquals(1, delta(before, seam.scrape(), REFUSED_REQUESTS, "signal", "logs", "protocol", "grpc", "reason", "malformed"));
+  }
+
+  @Test
   void oversizeAndGzipBombsAreResourceExhausted() throws Exception {
     try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}, grpc: {max-message-size: 64KiB}}}")) {
       Scrape before = small.scrape();
@@ -407,6 +454,57 @@ class OtlpGrpcReceiverTest {
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
+
+  /** What a hand-framed gRPC call got back. */
+  private record RawGrpc(int httpStatus, int grpcStatus, String grpcMessage, byte[] body) {}
+
+  /** One length-prefixed gRPC message. */
+  private static Buffer frame(boolean compressed, byte[] payload) {
+    return Buffer.buffer().appendByte((byte) (compressed ? 1 : 0)).appendInt(payload.length).appendBytes(payload);
+  }
+
+  /** A gRPC call framed by hand over HTTP/2 with prior knowledge, for what no gRPC client sends. */
+  private static RawGrpc rawCall(int port, String fullMethod, String encoding, Buffer frames) throws Exception {
+    HttpClientAgent http = client.createHttpClient(new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
+    try {
+      return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/" + fullMethod))
+          .compose(req -> {
+            req.putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+            if (encoding != null) {
+              req.putHeader("grpc-encoding", encoding);
+            }
+            return req.send(frames);
+          })
+          .compose(resp -> resp.body().map(body -> {
+            // A trailers-only reply carries the status in the headers.
+            String status = resp.trailers().get("grpc-status") != null ? resp.trailers().get("grpc-status") : resp.headers().get("grpc-status");
+            String message = resp.trailers().get("grpc-status") != null ? resp.trailers().get("grpc-message") : resp.headers().get("grpc-message");
+            return new RawGrpc(resp.statusCode(), status == null ? -1 : Integer.parseInt(status), percentDecode(message), body.getBytes());
+          }))
+          .await(10, TimeUnit.SECONDS);
+    } finally {
+      http.close();
+    }
+  }
+
+  private static String percentDecode(String s) {
+    if (s == null) {
+      return null;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
 
   /** A valid one-span call must still be OK and counted. */
   private static void assertServes(RunningSeam s) throws Exception {

@@ -33,22 +33,43 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,16 +93,55 @@ class OtlpHttpReceiverTest {
   /** Unique ids for every span this class sends, so nothing is ever a duplicate of anything. */
   private static final AtomicLong IDS = new AtomicLong(0x1000);
 
+  /**
+   * Exceptions that escaped a handler onto an event loop (Vert.x reports them as "Unhandled
+   * exception"), and warnings from Seam itself: a bad request must get an answer, never an
+   * exception, so either one fails the test during which it was logged.
+   */
+  private static final List<java.util.logging.LogRecord> ESCAPED = new CopyOnWriteArrayList<>();
+  private static final Logger VERTX_LOG = Logger.getLogger("io.vertx");
+  private static final Logger SEAM_LOG = Logger.getLogger("dev.seam");
+  private static final Handler CAPTURE = new Handler() {
+    @Override
+    public void publish(java.util.logging.LogRecord r) {
+      boolean unhandled = r.getLevel().intValue() >= Level.SEVERE.intValue() && r.getLoggerName() != null
+          && r.getLoggerName().startsWith("io.vertx.core.impl.Context");
+      boolean seamWarning = r.getLevel().intValue() >= Level.WARNING.intValue() && r.getLoggerName() != null
+          && r.getLoggerName().startsWith("dev.seam");
+      if (unhandled || seamWarning) {
+        ESCAPED.add(r);
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
   @BeforeAll
   static void start() throws Exception {
+    VERTX_LOG.addHandler(CAPTURE);
+    SEAM_LOG.addHandler(CAPTURE);
     seam = RunningSeam.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (seam != null) {
-      seam.close();
+    try {
+      if (seam != null) {
+        seam.close();
+      }
+    } finally {
+      VERTX_LOG.removeHandler(CAPTURE);
+      SEAM_LOG.removeHandler(CAPTURE);
     }
+  }
+
+  @BeforeEach
+  void forgetEarlierLogs() {
+    ESCAPED.clear();
   }
 
   /**
@@ -90,6 +150,11 @@ class OtlpHttpReceiverTest {
    */
   @AfterEach
   void stillServingAndBalanced() throws Exception {
+    List<String> escaped = new ArrayList<>();
+    for (java.util.logging.LogRecord r : ESCAPED) {
+      escaped.add(r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() != null ? " " + r.getThrown() + " at " + firstFrames(r.getThrown()) : ""));
+    }
+    assertEquals(List.of(), escaped, "exceptions escaped onto the event loop, or Seam logged a warning");
     assertServes(seam);
     Scrape idle = seam.awaitIdle();
     for (String signal : new String[] {"spans", "logs", "metrics"}) {
@@ -589,6 +654,183 @@ class OtlpHttpReceiverTest {
   }
 
   @Test
+  void oversizedContentLengthOverHttp11Is413AndTheConnectionIsClosed() throws Exception {
+    // The body is announced but never sent: the 413 must come at once, from the headers alone,
+    // and the server must then close the connection, as its "Connection: close" says.
+    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+        Socket socket = new Socket("127.0.0.1", small.httpPort())) {
+      Scrape before = small.scrape();
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      RawResponse r = readResponse(socket.getInputStream());
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
+      assertEquals("close", r.header("connection"));
+      assertEquals(8, com.google.rpc.Status.parseFrom(r.body()).getCode());
+      assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
+      Scrape after = small.scrape();
+      assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "too_large"));
+      assertServes(small);
+    }
+  }
+
+  @Test
+  void oversizedChunkedBodyOverHttp11Is413AndTheConnectionIsClosed() throws Exception {
+    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+        Socket socket = new Socket("127.0.0.1", small.httpPort())) {
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[70 * 1024];
+      out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(chunk);
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush(); // ...and the body never ends
+
+      RawResponse r = readResponse(socket.getInputStream());
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
+      assertEquals("close", r.header("connection"));
+      assertEquals("body exceeds the limit of 65536 bytes", com.google.rpc.Status.parseFrom(r.body()).getMessage());
+      assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
+      assertServes(small);
+    }
+  }
+
+  @Test
+  void announcedContentLengthDoesNotReserveMemoryUpFront() throws Exception {
+    // Memory must follow the bytes that arrive, not the bytes a client announces: otherwise a few
+    // idle connections that each claim a body of max-body-size hold that much heap apiece.
+    int connections = 16;
+    long announced = 8L << 20;
+    Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() >= 4 * connections * announced, "heap too small to measure safely");
+    try (RunningSeam limited = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 8MiB}}}")) {
+      assertServes(limited);
+      long baseline = heapAfterGc();
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < connections; i++) {
+          Socket socket = new Socket("127.0.0.1", limited.httpPort());
+          sockets.add(socket);
+          socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+              + "Content-Length: " + announced + "\r\n\r\n\n").getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+        }
+        Thread.sleep(300); // let the server take every request's headers
+        long held = heapAfterGc() - baseline;
+        // A small fixed head start per request is fine; a quarter of what was announced is not.
+        assertTrue(held < connections * announced / 4,
+            connections + " requests that announced " + (announced >> 20) + " MiB each and sent 1 byte hold " + (held >> 20) + " MiB of heap");
+      } finally {
+        for (Socket socket : sockets) {
+          socket.close();
+        }
+      }
+      assertServes(limited);
+    }
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(20);
+      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  @Test
+  void expectContinueIsAnsweredWith100() throws Exception {
+    // RFC 9110 10.1.1: a server receiving "Expect: 100-continue" sends 100 (Continue) or a final
+    // status at once; curl and others otherwise stall before sending the body.
+    byte[] body = Otlp.traces(Otlp.resourceSpans(Otlp.resource("expect", "go"), validSpans(2))).toByteArray();
+    Scrape before = seam.scrape();
+    try (Socket socket = new Socket("127.0.0.1", seam.httpPort())) {
+      socket.setSoTimeout(2000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String interim;
+      try {
+        interim = readHead(socket.getInputStream());
+      } catch (SocketTimeoutException e) {
+        interim = "(nothing within 2 s)";
+      }
+      assertEquals("HTTP/1.1 100 Continue", interim.split("\r\n", 2)[0], "interim response to Expect: 100-continue");
+      out.write(body);
+      out.flush();
+      RawResponse r = readResponse(socket.getInputStream());
+      assertEquals("HTTP/1.1 200 OK", r.statusLine());
+    }
+    assertEquals(2, delta(before, seam.scrape(), RECEIVED, "signal", "spans", "protocol", "http"));
+  }
+
+  @Test
+  void oversizedBodyWithExpectContinueIs413WithoutReadingIt() throws Exception {
+    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+        Socket socket = new Socket("127.0.0.1", small.httpPort())) {
+      socket.setSoTimeout(3000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+          + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      RawResponse r = readResponse(socket.getInputStream());
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
+    }
+  }
+
+  @Test
+  void oversizedBodyOverHttp2Is413WithoutConnectionSpecificHeaders() throws Exception {
+    // RFC 9113 8.2.2: an HTTP/2 message must not carry Connection (strict clients such as
+    // nghttp2 or Go's x/net/http2 treat it as malformed and never see the 413).
+    HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
+      // The first request upgrades the connection to h2c.
+      HttpResponse<byte[]> first = http2.send(
+          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces")).timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(405, first.statusCode());
+      HttpResponse<byte[]> r = http2.send(
+          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", PROTOBUF)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(HttpClient.Version.HTTP_2, r.version());
+      assertEquals(413, r.statusCode());
+      assertEquals("body exceeds the limit of 65536 bytes", com.google.rpc.Status.parseFrom(r.body()).getMessage());
+      assertEquals(Optional.empty(), r.headers().firstValue("connection"), "connection-specific header in an HTTP/2 response");
+      assertServes(small);
+    }
+  }
+
+  @Test
+  void oversizedBodyFromAnHttp11ClientIs413() throws Exception {
+    HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
+      HttpResponse<byte[]> r = http11.send(
+          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", JSON)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(HttpClient.Version.HTTP_1_1, r.version());
+      assertEquals(413, r.statusCode());
+      assertEquals("body exceeds the limit of 65536 bytes", jsonStatus(r).getMessage());
+      assertServes(small);
+    }
+  }
+
+  @Test
   void gzipBombAgainstTheDefaultLimitIs413() throws Exception {
     byte[] bomb = gzipBomb();
     Scrape before = seam.scrape();
@@ -688,6 +930,68 @@ class OtlpHttpReceiverTest {
     assertEquals(200, r.statusCode(), "a valid export after the previous requests");
     assertFalse(ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess());
     assertEquals(1, delta(before, s.scrape(), RECEIVED, "signal", "spans", "protocol", "http"));
+  }
+
+  /** A response read off a raw socket. */
+  private record RawResponse(String statusLine, Map<String, String> headers, byte[] body) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Reads up to and including the blank line that ends a response head. */
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int state = 0;
+    while (state < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("connection closed inside a response head: " + head.toString(StandardCharsets.ISO_8859_1));
+      }
+      head.write(b);
+      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : b == '\r' ? 1 : 0;
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Reads one final HTTP/1.1 response with a content-length body. */
+  private static RawResponse readResponse(InputStream in) throws IOException {
+    String head = readHead(in);
+    String[] lines = head.split("\r\n");
+    Map<String, String> headers = new HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    byte[] body = in.readNBytes(length);
+    return new RawResponse(lines[0], headers, body);
+  }
+
+  /** Whether the server closes the connection (EOF or reset) within the socket's timeout. */
+  private static boolean closedByServer(InputStream in) throws IOException {
+    try {
+      while (true) {
+        if (in.read() < 0) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true; // reset
+    }
+  }
+
+  private static String firstFrames(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    StackTraceElement[] st = t.getStackTrace();
+    for (int i = 0; i < Math.min(3, st.length); i++) {
+      b.append(i == 0 ? "" : " < ").append(st[i]);
+    }
+    return b.toString();
   }
 
   static double delta(Scrape before, Scrape after, String name, String... labels) {
