@@ -1,0 +1,605 @@
+//go:build e2e
+
+// Package e2e runs the example Go gateway and Rust pricing service against a real Seam
+// collector and a real Prometheus, drives a deterministic mix of calls, writes a ledger of
+// what happened, and checks Seam's numbers against it through Prometheus's HTTP API.
+//
+// Run it with examples/run-e2e.sh, which builds everything and sets the environment:
+// SEAM_JAR, PRICING_BIN, GATEWAY_BIN and optionally PROMETHEUS_BIN and E2E_OUT.
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Call is one line of the ledger: what the driver asked for and what it saw.
+type Call struct {
+	Route      string `json:"route"`
+	Transport  string `json:"transport"` // http, grpc, ffi, or "" for the route without context
+	Item       string `json:"item"`
+	Query      string `json:"query,omitempty"`
+	WantStatus int    `json:"want_status"`
+	GotStatus  int    `json:"got_status"`
+	ErrorSide  string `json:"error_side,omitempty"`
+	ErrorClass string `json:"error_class,omitempty"`
+	// CalleeErrorLog: the callee writes one ERROR log inside its span; CallerErrorLog: the
+	// caller writes one inside the span that made the call.
+	CalleeErrorLog bool `json:"callee_error_log,omitempty"`
+	CallerErrorLog bool `json:"caller_error_log,omitempty"`
+	// Unpaired: the caller's span has no callee span to pair with (context not propagated).
+	Unpaired bool `json:"unpaired,omitempty"`
+}
+
+// boundary is the label set of one seam_boundary_* series (without operation for the mix).
+type boundary struct {
+	callerService, callerLanguage, calleeService, calleeLanguage, transport, operation string
+}
+
+var (
+	httpBoundary = boundary{"gateway", "go", "pricing", "rust", "http", "/price/{id}"}
+	grpcBoundary = boundary{"gateway", "go", "pricing", "rust", "grpc", "pricing.v1.Pricing/Quote"}
+	ffiBoundary  = boundary{"gateway", "go", "gateway", "rust", "ffi", "quote"}
+)
+
+func (b boundary) of(transport string) boundary {
+	switch transport {
+	case "http":
+		return httpBoundary
+	case "grpc":
+		return grpcBoundary
+	default:
+		return ffiBoundary
+	}
+}
+
+// mix is the deterministic workload. Timeouts: the gateway gives up after 150 ms while the
+// callee takes 400 ms and then succeeds.
+func mix() []Call {
+	var calls []Call
+	add := func(n int, c Call) {
+		for i := 0; i < n; i++ {
+			c.Item = fmt.Sprintf("%s-%d", strings.TrimPrefix(c.Route, "/quote/"), len(calls))
+			calls = append(calls, c)
+		}
+	}
+	add(20, Call{Route: "/quote/http", Transport: "http", WantStatus: 200})
+	add(5, Call{Route: "/quote/http", Transport: "http", Query: "fail=1", WantStatus: 502, ErrorSide: "both", ErrorClass: "unavailable", CalleeErrorLog: true})
+	add(3, Call{Route: "/quote/http", Transport: "http", Query: "delay_ms=400&timeout_ms=150", WantStatus: 504, ErrorSide: "caller", ErrorClass: "deadline_exceeded"})
+	add(15, Call{Route: "/quote/grpc", Transport: "grpc", WantStatus: 200})
+	add(4, Call{Route: "/quote/grpc", Transport: "grpc", WantStatus: 502, ErrorSide: "both", ErrorClass: "unavailable", CalleeErrorLog: true})
+	add(3, Call{Route: "/quote/grpc", Transport: "grpc", Query: "timeout_ms=150", WantStatus: 504, ErrorSide: "caller", ErrorClass: "deadline_exceeded"})
+	add(25, Call{Route: "/quote/ffi", Transport: "ffi", WantStatus: 200})
+	add(4, Call{Route: "/quote/ffi", Transport: "ffi", WantStatus: 502, ErrorSide: "both", ErrorClass: "unavailable", CallerErrorLog: true, CalleeErrorLog: ffiLogs()})
+	add(5, Call{Route: "/quote/nocontext", Transport: "", WantStatus: 200, Unpaired: true})
+	for i := range calls {
+		c := &calls[i]
+		switch {
+		case c.Transport == "grpc" && c.WantStatus == 502, c.Transport == "ffi" && c.WantStatus == 502:
+			c.Item = "fail"
+		case c.Transport == "grpc" && c.WantStatus == 504:
+			c.Item = "slow:400"
+		}
+	}
+	return calls
+}
+
+// ffiLogs says whether the Rust library writes an ERROR log inside its span on failure.
+func ffiLogs() bool { return os.Getenv("E2E_FFI_ERROR_LOGS") != "0" }
+
+type env struct {
+	t       *testing.T
+	out     string
+	procs   []*proc
+	promURL string
+}
+
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+	done chan error
+}
+
+func TestBoundariesMatchTheLedger(t *testing.T) {
+	seamJar := mustEnv(t, "SEAM_JAR")
+	pricingBin := mustEnv(t, "PRICING_BIN")
+	gatewayBin := mustEnv(t, "GATEWAY_BIN")
+	promBin := os.Getenv("PROMETHEUS_BIN")
+	if promBin == "" {
+		promBin = "prometheus"
+	}
+	out := os.Getenv("E2E_OUT")
+	if out == "" {
+		out = t.TempDir()
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("logs and ledger in %s", out)
+	e := &env{t: t, out: out}
+	t.Cleanup(e.stopAll)
+
+	ports := freePorts(t, 7)
+	seamGRPC, seamHTTP, seamMetrics, promPort, pricingHTTP, pricingGRPC, gatewayPort := ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]
+
+	// Seam, with a short window so unpaired halves are counted within seconds.
+	seamCfg := filepath.Join(out, "seam.yaml")
+	writeFile(t, seamCfg, fmt.Sprintf(`receivers:
+  otlp:
+    grpc: {host: 127.0.0.1, port: %d}
+    http: {host: 127.0.0.1, port: %d}
+metrics: {host: 127.0.0.1, port: %d}
+pairing: {window: 4s, sweep-interval: 200ms}
+`, seamGRPC, seamHTTP, seamMetrics))
+	e.start("seam", nil, "java", "-Xmx512m", "-jar", seamJar, "--config", seamCfg)
+	e.awaitHTTP("seam", fmt.Sprintf("http://127.0.0.1:%d/readyz", seamMetrics), 60*time.Second)
+
+	// Prometheus scraping Seam every second.
+	promCfg := filepath.Join(out, "prometheus.yml")
+	writeFile(t, promCfg, fmt.Sprintf(`global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: seam
+    static_configs:
+      - targets: ["127.0.0.1:%d"]
+`, seamMetrics))
+	e.start("prometheus", nil, promBin, "--config.file="+promCfg, "--storage.tsdb.path="+filepath.Join(out, "prometheus-data"),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort), "--log.level=warn")
+	e.promURL = fmt.Sprintf("http://127.0.0.1:%d", promPort)
+	e.awaitHTTP("prometheus", e.promURL+"/-/ready", 60*time.Second)
+
+	otel := func(service, endpoint, protocol string) []string {
+		return []string{
+			"OTEL_SERVICE_NAME=" + service,
+			"OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint,
+			"OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol,
+			"OTEL_METRIC_EXPORT_INTERVAL=1000",
+			"OTEL_BSP_SCHEDULE_DELAY=200",
+			"OTEL_BLRP_SCHEDULE_DELAY=200",
+		}
+	}
+	// The Rust service exports OTLP/HTTP, the Go gateway OTLP/gRPC: both receivers are exercised.
+	e.start("pricing", append(otel("pricing", fmt.Sprintf("http://127.0.0.1:%d", seamHTTP), "http/protobuf"),
+		fmt.Sprintf("PRICING_HTTP_ADDR=127.0.0.1:%d", pricingHTTP),
+		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC)), pricingBin)
+	e.awaitHTTP("pricing", fmt.Sprintf("http://127.0.0.1:%d/healthz", pricingHTTP), 60*time.Second)
+	e.start("gateway", append(otel("gateway", fmt.Sprintf("http://127.0.0.1:%d", seamGRPC), "grpc"),
+		fmt.Sprintf("GATEWAY_ADDR=127.0.0.1:%d", gatewayPort),
+		fmt.Sprintf("PRICING_HTTP_URL=http://127.0.0.1:%d", pricingHTTP),
+		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC),
+		fmt.Sprintf("SEAM_FFI_OTLP_ENDPOINT=http://127.0.0.1:%d", seamHTTP)), gatewayBin)
+	e.awaitHTTP("gateway", fmt.Sprintf("http://127.0.0.1:%d/healthz", gatewayPort), 60*time.Second)
+
+	// Drive the mix and write the ledger.
+	calls := mix()
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i := range calls {
+		c := &calls[i]
+		u := fmt.Sprintf("http://127.0.0.1:%d%s/%s", gatewayPort, c.Route, url.PathEscape(c.Item))
+		if c.Query != "" {
+			u += "?" + c.Query
+		}
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatalf("driver: GET %s: %v", u, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		c.GotStatus = resp.StatusCode
+	}
+	ledger, _ := json.MarshalIndent(calls, "", "  ")
+	writeFile(t, filepath.Join(out, "ledger.json"), string(ledger))
+	for _, c := range calls {
+		if c.GotStatus != c.WantStatus {
+			t.Fatalf("driver: %s/%s?%s answered %d, want %d (the example services misbehave; see %s)", c.Route, c.Item, c.Query, c.GotStatus, c.WantStatus, out)
+		}
+	}
+
+	// Stop the services: on SIGTERM they flush every span, log and metric they hold.
+	e.stop("gateway")
+	e.stop("pricing")
+
+	// Pending entries reach 0 once the window has passed for the last span; the scrape that
+	// sees that also sees every final count.
+	e.awaitQuery("seam_pairing_pending == 0 and on() sum(seam_received_items_total{signal=\"spans\"}) > 0", 60*time.Second)
+	time.Sleep(2500 * time.Millisecond) // two more scrapes, so every series has its final sample
+
+	e.checkBoundaries(calls)
+}
+
+func (e *env) checkBoundaries(calls []Call) {
+	t := e.t
+	wantCalls := map[boundary]float64{}
+	wantErrors := map[string]float64{}
+	wantErrorLogs := map[string]float64{}
+	wantNegative := map[boundary]float64{}
+	unpaired := 0.0
+	for _, c := range calls {
+		if c.Unpaired {
+			unpaired++
+			continue
+		}
+		b := httpBoundary.of(c.Transport)
+		wantCalls[b]++
+		if c.ErrorSide != "" {
+			wantErrors[key(b, c.ErrorSide, c.ErrorClass)]++
+		}
+		if c.ErrorSide == "caller" && c.Transport != "ffi" {
+			// The caller gave up before the callee finished: the callee outlasts the caller.
+			wantNegative[b]++
+		}
+		if c.CalleeErrorLog {
+			wantErrorLogs[key(b, "callee", "")]++
+		}
+		if c.CallerErrorLog {
+			wantErrorLogs[key(b, "caller", "")]++
+		}
+	}
+
+	// Every boundary in the ledger, with exact counts, and nothing else.
+	got := e.query("seam_boundary_calls_total")
+	gotCalls := map[boundary]float64{}
+	for _, s := range got {
+		gotCalls[labelsOf(s.Metric)] = s.value()
+	}
+	assertMaps(t, "seam_boundary_calls_total", wantCalls, gotCalls)
+
+	gotErrors := map[string]float64{}
+	for _, s := range e.query("seam_boundary_errors_total") {
+		if v := s.value(); v != 0 {
+			gotErrors[key(labelsOf(s.Metric), s.Metric["error_side"], s.Metric["error_class"])] = v
+		}
+	}
+	assertMaps(t, "seam_boundary_errors_total", wantErrors, gotErrors)
+
+	gotLogs := map[string]float64{}
+	for _, s := range e.query("seam_boundary_error_logs_total") {
+		if v := s.value(); v != 0 {
+			gotLogs[key(labelsOf(s.Metric), s.Metric["side"], "")] = v
+		}
+	}
+	assertMaps(t, "seam_boundary_error_logs_total", wantErrorLogs, gotLogs)
+
+	gotNegative := map[boundary]float64{}
+	for _, s := range e.query("seam_boundary_negative_overhead_total") {
+		if v := s.value(); v != 0 {
+			gotNegative[labelsOf(s.Metric)] = v
+		}
+	}
+	assertMaps(t, "seam_boundary_negative_overhead_total", wantNegative, gotNegative)
+
+	// The route that drops the context: its Go client spans stay unpaired, named by peer.service.
+	gotUnpaired := e.scalar(`sum(seam_boundary_unpaired_total{side="caller",caller_service="gateway",callee_service="pricing",transport="http"})`)
+	if gotUnpaired != unpaired {
+		t.Errorf("unpaired callers gateway -> pricing over http: got %v, want %v", gotUnpaired, unpaired)
+	}
+	if other := e.scalar(`sum(seam_boundary_unpaired_total) or vector(0)`); other != unpaired {
+		t.Errorf("unpaired halves in all: got %v, want %v (only the route without context)\n%v", other, unpaired, e.query("seam_boundary_unpaired_total"))
+	}
+
+	// Overhead: every call has one, non-negative and below the caller's duration; FFI in
+	// microseconds, the network well above it.
+	meanOverhead := map[boundary]float64{}
+	for b, n := range wantCalls {
+		sel := b.selector()
+		count := e.scalar("sum(seam_boundary_overhead_seconds_count" + sel + ")")
+		if count != n {
+			t.Errorf("%v: overhead recorded %v times, want %v", b, count, n)
+		}
+		overhead := e.scalar("sum(seam_boundary_overhead_seconds_sum" + sel + ")")
+		caller := e.scalar("sum(seam_boundary_caller_duration_seconds_sum" + sel + ")")
+		if overhead < 0 || overhead >= caller {
+			t.Errorf("%v: total overhead %v s must be >= 0 and below the total caller duration %v s", b, overhead, caller)
+		}
+		meanOverhead[b] = overhead / n
+		t.Logf("%-7s calls %3v  mean caller %8.3f ms  mean callee %8.3f ms  mean overhead %8.1f us", b.transport, n,
+			1e3*caller/n, 1e3*e.scalar("sum(seam_boundary_callee_duration_seconds_sum"+sel+")")/n, 1e6*overhead/n)
+	}
+	if m := meanOverhead[ffiBoundary]; m <= 0 || m >= 500e-6 {
+		t.Errorf("ffi mean overhead %v s: want microseconds (0 < x < 500 us)", m)
+	}
+	for _, b := range []boundary{httpBoundary, grpcBoundary} {
+		if m := meanOverhead[b]; m < 50e-6 || m <= 2*meanOverhead[ffiBoundary] {
+			t.Errorf("%s mean overhead %v s: want a network's (>= 50 us and well above ffi's %v s)", b.transport, m, meanOverhead[ffiBoundary])
+		}
+	}
+	if a := e.scalar("sum(seam_boundary_callee_allocated_bytes_count" + ffiBoundary.selector() + ")"); a != wantCalls[ffiBoundary] {
+		t.Errorf("ffi allocation recorded for %v calls, want %v", a, wantCalls[ffiBoundary])
+	}
+
+	// Process memory of both services.
+	for _, sel := range []string{
+		`seam_process_memory_bytes{service="gateway",language="go",type="runtime"}`,
+		`seam_process_memory_bytes{service="pricing",language="rust",type="resident"}`,
+	} {
+		if v := e.scalar("max(" + sel + ") or vector(0)"); v <= 0 {
+			t.Errorf("%s: want a positive value, got %v", sel, v)
+		}
+	}
+
+	// Nothing lost: received = processed + dropped, nothing dropped or refused.
+	for _, signal := range []string{"spans", "logs", "metrics"} {
+		r := e.scalar(fmt.Sprintf(`sum(seam_received_items_total{signal=%q})`, signal))
+		p := e.scalar(fmt.Sprintf(`sum(seam_processed_items_total{signal=%q})`, signal))
+		d := e.scalar(fmt.Sprintf(`sum(seam_dropped_items_total{signal=%q})`, signal))
+		if r <= 0 || r != p+d || d != 0 {
+			t.Errorf("%s: received %v, processed %v, dropped %v: want received = processed > 0 and none dropped", signal, r, p, d)
+		}
+	}
+	if refused := e.scalar("sum(seam_refused_items_total) + sum(seam_refused_requests_total or vector(0))"); refused != 0 {
+		t.Errorf("Seam refused %v items or requests from the real SDKs", refused)
+	}
+}
+
+func (b boundary) selector() string {
+	return fmt.Sprintf(`{caller_service=%q,caller_language=%q,callee_service=%q,callee_language=%q,transport=%q,operation=%q}`,
+		b.callerService, b.callerLanguage, b.calleeService, b.calleeLanguage, b.transport, b.operation)
+}
+
+func (b boundary) String() string {
+	return fmt.Sprintf("%s(%s) -> %s(%s) over %s [%s]", b.callerService, b.callerLanguage, b.calleeService, b.calleeLanguage, b.transport, b.operation)
+}
+
+func key(b boundary, side, class string) string {
+	if class == "" {
+		return fmt.Sprintf("%v side=%s", b, side)
+	}
+	return fmt.Sprintf("%v side=%s class=%s", b, side, class)
+}
+
+func labelsOf(m map[string]string) boundary {
+	return boundary{m["caller_service"], m["caller_language"], m["callee_service"], m["callee_language"], m["transport"], m["operation"]}
+}
+
+func assertMaps[K comparable](t *testing.T, what string, want, got map[K]float64) {
+	t.Helper()
+	var problems []string
+	for k, w := range want {
+		if g, ok := got[k]; !ok || g != w {
+			problems = append(problems, fmt.Sprintf("  %v: got %v, want %v", k, g, w))
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			problems = append(problems, fmt.Sprintf("  %v: got %v, want no such series", k, g))
+		}
+	}
+	sort.Strings(problems)
+	if len(problems) > 0 {
+		t.Errorf("%s differs from the ledger:\n%s", what, strings.Join(problems, "\n"))
+	}
+}
+
+// --- Prometheus HTTP API ---
+
+type sample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+}
+
+func (s sample) value() float64 {
+	str, _ := s.Value[1].(string)
+	v, err := strconv.ParseFloat(str, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+func (e *env) query(q string) []sample {
+	e.t.Helper()
+	resp, err := http.Get(e.promURL + "/api/v1/query?query=" + url.QueryEscape(q))
+	if err != nil {
+		e.t.Fatalf("prometheus query %q: %v", q, err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+		Data   struct {
+			ResultType string   `json:"resultType"`
+			Result     []sample `json:"result"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		e.t.Fatalf("prometheus query %q: %v", q, err)
+	}
+	if body.Status != "success" {
+		e.t.Fatalf("prometheus query %q: %s", q, body.Error)
+	}
+	return body.Data.Result
+}
+
+func (e *env) scalar(q string) float64 {
+	e.t.Helper()
+	r := e.query(q)
+	if len(r) == 0 {
+		return 0
+	}
+	if len(r) > 1 {
+		e.t.Fatalf("query %q returned %d series, want one", q, len(r))
+	}
+	return r[0].value()
+}
+
+func (e *env) awaitQuery(q string, timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if len(e.query(q)) > 0 {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	e.t.Fatalf("prometheus: %q did not hold within %v", q, timeout)
+}
+
+// --- processes ---
+
+func (e *env) start(name string, extraEnv []string, argv ...string) {
+	e.t.Helper()
+	logPath := filepath.Join(e.out, name+".log")
+	f, err := os.Create(logPath)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), extraEnv...)
+	cmd.Stdout = f
+	cmd.Stderr = f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		e.t.Fatalf("start %s (%s): %v", name, argv[0], err)
+	}
+	p := &proc{name: name, cmd: cmd, log: logPath, done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait(); f.Close() }()
+	e.procs = append(e.procs, p)
+}
+
+func (e *env) find(name string) *proc {
+	for _, p := range e.procs {
+		if p.name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// stop sends SIGTERM and waits for a clean exit, failing the test if the process does not
+// stop by itself (it would lose the telemetry it still holds).
+func (e *env) stop(name string) {
+	e.t.Helper()
+	p := e.find(name)
+	if p == nil || p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		p.done <- err
+		if err != nil {
+			e.t.Errorf("%s exited with %v after SIGTERM; log:\n%s", name, err, tail(p.log, 30))
+		}
+	case <-time.After(30 * time.Second):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		e.t.Fatalf("%s did not stop within 30 s of SIGTERM; log:\n%s", name, tail(p.log, 30))
+	}
+}
+
+func (e *env) stopAll() {
+	for i := len(e.procs) - 1; i >= 0; i-- {
+		p := e.procs[i]
+		select {
+		case err := <-p.done:
+			p.done <- err
+			continue
+		default:
+		}
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-p.done:
+		case <-time.After(15 * time.Second):
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+			<-p.done
+		}
+	}
+	if e.t.Failed() {
+		for _, p := range e.procs {
+			e.t.Logf("--- last lines of %s ---\n%s", p.log, tail(p.log, 40))
+		}
+	}
+}
+
+func (e *env) awaitHTTP(name, u string, timeout time.Duration) {
+	e.t.Helper()
+	p := e.find(name)
+	deadline := time.Now().Add(timeout)
+	client := &http.Client{Timeout: time.Second}
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-p.done:
+			p.done <- err
+			e.t.Fatalf("%s exited before it was ready (%v); log:\n%s", name, err, tail(p.log, 40))
+		default:
+		}
+		resp, err := client.Get(u)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.t.Fatalf("%s not ready at %s within %v; log:\n%s", name, u, timeout, tail(p.log, 40))
+}
+
+// --- helpers ---
+
+func mustEnv(t *testing.T, name string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set: run the suite with examples/run-e2e.sh", name)
+	}
+	return v
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ls []net.Listener
+	var ports []int
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+func tail(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	var lines []string
+	s := bufio.NewScanner(f)
+	s.Buffer(make([]byte, 1<<20), 1<<20)
+	for s.Scan() {
+		lines = append(lines, s.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the example Go gateway and Rust pricing service (and the Rust library the gateway
+# calls through cgo), runs their own tests, then the end-to-end suite: a real Seam, a real
+# Prometheus, the services, a deterministic mix of calls, and Seam's numbers checked against
+# the ledger through Prometheus's HTTP API.
+#
+# Build caches live outside the clone, so reruns and CI reuse them:
+#   $SEAM_CACHE (default ~/.cache/seam): cargo-target/, bin/, e2e/ (logs and ledger of the last run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+missing() {
+  echo "run-e2e: $1 is missing. $2" >&2
+  exit 1
+}
+command -v java >/dev/null || missing java "Install a JDK 17 or newer."
+command -v go >/dev/null || missing go "Install Go 1.24 or newer (https://go.dev/doc/install) and put it on PATH."
+command -v cargo >/dev/null || missing cargo "Install Rust with rustup (https://rustup.rs)."
+command -v cc >/dev/null || missing "a C compiler (cc)" "Install gcc (apt-get install gcc); cgo needs it."
+if ! command -v prometheus >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "run-e2e: installing Prometheus from Debian's packages" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    missing prometheus "Install it with 'sudo apt-get install prometheus', or put a Prometheus 2.x binary on PATH."
+  fi
+fi
+
+cache=${SEAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seam}
+export CARGO_TARGET_DIR="$cache/cargo-target"
+mkdir -p "$cache/bin"
+
+echo "run-e2e: building the Rust service and library" >&2
+(cd examples/rust && cargo build --release --locked --quiet)
+echo "run-e2e: testing the Rust crates" >&2
+(cd examples/rust && cargo test --release --locked --quiet)
+
+export CGO_ENABLED=1
+export CGO_LDFLAGS="-L$CARGO_TARGET_DIR/release -lpricing_ffi -ldl -lm -lpthread"
+echo "run-e2e: building and testing the Go gateway" >&2
+(cd examples/go && go vet ./... && go build -mod=readonly -o "$cache/bin/gateway" ./cmd/gateway && go test -mod=readonly -count=1 ./...)
+
+jar=collector/target/seam-collector.jar
+if [ ! -f "$jar" ]; then
+  mvn -q -B -ntp -Dstyle.color=never -pl collector -am -DskipTests package
+fi
+
+out="$cache/e2e"
+rm -rf "$out"
+echo "run-e2e: end-to-end suite (logs and ledger in $out)" >&2
+cd examples/go
+SEAM_JAR="$root/$jar" \
+PRICING_BIN="$CARGO_TARGET_DIR/release/pricing-service" \
+GATEWAY_BIN="$cache/bin/gateway" \
+E2E_OUT="$out" \
+  go test -mod=readonly -tags e2e -count=1 -v -timeout 10m ./e2e/
