@@ -19,8 +19,12 @@ public final class SeamMain {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
     }
     Path configFile = null;
+    boolean checkOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--check-config":
+          checkOnly = true;
+          break;
         case "--config":
         case "-c":
           if (i + 1 >= args.length) {
@@ -31,7 +35,8 @@ public final class SeamMain {
           break;
         case "--help":
         case "-h":
-          System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml]");
+          System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml] [--check-config]");
+          System.out.println("--check-config validates the configuration and exits (0: valid, 2: not).");
           System.out.println("Without --config, Seam runs on its embedded defaults (see docs/configuration.md).");
           return;
         default:
@@ -45,6 +50,10 @@ public final class SeamMain {
     } catch (ConfigException e) {
       System.err.println("seam: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (checkOnly) {
+      System.out.println("seam: configuration " + (configFile == null ? "(embedded defaults)" : configFile) + " is valid");
       return;
     }
 

@@ -81,6 +81,24 @@ class SeamJarIT {
   }
 
   @Test
+  void checkConfigValidatesAndExits(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("ok.yaml");
+    Files.writeString(config, "pairing:\n  window: 5s\n");
+    Process p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("is valid"), out);
+
+    Files.writeString(config, "pairing:\n  window: -5s\n");
+    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("'pairing.window'"), out);
+  }
+
+  @Test
   void badConfigStopsTheStartWithTheKeyNamed(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "pairing:\n  window: soon\n");
