@@ -8,7 +8,9 @@ import dev.seam.collector.model.Severity;
 import dev.seam.collector.model.Signal;
 import dev.seam.collector.normalize.LogNormalizer;
 import dev.seam.collector.normalize.OriginResolver;
+import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -44,22 +46,35 @@ public final class Pipeline {
   private static final Logger LOG = Logger.getLogger(Pipeline.class.getName());
 
   private final SpanNormalizer spans;
+  private final ServiceNames serviceNames;
   private final PairingStore store;
+  private final ContextBreakDetector contextBreaks;
   private final PipelineMetrics accounting;
   private final TelemetryMetrics telemetry;
 
-  public Pipeline(SpanNormalizer spans, PairingStore store, PipelineMetrics accounting, TelemetryMetrics telemetry) {
+  /**
+   * @param contextBreaks where root spans go to be matched with unpaired callers, or {@code null}
+   *     when broken contexts are not looked for
+   */
+  public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, PairingStore store, ContextBreakDetector contextBreaks,
+      PipelineMetrics accounting, TelemetryMetrics telemetry) {
     this.spans = spans;
+    this.serviceNames = serviceNames;
     this.store = store;
+    this.contextBreaks = contextBreaks;
     this.accounting = accounting;
     this.telemetry = telemetry;
+  }
+
+  private Origin origin(io.opentelemetry.proto.resource.v1.Resource resource, String scopeName) {
+    return serviceNames.apply(OriginResolver.resolve(resource, scopeName));
   }
 
   /** Processes a trace export and says which spans it refused. */
   public ExportTraceServiceResponse traces(ExportTraceServiceRequest request, String protocol) {
     Tally tally = new Tally();
     for (ResourceSpans rs : request.getResourceSpansList()) {
-      Origin origin = OriginResolver.resolve(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "");
+      Origin origin = origin(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "");
       long[] batchIds = spanIds(rs);
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span s : ss.getSpansList()) {
@@ -71,7 +86,10 @@ public final class Pipeline {
           tally.accepted++;
           try {
             dev.seam.collector.model.Span span = spans.normalize(s, origin);
-            store.offerSpan(span, span.parentSpanId() != 0 && Arrays.binarySearch(batchIds, span.parentSpanId()) >= 0);
+            boolean fresh = store.offerSpan(span, span.parentSpanId() != 0 && Arrays.binarySearch(batchIds, span.parentSpanId()) >= 0);
+            if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
+              contextBreaks.offerRoot(span);
+            }
             tally.processed++;
           } catch (RuntimeException e) {
             tally.dropped++;
@@ -94,7 +112,7 @@ public final class Pipeline {
   public ExportLogsServiceResponse logs(ExportLogsServiceRequest request, String protocol) {
     Tally tally = new Tally();
     for (ResourceLogs rl : request.getResourceLogsList()) {
-      Origin origin = OriginResolver.resolve(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "");
+      Origin origin = origin(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "");
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord r : sl.getLogRecordsList()) {
           String invalid = LogNormalizer.invalidReason(r);
@@ -137,7 +155,7 @@ public final class Pipeline {
   public ExportMetricsServiceResponse metrics(ExportMetricsServiceRequest request, String protocol) {
     Tally tally = new Tally();
     for (ResourceMetrics rm : request.getResourceMetricsList()) {
-      Origin origin = OriginResolver.resolve(rm.getResource(), rm.getScopeMetricsCount() > 0 ? rm.getScopeMetrics(0).getScope().getName() : "");
+      Origin origin = origin(rm.getResource(), rm.getScopeMetricsCount() > 0 ? rm.getScopeMetrics(0).getScope().getName() : "");
       for (ScopeMetrics sm : rm.getScopeMetricsList()) {
         for (Metric m : sm.getMetricsList()) {
           int points = dataPoints(m);

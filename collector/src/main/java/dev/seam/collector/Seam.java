@@ -6,7 +6,10 @@ import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.BoundaryListener;
+import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
 import dev.seam.collector.receive.Exports;
 import dev.seam.collector.receive.OtlpGrpcReceiver;
@@ -66,12 +69,23 @@ public final class Seam {
     SeamConfig.Boundary b = config.boundary();
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets());
     SeamConfig.Pairing p = config.pairing();
-    this.store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), boundaryMetrics, System::nanoTime);
+    BoundaryListener listener = boundaryMetrics;
+    ContextBreakDetector contextBreaks = null;
+    if (p.contextBroken().enabled()) {
+      // A root callee must still be findable when its caller's window ends, some time after both arrived.
+      long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
+      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), System::nanoTime);
+      listener = contextBreaks;
+    }
+    this.store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, System::nanoTime);
     Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);
     PipelineMetrics accounting = new PipelineMetrics(registry);
-    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes())), store, accounting, new TelemetryMetrics(registry));
+    SeamConfig.Normalize n = config.normalize();
+    ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
+    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, store, contextBreaks, accounting,
+        new TelemetryMetrics(registry));
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);

@@ -133,6 +133,42 @@ class CraftedPayloadTest {
   }
 
   @Test
+  void aCallWhoseContextWasLostIsCountedAsBrokenOnItsBoundary() throws Exception {
+    try (RunningSeam seam = RunningSeam.start("pairing: {window: 300ms}")) {
+      // The Go client sent no traceparent: the Rust server began a trace of its own.
+      postProtobuf(seam, traces(
+          resourceSpans(GO, span("00000000000000000000000000001a01", "0000000000001a01", "", SpanKind.SPAN_KIND_CLIENT, T0, 10 * MS)
+              .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("peer.service", "pricing"))),
+          resourceSpans(RUST, span("00000000000000000000000000001b01", "0000000000001b01", "", SpanKind.SPAN_KIND_SERVER, T0 + 2 * MS, 5 * MS)
+              .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/price/{id}")))));
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_unpaired_total") == 1 && x.sum("seam_pairing_pending") == 0);
+      String[] b = {"caller_service", "gateway", "caller_language", "go", "callee_service", "pricing", "callee_language", "rust", "transport", "http", "operation", "/price/{id}"};
+      assertEquals(1, s.value("seam_boundary_context_broken_total", b));
+      assertEquals(1, s.value("seam_boundary_unpaired_total", with(b, "side", "caller", "reason", "context_broken")));
+      assertEquals(0, s.sum("seam_boundary_unpaired_total", "reason", "callee_missing"));
+      assertEquals(0, s.sum("seam_boundary_calls_total"));
+    }
+  }
+
+  @Test
+  void clockSkewBetweenHostsIsEstimatedPerRemoteBoundary() throws Exception {
+    try (RunningSeam seam = RunningSeam.start()) {
+      // pricing's clock runs 250 ms ahead of gateway's: each callee starts 2 ms into its caller
+      // by the caller's clock, and the crossing takes 2 ms each way.
+      for (int i = 0; i < 3; i++) {
+        String trace = "000000000000000000000000000020" + String.format("%02x", i);
+        postProtobuf(seam, traces(
+            resourceSpans(GO, span(trace, "00000000000020a" + i, "", SpanKind.SPAN_KIND_CLIENT, T0, 10 * MS)
+                .addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.method", "p.P/Q"))),
+            resourceSpans(RUST, span(trace, "00000000000020b" + i, "00000000000020a" + i, SpanKind.SPAN_KIND_SERVER, T0 + 250 * MS + 2 * MS, 6 * MS)
+                .setFlags(REMOTE_PARENT).addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.method", "p.P/Q")))));
+      }
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 3);
+      assertEquals(0.25, s.value("seam_boundary_clock_skew_seconds", "caller_service", "gateway", "callee_service", "pricing", "transport", "grpc"), 1e-9);
+    }
+  }
+
+  @Test
   void ffiCallInOneProcessIsInternalToInternal() throws Exception {
     try (RunningSeam seam = RunningSeam.start()) {
       postProtobuf(seam, traces(

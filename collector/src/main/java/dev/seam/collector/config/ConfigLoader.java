@@ -103,7 +103,13 @@ public final class ConfigLoader {
         throw new ConfigException("unknown config key '" + key + "'");
       }
       Object def = base.get(e.getKey());
-      if (def instanceof Map) {
+      if (def instanceof Map && ((Map<?, ?>) def).isEmpty()) {
+        // An empty default mapping holds names of the user's choosing (aliases): taken whole.
+        if (!(e.getValue() instanceof Map)) {
+          throw new ConfigException("config key '" + key + "' must be a mapping of names");
+        }
+        base.put(e.getKey(), e.getValue());
+      } else if (def instanceof Map) {
         if (!(e.getValue() instanceof Map)) {
           throw new ConfigException("config key '" + key + "' must be a mapping of keys");
         }
@@ -123,7 +129,14 @@ public final class ConfigLoader {
         tree.duration("pairing.window"),
         tree.integer("pairing.max-pending", 1, Integer.MAX_VALUE),
         tree.integer("pairing.shards", 1, 4096),
-        tree.duration("pairing.sweep-interval"));
+        tree.duration("pairing.sweep-interval"),
+        new SeamConfig.ContextBroken(
+            tree.bool("pairing.context-broken.enabled"),
+            tree.duration("pairing.context-broken.clock-tolerance"),
+            tree.integer("pairing.context-broken.max-roots", 1, 10_000_000)));
+    SeamConfig.Normalize normalize = new SeamConfig.Normalize(
+        tree.stringMap("normalize.service.aliases"),
+        tree.bool("normalize.service.canonical"));
     int threads = tree.integer("pipeline.threads", 0, 1024);
     List<Duration> durations = tree.durations("boundary.buckets.duration");
     List<Duration> overhead = tree.durations("boundary.buckets.overhead");
@@ -140,6 +153,7 @@ public final class ConfigLoader {
         tree.size("receivers.otlp.http.max-body-size", 1024, Integer.MAX_VALUE - 16),
         metrics,
         pairing,
+        normalize,
         threads,
         boundary);
   }
@@ -295,6 +309,23 @@ public final class ConfigLoader {
           throw new ConfigException("config key '" + key + "' must be a list of names");
         }
         out.add(String.valueOf(o));
+      }
+      return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, String> stringMap(String key) throws ConfigException {
+      Object v = get(key);
+      if (!(v instanceof Map)) {
+        throw new ConfigException("config key '" + key + "' must be a mapping of names, got " + describe(v));
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) v).entrySet()) {
+        Object value = e.getValue();
+        if (value == null || value instanceof Map || value instanceof List || String.valueOf(value).isBlank()) {
+          throw new ConfigException("config key '" + key + "." + e.getKey() + "' must be a name");
+        }
+        out.put(e.getKey(), String.valueOf(value).trim());
       }
       return out;
     }

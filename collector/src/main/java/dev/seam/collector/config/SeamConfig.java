@@ -3,6 +3,7 @@ package dev.seam.collector.config;
 import dev.seam.collector.measure.Buckets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything Seam can be configured with, after defaults are applied and values validated.
@@ -13,6 +14,7 @@ import java.util.List;
  * @param httpMaxBodyBytes largest HTTP body after inflation
  * @param metrics the Prometheus endpoint's listen address
  * @param pairing pairing window and bounds
+ * @param normalize how names are normalized
  * @param pipelineThreads threads that decode, pair and measure
  * @param boundary what the boundary metrics carry
  */
@@ -23,6 +25,7 @@ public record SeamConfig(
     long httpMaxBodyBytes,
     Endpoint metrics,
     Pairing pairing,
+    Normalize normalize,
     int pipelineThreads,
     Boundary boundary) {
 
@@ -35,7 +38,24 @@ public record SeamConfig(
    * @param shards lock stripes of the store
    * @param sweepInterval how often expired entries are ended
    */
-  public record Pairing(Duration window, int maxPending, int shards, Duration sweepInterval) {}
+  public record Pairing(Duration window, int maxPending, int shards, Duration sweepInterval, ContextBroken contextBroken) {}
+
+  /**
+   * @param enabled whether lost trace contexts are looked for
+   * @param clockTolerance how far two hosts' clocks may disagree when matching halves by time
+   * @param maxRoots root spans kept as possible callee halves
+   */
+  public record ContextBroken(boolean enabled, Duration clockTolerance, int maxRoots) {}
+
+  /**
+   * @param serviceAliases reported service name to the name shown
+   * @param canonicalServiceNames whether service names are lower-cased with '_' written as '-'
+   */
+  public record Normalize(Map<String, String> serviceAliases, boolean canonicalServiceNames) {
+    public Normalize {
+      serviceAliases = Map.copyOf(serviceAliases);
+    }
+  }
 
   /**
    * @param operationEnabled whether the operation label is filled

@@ -7,12 +7,14 @@ import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.model.Transport;
+import dev.seam.collector.model.UnpairedReason;
 import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.pair.TransportClassifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -30,6 +32,9 @@ import java.util.function.Supplier;
  */
 public final class BoundaryMetrics implements BoundaryListener {
 
+  /** Weight of each new clock-offset sample: about the last 10 calls dominate the estimate. */
+  private static final double SKEW_SMOOTHING = 0.1;
+
   /** The operation label of a boundary whose distinct operations passed the cap. */
   public static final String OTHER_OPERATION = "other";
 
@@ -43,7 +48,7 @@ public final class BoundaryMetrics implements BoundaryListener {
 
   private final ConcurrentHashMap<BoundaryKey, BoundaryMeters> meters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<BoundaryKey, Set<String>> operations = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<BoundaryKey, EnumMap<Side, Counter>> unpaired = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UnpairedKey, Counter> unpaired = new ConcurrentHashMap<>();
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
   /**
@@ -88,6 +93,10 @@ public final class BoundaryMetrics implements BoundaryListener {
         if (overhead < 0) {
           m.negativeOverhead.increment();
           overhead = 0;
+        } else if (edge.transport() != Transport.FFI) {
+          // The NTP estimate assumes the callee ran inside the caller's span, half-way through the
+          // crossing: (start(C) - start(P)) - (dur(P) - dur(C)) / 2.
+          m.clockSkew((callee.startNanos() - caller.startNanos()) - overhead / 2);
         }
         m.overhead.record(overhead, TimeUnit.NANOSECONDS);
       }
@@ -119,31 +128,46 @@ public final class BoundaryMetrics implements BoundaryListener {
 
   @Override
   public void onUnpaired(Span span, Side side) {
-    BoundaryKey key;
     Origin o = span.origin();
+    Transport t = TransportClassifier.ofHint(span.protocol());
+    BoundaryKey key;
     if (side == Side.CALLER) {
-      Transport t = TransportClassifier.ofHint(span.protocol());
       key = new BoundaryKey(o.service(), o.language(), span.peer() != null ? span.peer() : Origin.UNKNOWN, Origin.UNKNOWN, t != null ? t : Transport.OTHER, "");
       key = key.withOperation(operation(key, span.operation()));
     } else {
-      Transport t = TransportClassifier.ofHint(span.protocol());
       if (t == null) {
         t = span.kind().isIncoming() ? Transport.OTHER : Transport.FFI;
       }
       key = new BoundaryKey(Origin.UNKNOWN, Origin.UNKNOWN, o.service(), o.language(), t, "");
       key = key.withOperation(operation(key, calleeOperation(span, t)));
     }
-    BoundaryKey k = key;
-    EnumMap<Side, Counter> bySide = unpaired.computeIfAbsent(k, x -> new EnumMap<>(Side.class));
-    Counter c;
-    synchronized (bySide) {
-      c = bySide.computeIfAbsent(side, s -> Counter.builder("seam.boundary.unpaired")
-          .description("Boundary halves whose counterpart did not arrive within the pairing window")
-          .tags(tags(k))
-          .tag("side", s.label())
+    unpaired(key, side, side == Side.CALLER ? UnpairedReason.CALLEE_MISSING : UnpairedReason.CALLER_MISSING).increment();
+  }
+
+  @Override
+  public void onContextBroken(Span caller, Span callee) {
+    Origin from = caller.origin();
+    Origin to = callee.origin();
+    Transport t = TransportClassifier.classify(caller, callee);
+    BoundaryKey base = new BoundaryKey(from.service(), from.language(), to.service(), to.language(), t, "");
+    String op = calleeOperation(callee, t);
+    BoundaryKey key = base.withOperation(operation(base, op != null ? op : caller.operation()));
+    meters(key).contextBroken.get().increment();
+    unpaired(key, Side.CALLER, UnpairedReason.CONTEXT_BROKEN).increment();
+  }
+
+  private Counter unpaired(BoundaryKey key, Side side, UnpairedReason reason) {
+    UnpairedKey k = new UnpairedKey(key, side, reason);
+    Counter c = unpaired.get(k);
+    if (c == null) {
+      c = unpaired.computeIfAbsent(k, x -> Counter.builder("seam.boundary.unpaired")
+          .description("Boundary halves whose counterpart did not arrive within the pairing window, by side and reason")
+          .tags(tags(x.key()))
+          .tag("side", x.side().label())
+          .tag("reason", x.reason().label())
           .register(registry));
     }
-    c.increment();
+    return c;
   }
 
   @Override
@@ -155,6 +179,8 @@ public final class BoundaryMetrics implements BoundaryListener {
   public void onOutcome(Outcome outcome, int count) {
     outcomes.get(outcome).increment(count);
   }
+
+  private record UnpairedKey(BoundaryKey key, Side side, UnpairedReason reason) {}
 
   /** The boundary labels of a paired call. */
   BoundaryKey key(Edge edge) {
@@ -227,6 +253,10 @@ public final class BoundaryMetrics implements BoundaryListener {
     final Counter negativeOverhead;
     final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     final EnumMap<Side, Counter> errorLogs = new EnumMap<>(Side.class);
+    private volatile double skewSeconds;
+    private boolean skewSeen;
+    final Lazy<Counter> contextBroken = new Lazy<>(() -> counter("seam.boundary.context.broken",
+        "Calls whose caller and callee reported in two different traces: the trace context was lost at the boundary"));
     // Created on first use, so a boundary whose spans never carry sizes has no empty histograms.
     final Lazy<DistributionSummary> requestBytes = new Lazy<>(() -> bytes("seam.boundary.request", "Request payload bytes of paired calls, when known"));
     final Lazy<DistributionSummary> responseBytes = new Lazy<>(() -> bytes("seam.boundary.response", "Response payload bytes of paired calls, when known"));
@@ -275,6 +305,28 @@ public final class BoundaryMetrics implements BoundaryListener {
             .tag("side", s.label())
             .register(registry));
       }
+    }
+
+    /** Folds one clock offset sample (nanoseconds) into the smoothed estimate, registering the gauge on the first. */
+    void clockSkew(long offsetNanos) {
+      double seconds = offsetNanos / 1e9;
+      synchronized (this) {
+        if (!skewSeen) {
+          skewSeconds = seconds;
+          skewSeen = true;
+          Gauge.builder("seam.boundary.clock.skew", this, x -> x.skewSeconds)
+              .description("Smoothed estimate of how far the callee host's clock runs ahead of the caller host's (negative: behind)")
+              .baseUnit("seconds")
+              .tags(tags)
+              .register(registry);
+        } else {
+          skewSeconds += SKEW_SMOOTHING * (seconds - skewSeconds);
+        }
+      }
+    }
+
+    private Counter counter(String name, String description) {
+      return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     private DistributionSummary bytes(String name, String description) {

@@ -32,6 +32,8 @@ public final class OriginResolver {
     String instanceId = null;
     String host = null;
     String pid = null;
+    String workload = null;
+    String container = null;
     for (int i = 0, n = attrs.size(); i < n; i++) {
       KeyValue kv = attrs.get(i);
       switch (kv.getKey()) {
@@ -56,11 +58,23 @@ public final class OriginResolver {
         case "process.pid":
           pid = Attributes.string(kv.getValue());
           break;
+        case "k8s.deployment.name":
+        case "k8s.statefulset.name":
+        case "k8s.daemonset.name":
+        case "k8s.cronjob.name":
+        case "k8s.job.name":
+          workload = Attributes.string(kv.getValue());
+          break;
+        case "k8s.container.name":
+          container = Attributes.string(kv.getValue());
+          break;
         default:
           break;
       }
     }
-    String service = service(serviceName, executable);
+    // On Kubernetes the workload names the service better than the executable ("server", "main").
+    String fallback = notBlank(workload) ? workload : notBlank(container) ? container : executable;
+    String service = service(serviceName, fallback);
     String lang = language(language, runtime, scopeName);
     // Host + pid names the OS process itself; service.instance.id is often a random id per SDK,
     // and in the FFI case each of the two SDKs in one process would then look like its own process.
@@ -74,6 +88,11 @@ public final class OriginResolver {
     return new Origin(service, lang, process, instance);
   }
 
+  /**
+   * The service name: {@code service.name}, except that {@code unknown_service:<exe>} becomes the
+   * executable's name, and a missing or bare {@code unknown_service} becomes {@code fallback}
+   * (Kubernetes workload, container or executable name) when there is one.
+   */
   static String service(String name, String executable) {
     if (name == null || name.isBlank()) {
       return notBlank(executable) ? executable : Origin.UNKNOWN;

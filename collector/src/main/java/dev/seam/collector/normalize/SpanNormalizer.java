@@ -23,12 +23,22 @@ public final class SpanNormalizer {
   private static final int SERVER_ERROR_CODES = (1 << 2) | (1 << 4) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
 
   private final Set<String> allocatedBytesAttributes;
+  private final ServiceNames serviceNames;
 
   /**
    * @param allocatedBytesAttributes attribute names that carry bytes allocated during a span
    */
   public SpanNormalizer(Set<String> allocatedBytesAttributes) {
+    this(allocatedBytesAttributes, ServiceNames.AS_REPORTED);
+  }
+
+  /**
+   * @param allocatedBytesAttributes attribute names that carry bytes allocated during a span
+   * @param serviceNames how a {@code peer.service} hint is named, the same way as reported services
+   */
+  public SpanNormalizer(Set<String> allocatedBytesAttributes, ServiceNames serviceNames) {
     this.allocatedBytesAttributes = Set.copyOf(allocatedBytesAttributes);
+    this.serviceNames = serviceNames;
   }
 
   /**
@@ -198,7 +208,7 @@ public final class SpanNormalizer {
     }
     String errorClass = failed ? errorClass(s, grpcCode, httpStatus, errorType) : ErrorClass.UNKNOWN;
 
-    String peer = peerService != null ? peerService : serverAddress != null ? serverAddress : peerAddress;
+    String peer = peerService != null ? serviceNames.name(peerService) : serverAddress != null ? serverAddress : peerAddress;
     return new Span(
         Ids.readLong(s.getTraceId(), 0),
         Ids.readLong(s.getTraceId(), 8),

@@ -18,6 +18,13 @@ public interface BoundaryListener {
    */
   void onUnpaired(Span span, Side side);
 
+  /**
+   * A caller whose callee never arrived in its trace was matched to a root span on the peer side
+   * at the same time and operation: one call whose trace context was lost. Reported instead of
+   * {@link #onUnpaired} for that caller.
+   */
+  default void onContextBroken(Span caller, Span callee) {}
+
   /** {@code count} error log records point at {@code side} of {@code edge}. */
   void onErrorLogs(Edge edge, Side side, int count);
 

@@ -321,4 +321,32 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
   }
+
+  @Test
+  void serviceAliasesAreAMappingOfTheUsersNames() throws Exception {
+    SeamConfig c = ConfigLoader.fromYaml("normalize:\n  service:\n    aliases: {pricing-svc: pricing, Gateway_V2: gateway}\n    canonical: true\n");
+    assertEquals(java.util.Map.of("pricing-svc", "pricing", "Gateway_V2", "gateway"), c.normalize().serviceAliases());
+    assertEquals(true, c.normalize().canonicalServiceNames());
+    SeamConfig d = SeamConfig.defaults();
+    assertEquals(java.util.Map.of(), d.normalize().serviceAliases());
+    assertEquals(false, d.normalize().canonicalServiceNames());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: [a, b]}}"));
+    assertTrue(e.getMessage().contains("'normalize.service.aliases'"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: {a: {b: c}}}}"));
+    assertTrue(e.getMessage().contains("'normalize.service.aliases.a'"), e.getMessage());
+  }
+
+  @Test
+  void contextBrokenDetectionIsConfigurable() throws Exception {
+    SeamConfig d = SeamConfig.defaults();
+    assertEquals(true, d.pairing().contextBroken().enabled());
+    assertEquals(java.time.Duration.ofSeconds(1), d.pairing().contextBroken().clockTolerance());
+    assertEquals(100_000, d.pairing().contextBroken().maxRoots());
+    SeamConfig c = ConfigLoader.fromYaml("pairing: {context-broken: {enabled: false, clock-tolerance: 250ms, max-roots: 10}}");
+    assertEquals(false, c.pairing().contextBroken().enabled());
+    assertEquals(java.time.Duration.ofMillis(250), c.pairing().contextBroken().clockTolerance());
+    assertEquals(10, c.pairing().contextBroken().maxRoots());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("pairing: {context-broken: {clock-tolerance: 0s}}"));
+    assertTrue(e.getMessage().contains("'pairing.context-broken.clock-tolerance'"), e.getMessage());
+  }
 }

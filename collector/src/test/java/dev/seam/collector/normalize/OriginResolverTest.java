@@ -178,4 +178,17 @@ class OriginResolverTest {
     assertEquals(new Origin("unknown", "unknown", null, "unknown"), o);
     assertFalse(o.sameProcess(o));
   }
+
+  @Test
+  void kubernetesWorkloadNamesAServiceThatDoesNotNameItself() {
+    Origin o = OriginResolver.resolve(resource(attr("service.name", "unknown_service"), attr("process.executable.name", "server"),
+        attr("k8s.deployment.name", "pricing"), attr("k8s.container.name", "app")), "");
+    assertEquals("pricing", o.service());
+    o = OriginResolver.resolve(resource(attr("k8s.container.name", "pricing-app"), attr("process.executable.name", "server")), "");
+    assertEquals("pricing-app", o.service());
+    o = OriginResolver.resolve(resource(attr("service.name", "unknown_service:pricing-bin"), attr("k8s.deployment.name", "pricing")), "");
+    assertEquals("pricing-bin", o.service(), "unknown_service:<exe> names its executable");
+    o = OriginResolver.resolve(resource(attr("service.name", "pricing"), attr("k8s.deployment.name", "other")), "");
+    assertEquals("pricing", o.service(), "a real service.name wins");
+  }
 }
