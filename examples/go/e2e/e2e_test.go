@@ -285,10 +285,15 @@ func (e *env) checkBoundaries(calls []Call) {
 	}
 	assertMaps(t, "seam_boundary_negative_overhead_total", wantNegative, gotNegative)
 
-	// The route that drops the context: its Go client spans stay unpaired, named by peer.service.
-	gotUnpaired := e.scalar(`sum(seam_boundary_unpaired_total{side="caller",caller_service="gateway",callee_service="pricing",transport="http"})`)
+	// The route that drops the context: its Go client spans have no callee in their traces, and
+	// each is matched to the Rust root span that served it.
+	gotBroken := e.scalar("sum(seam_boundary_context_broken_total" + httpBoundary.selector() + ") or vector(0)")
+	if gotBroken != unpaired {
+		t.Errorf("context broken on %v: got %v, want %v\n%v", httpBoundary, gotBroken, unpaired, e.query("seam_boundary_context_broken_total"))
+	}
+	gotUnpaired := e.scalar(`sum(seam_boundary_unpaired_total{side="caller",reason="context_broken",caller_service="gateway",callee_service="pricing",transport="http"}) or vector(0)`)
 	if gotUnpaired != unpaired {
-		t.Errorf("unpaired callers gateway -> pricing over http: got %v, want %v", gotUnpaired, unpaired)
+		t.Errorf("unpaired callers gateway -> pricing over http (context_broken): got %v, want %v", gotUnpaired, unpaired)
 	}
 	if other := e.scalar(`sum(seam_boundary_unpaired_total) or vector(0)`); other != unpaired {
 		t.Errorf("unpaired halves in all: got %v, want %v (only the route without context)\n%v", other, unpaired, e.query("seam_boundary_unpaired_total"))
