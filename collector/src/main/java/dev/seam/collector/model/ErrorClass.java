@@ -129,6 +129,18 @@ public final class ErrorClass {
       }
     }
     String t = text.toLowerCase(Locale.ROOT);
+    // tonic::Status and grpc-go errors print their code: "status: Unavailable, message: ...",
+    // "rpc error: code = NotFound desc = ...".
+    String named = codeAfter(t, "status: ");
+    if (named == null) {
+      named = codeAfter(t, "code = ");
+    }
+    if (named != null) {
+      int n = grpcCodeNumber(named);
+      if (n > 0) {
+        return GRPC_NAMES[n];
+      }
+    }
     if (t.contains("deadline") || t.contains("timeout") || t.contains("timed out") || t.contains("elapsed")) {
       return "deadline_exceeded";
     }
@@ -139,5 +151,19 @@ public final class ErrorClass {
       return "unavailable";
     }
     return null;
+  }
+
+  /** The word following {@code marker} in {@code text}, or {@code null}. */
+  private static String codeAfter(String text, String marker) {
+    int at = text.indexOf(marker);
+    if (at < 0) {
+      return null;
+    }
+    int start = at + marker.length();
+    int end = start;
+    while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+      end++;
+    }
+    return end > start ? text.substring(start, end) : null;
   }
 }

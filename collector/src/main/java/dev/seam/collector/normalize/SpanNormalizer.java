@@ -91,6 +91,9 @@ public final class SpanNormalizer {
     long allocated = -1;
     boolean messaging = false;
     boolean database = false;
+    boolean otelStatusError = false;
+    String otelStatusDescription = null;
+    String otelKind = null;
 
     List<KeyValue> attrs = s.getAttributesList();
     for (int i = 0, n = attrs.size(); i < n; i++) {
@@ -156,6 +159,17 @@ public final class SpanNormalizer {
         case "error.type":
           errorType = Attributes.string(v);
           break;
+        // tracing-opentelemetry turns these fields into the span's status and kind; a layer
+        // that does not (or an older one) leaves them as attributes, which mean the same.
+        case "otel.status_code":
+          otelStatusError = "ERROR".equalsIgnoreCase(Attributes.string(v));
+          break;
+        case "otel.status_description":
+          otelStatusDescription = Attributes.string(v);
+          break;
+        case "otel.kind":
+          otelKind = Attributes.string(v);
+          break;
         case "http.request.body.size":
         case "http.request_content_length":
         case "messaging.message.body.size":
@@ -192,7 +206,10 @@ public final class SpanNormalizer {
       operation = rpcOperation(rpcService, rpcMethod, s.getName());
     }
 
-    boolean statusError = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
+    if (otelKind != null && (kind == SpanKind.INTERNAL || kind == SpanKind.UNSPECIFIED)) {
+      kind = kindNamed(otelKind, kind);
+    }
+    boolean statusError = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR || otelStatusError;
     boolean failed;
     if (statusError) {
       failed = true;
@@ -206,7 +223,7 @@ public final class SpanNormalizer {
     } else {
       failed = false;
     }
-    String errorClass = failed ? errorClass(s, grpcCode, httpStatus, errorType) : ErrorClass.UNKNOWN;
+    String errorClass = failed ? errorClass(s, grpcCode, httpStatus, errorType != null ? errorType : otelStatusDescription) : ErrorClass.UNKNOWN;
 
     String peer = peerService != null ? serviceNames.name(peerService) : serverAddress != null ? serverAddress : peerAddress;
     return new Span(
@@ -258,6 +275,23 @@ public final class SpanNormalizer {
       }
     }
     return ErrorClass.UNKNOWN;
+  }
+
+  private static SpanKind kindNamed(String name, SpanKind otherwise) {
+    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "server":
+        return SpanKind.SERVER;
+      case "client":
+        return SpanKind.CLIENT;
+      case "producer":
+        return SpanKind.PRODUCER;
+      case "consumer":
+        return SpanKind.CONSUMER;
+      case "internal":
+        return SpanKind.INTERNAL;
+      default:
+        return otherwise;
+    }
   }
 
   /** {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has that form. */

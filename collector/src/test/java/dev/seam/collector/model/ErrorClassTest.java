@@ -140,6 +140,11 @@ class ErrorClassTest {
     "UNAVAILABLE, unavailable",
     "DEADLINE_EXCEEDED, deadline_exceeded",
     "14, unavailable",
+    // tonic::Status and grpc-go error strings carry their code
+    "'status: NotFound, message: \"no such item\", details: [], metadata: MetadataMap { headers: {} }', not_found",
+    "'status: Unavailable, message: \"backend\"', unavailable",
+    "'rpc error: code = PermissionDenied desc = nope', permission_denied",
+    "'rpc error: code = ResourceExhausted desc = slow down', resource_exhausted",
   })
   void freeTextNamesAClass(String text, String errorClass) {
     assertEquals(errorClass, ErrorClass.ofText(text));

@@ -526,4 +526,18 @@ class SpanNormalizerTest {
     Span s = NORMALIZER.normalize(client().addAttributes(attr("seam.allocated_bytes", 4096)).build(), ORIGIN);
     assertEquals(-1L, s.allocatedBytes());
   }
+
+  @Test
+  void tracingOpentelemetrySpecialFieldsLeftAsAttributesMeanTheSame() {
+    Span s = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)
+        .addAttributes(attr("otel.kind", "server"))
+        .addAttributes(attr("otel.status_code", "ERROR"))
+        .addAttributes(attr("otel.status_description", "status: Unavailable, message: \"backend\"")));
+    assertEquals(SpanKind.SERVER, s.kind());
+    assertTrue(s.failed());
+    assertEquals("unavailable", s.errorClass());
+    Span ok = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT).addAttributes(attr("otel.kind", "server")));
+    assertEquals(SpanKind.CLIENT, ok.kind(), "a real kind is not overridden");
+    assertFalse(ok.failed());
+  }
 }
