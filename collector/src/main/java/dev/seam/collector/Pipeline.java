@@ -6,6 +6,8 @@ import dev.seam.collector.model.Ids;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.Severity;
 import dev.seam.collector.model.Signal;
+import dev.seam.collector.forward.Forwarder;
+import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.LogNormalizer;
 import dev.seam.collector.normalize.OriginResolver;
 import dev.seam.collector.normalize.ServiceNames;
@@ -21,6 +23,8 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -28,6 +32,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -47,26 +52,33 @@ public final class Pipeline {
 
   private final SpanNormalizer spans;
   private final ServiceNames serviceNames;
+  private final LogContextExtractor logContext;
   private final PairingStore store;
   private final ContextBreakDetector contextBreaks;
+  private final Forwarder forwarder;
   private final PipelineMetrics accounting;
   private final TelemetryMetrics telemetry;
 
   /**
+   * @param logContext finds trace context that log records name outside their OTLP ids, or
+   *     {@code null} when that is switched off
    * @param contextBreaks where root spans go to be matched with unpaired callers, or {@code null}
    *     when broken contexts are not looked for
+   * @param forwarder where normalized spans and logs go downstream, or {@code null}
    */
-  public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, PairingStore store, ContextBreakDetector contextBreaks,
-      PipelineMetrics accounting, TelemetryMetrics telemetry) {
+  public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, LogContextExtractor logContext, PairingStore store,
+      ContextBreakDetector contextBreaks, Forwarder forwarder, PipelineMetrics accounting, TelemetryMetrics telemetry) {
     this.spans = spans;
     this.serviceNames = serviceNames;
+    this.logContext = logContext;
     this.store = store;
     this.contextBreaks = contextBreaks;
+    this.forwarder = forwarder;
     this.accounting = accounting;
     this.telemetry = telemetry;
   }
 
-  private Origin origin(io.opentelemetry.proto.resource.v1.Resource resource, String scopeName) {
+  private Origin origin(Resource resource, String scopeName) {
     return serviceNames.apply(OriginResolver.resolve(resource, scopeName));
   }
 
@@ -99,6 +111,9 @@ public final class Pipeline {
       }
     }
     tally.account(Signal.SPANS, protocol);
+    if (forwarder != null && forwarder.forwards(Signal.SPANS) && tally.accepted > 0) {
+      forwarder.forward(Signal.SPANS, tally.rejected == 0 && !renames(request) ? request : normalizedTraces(request), (int) tally.accepted);
+    }
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
     if (tally.rejected > 0) {
       response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
@@ -124,11 +139,19 @@ public final class Pipeline {
           try {
             Severity severity = LogNormalizer.severity(r);
             telemetry.logRecord(origin, severity);
-            if (severity.isError()) {
-              LogNormalizer.SpanRef ref = LogNormalizer.spanRef(r);
-              if (ref != null) {
-                store.offerErrorLog(ref.traceIdHigh(), ref.traceIdLow(), ref.spanId());
+            LogNormalizer.SpanRef ref = LogNormalizer.spanRef(r);
+            if (ref == null && logContext != null) {
+              LogContextExtractor.Result found = logContext.extract(r);
+              if (found != null) {
+                telemetry.logContextRecovered(origin);
+                tally.recovered++;
+                if (found.spanId() != 0) {
+                  ref = new LogNormalizer.SpanRef(found.traceIdHigh(), found.traceIdLow(), found.spanId());
+                }
               }
+            }
+            if (severity.isError() && ref != null) {
+              store.offerErrorLog(ref.traceIdHigh(), ref.traceIdLow(), ref.spanId());
             }
             tally.processed++;
           } catch (RuntimeException e) {
@@ -139,6 +162,10 @@ public final class Pipeline {
       }
     }
     tally.account(Signal.LOGS, protocol);
+    if (forwarder != null && forwarder.forwards(Signal.LOGS) && tally.accepted > 0) {
+      boolean asIs = tally.rejected == 0 && tally.recovered == 0 && !renames(request);
+      forwarder.forward(Signal.LOGS, asIs ? request : normalizedLogs(request), (int) tally.accepted);
+    }
     ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
     if (tally.rejected > 0) {
       response.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
@@ -182,6 +209,95 @@ public final class Pipeline {
           .setErrorMessage(tally.message("data points")));
     }
     return response.build();
+  }
+
+  /** Whether any resource of the request is shown under another service name than it reported. */
+  private boolean renames(ExportTraceServiceRequest request) {
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      if (renamed(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean renames(ExportLogsServiceRequest request) {
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      if (renamed(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "") != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The resource with {@code service.name} as Seam shows it, or {@code null} when it already is. */
+  private Resource renamed(Resource resource, String scopeName) {
+    String shown = origin(resource, scopeName).service();
+    if (Origin.UNKNOWN.equals(shown) || shown.equals(OriginResolver.reportedService(resource))) {
+      return null;
+    }
+    Resource.Builder b = resource.toBuilder();
+    for (int i = 0; i < b.getAttributesCount(); i++) {
+      if (b.getAttributes(i).getKey().equals("service.name")) {
+        b.removeAttributes(i);
+        break;
+      }
+    }
+    return b.addAttributes(KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setStringValue(shown))).build();
+  }
+
+  /** The accepted spans of a request, under the service names Seam shows. */
+  private ExportTraceServiceRequest normalizedTraces(ExportTraceServiceRequest request) {
+    ExportTraceServiceRequest.Builder out = ExportTraceServiceRequest.newBuilder();
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      ResourceSpans.Builder b = rs.toBuilder().clearScopeSpans();
+      Resource renamed = renamed(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "");
+      if (renamed != null) {
+        b.setResource(renamed);
+      }
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        ScopeSpans.Builder sb = ss.toBuilder().clearSpans();
+        for (Span span : ss.getSpansList()) {
+          if (SpanNormalizer.invalidReason(span) == null) {
+            sb.addSpans(span);
+          }
+        }
+        b.addScopeSpans(sb);
+      }
+      out.addResourceSpans(b);
+    }
+    return out.build();
+  }
+
+  /** The accepted log records of a request, with recovered trace context filled in and service names as shown. */
+  private ExportLogsServiceRequest normalizedLogs(ExportLogsServiceRequest request) {
+    ExportLogsServiceRequest.Builder out = ExportLogsServiceRequest.newBuilder();
+    for (ResourceLogs rl : request.getResourceLogsList()) {
+      ResourceLogs.Builder b = rl.toBuilder().clearScopeLogs();
+      Resource renamed = renamed(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "");
+      if (renamed != null) {
+        b.setResource(renamed);
+      }
+      for (ScopeLogs sl : rl.getScopeLogsList()) {
+        ScopeLogs.Builder sb = sl.toBuilder().clearLogRecords();
+        for (LogRecord r : sl.getLogRecordsList()) {
+          if (LogNormalizer.invalidReason(r) != null) {
+            continue;
+          }
+          LogContextExtractor.Result found = logContext != null && LogNormalizer.spanRef(r) == null ? logContext.extract(r) : null;
+          if (found == null) {
+            sb.addLogRecords(r);
+          } else {
+            LogRecord.Builder rb = r.toBuilder().setTraceId(Ids.bytes(found.traceIdHigh(), found.traceIdLow()));
+            rb.setSpanId(found.spanId() != 0 ? Ids.bytes(found.spanId()) : com.google.protobuf.ByteString.EMPTY);
+            sb.addLogRecords(rb);
+          }
+        }
+        b.addScopeLogs(sb);
+      }
+      out.addResourceLogs(b);
+    }
+    return out.build();
   }
 
   private void memory(Origin origin, Metric m) {
@@ -256,6 +372,7 @@ public final class Pipeline {
     long processed;
     long dropped;
     long rejected;
+    long recovered;
     String firstProblem;
     int problems;
 

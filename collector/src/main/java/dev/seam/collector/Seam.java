@@ -6,6 +6,8 @@ import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.forward.Forwarder;
+import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.BoundaryListener;
@@ -84,8 +86,11 @@ public final class Seam {
     PipelineMetrics accounting = new PipelineMetrics(registry);
     SeamConfig.Normalize n = config.normalize();
     ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
-    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, store, contextBreaks, accounting,
-        new TelemetryMetrics(registry));
+    SeamConfig.LogContext lc = n.logContext();
+    LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
+    this.forwarder = config.forward().map(f -> new Forwarder(vertx, f, registry)).orElse(null);
+    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
+        forwarder, accounting, new TelemetryMetrics(registry));
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);
@@ -94,6 +99,7 @@ public final class Seam {
 
   private final Exports exports;
   private final PipelineMetrics accounting;
+  private final Forwarder forwarder;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
   public static Future<Seam> start(Vertx vertx, SeamConfig config) {
@@ -172,6 +178,8 @@ public final class Seam {
           store.expireAll();
           return null;
         }))
+        // What the flush forwarded still goes out, within a bound, before the clients close.
+        .eventually(() -> forwarder != null ? forwarder.close(config.forward().get().timeout().toMillis()) : Future.succeededFuture())
         .eventually(() -> workers.close())
         .andThen(ar -> gcMetrics.close())
         .mapEmpty();

@@ -1,15 +1,22 @@
 package dev.seam.collector.config;
 
+import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.measure.Buckets;
+import dev.seam.collector.model.Signal;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
@@ -136,7 +143,13 @@ public final class ConfigLoader {
             tree.integer("pairing.context-broken.max-roots", 1, 10_000_000)));
     SeamConfig.Normalize normalize = new SeamConfig.Normalize(
         tree.stringMap("normalize.service.aliases"),
-        tree.bool("normalize.service.canonical"));
+        tree.bool("normalize.service.canonical"),
+        new SeamConfig.LogContext(
+            tree.bool("normalize.log-context.enabled"),
+            tree.strings("normalize.log-context.trace-id-fields"),
+            tree.strings("normalize.log-context.span-id-fields"),
+            tree.strings("normalize.log-context.header-fields")));
+    Optional<ForwardConfig> forward = tree.bool("forward.enabled") ? Optional.of(forward(tree)) : Optional.empty();
     int threads = tree.integer("pipeline.threads", 0, 1024);
     List<Duration> durations = tree.durations("boundary.buckets.duration");
     List<Duration> overhead = tree.durations("boundary.buckets.overhead");
@@ -154,8 +167,57 @@ public final class ConfigLoader {
         metrics,
         pairing,
         normalize,
+        forward,
         threads,
         boundary);
+  }
+
+  private static ForwardConfig forward(Tree tree) throws ConfigException {
+    String protocol = tree.string("forward.protocol");
+    if (!protocol.equals("http/protobuf") && !protocol.equals("grpc")) {
+      throw new ConfigException("config key 'forward.protocol' must be http/protobuf or grpc, got '" + protocol + "'");
+    }
+    String text = tree.string("forward.endpoint");
+    URI endpoint;
+    try {
+      endpoint = new URI(text);
+    } catch (URISyntaxException e) {
+      endpoint = null;
+    }
+    if (endpoint == null || endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+      throw new ConfigException("config key 'forward.endpoint' must be an http:// or https:// URL with a host, got '" + text + "'");
+    }
+    if (endpoint.getPort() < 0) {
+      try {
+        endpoint = new URI(endpoint.getScheme(), null, endpoint.getHost(), "https".equals(endpoint.getScheme()) ? 443 : 80, endpoint.getPath(), null, null);
+      } catch (URISyntaxException e) {
+        throw new ConfigException("config key 'forward.endpoint': " + e.getMessage(), e);
+      }
+    }
+    Set<Signal> signals = EnumSet.noneOf(Signal.class);
+    for (String s : tree.strings("forward.signals")) {
+      switch (s) {
+        case "spans": signals.add(Signal.SPANS); break;
+        case "logs": signals.add(Signal.LOGS); break;
+        default: throw new ConfigException("config key 'forward.signals' may list spans and logs, got '" + s + "'");
+      }
+    }
+    String compression = tree.string("forward.compression");
+    if (!compression.equals("gzip") && !compression.equals("none")) {
+      throw new ConfigException("config key 'forward.compression' must be gzip or none, got '" + compression + "'");
+    }
+    return new ForwardConfig(
+        endpoint,
+        protocol.equals("grpc"),
+        signals,
+        compression.equals("gzip"),
+        tree.duration("forward.timeout"),
+        tree.integer("forward.queue-items", 1, Integer.MAX_VALUE),
+        tree.integer("forward.max-in-flight", 1, 1024),
+        tree.duration("forward.retry.initial-backoff"),
+        tree.duration("forward.retry.max-backoff"),
+        tree.duration("forward.retry.max-elapsed"),
+        tree.stringMap("forward.headers"));
   }
 
   private static SeamConfig.Endpoint endpoint(Tree tree, String prefix) throws ConfigException {

@@ -1,9 +1,11 @@
 package dev.seam.collector.config;
 
+import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.measure.Buckets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything Seam can be configured with, after defaults are applied and values validated.
@@ -15,6 +17,7 @@ import java.util.Map;
  * @param metrics the Prometheus endpoint's listen address
  * @param pairing pairing window and bounds
  * @param normalize how names are normalized
+ * @param forward where normalized spans and logs are forwarded, when enabled
  * @param pipelineThreads threads that decode, pair and measure
  * @param boundary what the boundary metrics carry
  */
@@ -26,6 +29,7 @@ public record SeamConfig(
     Endpoint metrics,
     Pairing pairing,
     Normalize normalize,
+    Optional<ForwardConfig> forward,
     int pipelineThreads,
     Boundary boundary) {
 
@@ -51,9 +55,23 @@ public record SeamConfig(
    * @param serviceAliases reported service name to the name shown
    * @param canonicalServiceNames whether service names are lower-cased with '_' written as '-'
    */
-  public record Normalize(Map<String, String> serviceAliases, boolean canonicalServiceNames) {
+  public record Normalize(Map<String, String> serviceAliases, boolean canonicalServiceNames, LogContext logContext) {
     public Normalize {
       serviceAliases = Map.copyOf(serviceAliases);
+    }
+  }
+
+  /**
+   * @param enabled whether trace context named in log attributes or bodies is recovered
+   * @param traceIdFields field names holding a trace id
+   * @param spanIdFields field names holding a span id
+   * @param headerFields field names holding a whole propagation header
+   */
+  public record LogContext(boolean enabled, List<String> traceIdFields, List<String> spanIdFields, List<String> headerFields) {
+    public LogContext {
+      traceIdFields = List.copyOf(traceIdFields);
+      spanIdFields = List.copyOf(spanIdFields);
+      headerFields = List.copyOf(headerFields);
     }
   }
 

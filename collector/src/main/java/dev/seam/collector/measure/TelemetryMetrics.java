@@ -19,6 +19,7 @@ public final class TelemetryMetrics {
 
   private final MeterRegistry registry;
   private final ConcurrentHashMap<LogKey, Counter> logs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<LogKey, Counter> recovered = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<MemoryKey, AtomicLong> memory = new ConcurrentHashMap<>();
 
   private record LogKey(String service, String language, Severity severity) {}
@@ -39,6 +40,20 @@ public final class TelemetryMetrics {
           .tag("service", k.service())
           .tag("language", k.language())
           .tag("severity", k.severity().label())
+          .register(registry));
+    }
+    c.increment();
+  }
+
+  /** Counts one log record whose trace context was recovered from its attributes or body. */
+  public void logContextRecovered(Origin origin) {
+    LogKey key = new LogKey(origin.service(), origin.language(), null);
+    Counter c = recovered.get(key);
+    if (c == null) {
+      c = recovered.computeIfAbsent(key, k -> Counter.builder("seam.log.context.recovered")
+          .description("Log records without OTLP trace context whose trace id Seam found in their attributes or body")
+          .tag("service", k.service())
+          .tag("language", k.language())
           .register(registry));
     }
     c.increment();

@@ -39,4 +39,19 @@ public final class Ids {
       v >>>= 4;
     }
   }
+
+  /** 8 big-endian bytes. */
+  public static ByteString bytes(long v) {
+    byte[] b = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      b[i] = (byte) v;
+      v >>>= 8;
+    }
+    return ByteString.copyFrom(b);
+  }
+
+  /** 16 big-endian bytes of a trace id's two halves. */
+  public static ByteString bytes(long high, long low) {
+    return bytes(high).concat(bytes(low));
+  }
 }

@@ -103,6 +103,7 @@ public final class LogContextExtractor {
    *     priority first; the format is recognised from the value
    * @throws IllegalArgumentException when a name is empty, has an empty dotted segment, or is in
    *     two of the lists
+   * @throws NullPointerException when a list or a name is null
    */
   public LogContextExtractor(List<String> traceIdFields, List<String> spanIdFields, List<String> headerFields) {
     Map<String, Name> n = new HashMap<>();
@@ -127,7 +128,7 @@ public final class LogContextExtractor {
     if (!otlp.isEmpty() && (otlp.size() != 16 || Ids.readLong(otlp, 0) != 0 || Ids.readLong(otlp, 8) != 0)) {
       return null;
     }
-    Scan scan = scanKvList(r.getAttributesList(), null);
+    Scan scan = scanKvList(r.getAttributesList());
     Result found = scan == null ? null : scan.result(false);
     if (found != null) {
       return found;
@@ -135,7 +136,7 @@ public final class LogContextExtractor {
     AnyValue body = r.getBody();
     switch (body.getValueCase()) {
       case KVLIST_VALUE:
-        scan = scanKvList(body.getKvlistValue().getValuesList(), null);
+        scan = scanKvList(body.getKvlistValue().getValuesList());
         break;
       case STRING_VALUE:
         scan = scanJson(body.getStringValueBytes());
@@ -149,7 +150,8 @@ public final class LogContextExtractor {
   // ---- where to look ----
 
   /** Offers every key of a kvlist that is a configured name, or leads to one through nesting. */
-  private Scan scanKvList(List<KeyValue> kvs, Scan scan) {
+  private Scan scanKvList(List<KeyValue> kvs) {
+    Scan scan = null;
     for (int i = 0, n = kvs.size(); i < n; i++) {
       KeyValue kv = kvs.get(i);
       String key = kv.getKey();
@@ -355,7 +357,8 @@ public final class LogContextExtractor {
 
   private static boolean traceId(String s, int from, int to, boolean decimal, boolean number, Scan out) {
     int n = to - from;
-    if (decimal && isDigits(s, from, to)) {
+    // 32 digits are too many for a u64, so they are the 128-bit hex form even when no letter shows.
+    if (decimal && n != 32 && isDigits(s, from, to)) {
       // Datadog's 64-bit trace id: the low half of the 128-bit id, as the OTel Datadog bridge maps it.
       if (!unsignedDecimal(s, from, to, out)) {
         return false;

@@ -16,6 +16,11 @@ public final class OriginResolver {
 
   private OriginResolver() {}
 
+  /** The {@code service.name} a resource states, as it states it, or {@code null}. */
+  public static String reportedService(Resource resource) {
+    return Attributes.find(resource.getAttributesList(), "service.name");
+  }
+
   /**
    * The origin of a resource.
    *

@@ -349,4 +349,40 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("pairing: {context-broken: {clock-tolerance: 0s}}"));
     assertTrue(e.getMessage().contains("'pairing.context-broken.clock-tolerance'"), e.getMessage());
   }
+
+  @Test
+  void logContextFieldDefaultsAreTheExtractorsDefaults() {
+    SeamConfig.LogContext lc = SeamConfig.defaults().normalize().logContext();
+    assertTrue(lc.enabled());
+    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_TRACE_ID_FIELDS, lc.traceIdFields());
+    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_SPAN_ID_FIELDS, lc.spanIdFields());
+    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_HEADER_FIELDS, lc.headerFields());
+  }
+
+  @Test
+  void forwardingIsOffByDefaultAndValidatedWhenOn() throws Exception {
+    assertTrue(SeamConfig.defaults().forward().isEmpty());
+    SeamConfig c = ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://tempo:4318', protocol: grpc, signals: [spans], compression: none,"
+        + " headers: {X-Scope-OrgID: team-a}}");
+    dev.seam.collector.forward.ForwardConfig f = c.forward().orElseThrow();
+    assertEquals("tempo", f.endpoint().getHost());
+    assertEquals(4318, f.endpoint().getPort());
+    assertTrue(f.grpc());
+    assertEquals(java.util.Set.of(dev.seam.collector.model.Signal.SPANS), f.signals());
+    assertFalse(f.gzip());
+    assertEquals(java.util.Map.of("X-Scope-OrgID", "team-a"), f.headers());
+    assertEquals(80, ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://loki'}").forward().orElseThrow().endpoint().getPort());
+    for (String[] bad : new String[][] {
+        {"forward: {enabled: true, protocol: http/json}", "'forward.protocol'"},
+        {"forward: {enabled: true, endpoint: 'tempo:4318'}", "'forward.endpoint'"},
+        {"forward: {enabled: true, endpoint: 'ftp://tempo'}", "'forward.endpoint'"},
+        {"forward: {enabled: true, signals: [spans, metrics]}", "'forward.signals'"},
+        {"forward: {enabled: true, compression: zstd}", "'forward.compression'"},
+        {"forward: {enabled: true, queue-items: 0}", "'forward.queue-items'"},
+        {"forward: {enabled: true, retry: {max-elapsed: soon}}", "'forward.retry.max-elapsed'"},
+        {"forward: {enabled: true, headers: [a]}", "'forward.headers'"}}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml(bad[0]));
+      assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
+    }
+  }
 }
