@@ -169,6 +169,24 @@ class CraftedPayloadTest {
   }
 
   @Test
+  void countersStandForEverySampledCallHistogramsHoldTheSampledOnes() throws Exception {
+    try (RunningSeam seam = RunningSeam.start()) {
+      // The caller sampled at 25 % (rejection threshold 0xc / 16): each call it reports stands for 4.
+      postProtobuf(seam, traces(
+          resourceSpans(GO, span("00000000000000000000000000003a01", "0000000000003a01", "", SpanKind.SPAN_KIND_CLIENT, T0, 10 * MS)
+              .setTraceState("ot=th:c").addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.response.status_code", 503))
+              .setStatus(error(""))),
+          resourceSpans(RUST, span("00000000000000000000000000003a01", "0000000000003a02", "0000000000003a01", SpanKind.SPAN_KIND_SERVER, T0 + MS, 5 * MS)
+              .setTraceState("ot=th:c").setFlags(REMOTE_PARENT).addAttributes(attr("http.route", "/s")).addAttributes(attr("http.response.status_code", 503))
+              .setStatus(error("")))));
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") > 0);
+      assertEquals(4.0, s.value("seam_boundary_calls_total", "operation", "/s"));
+      assertEquals(4.0, s.value("seam_boundary_errors_total", "operation", "/s", "error_side", "both", "error_class", "unavailable"));
+      assertEquals(1, s.value("seam_boundary_caller_duration_seconds_count", "operation", "/s"));
+    }
+  }
+
+  @Test
   void ffiCallInOneProcessIsInternalToInternal() throws Exception {
     try (RunningSeam seam = RunningSeam.start()) {
       postProtobuf(seam, traces(

@@ -81,7 +81,10 @@ public final class BoundaryMetrics implements BoundaryListener {
     Span caller = edge.caller();
     Span callee = edge.callee();
     BoundaryMeters m = meters(key(edge));
-    m.calls.increment();
+    // The caller's sampling decision is the trace's (the callee follows its parent's); the
+    // counters stand for every call it represents, the histograms hold the sampled ones.
+    double weight = caller.adjustedCount();
+    m.calls.increment(weight);
 
     long callerNanos = caller.durationNanos();
     long calleeNanos = callee.durationNanos();
@@ -111,7 +114,7 @@ public final class BoundaryMetrics implements BoundaryListener {
       // The callee's class names the cause when it failed; a caller-only failure (timeout,
       // cancellation, lost response) is described by the caller.
       String errorClass = callee.failed() && !callee.errorClass().equals("unknown") ? callee.errorClass() : caller.failed() ? caller.errorClass() : callee.errorClass();
-      m.errors(side, errorClass).increment();
+      m.errors(side, errorClass).increment(weight);
     }
     long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
     if (request >= 0) {
@@ -141,7 +144,7 @@ public final class BoundaryMetrics implements BoundaryListener {
       key = new BoundaryKey(Origin.UNKNOWN, Origin.UNKNOWN, o.service(), o.language(), t, "");
       key = key.withOperation(operation(key, calleeOperation(span, t)));
     }
-    unpaired(key, side, side == Side.CALLER ? UnpairedReason.CALLEE_MISSING : UnpairedReason.CALLER_MISSING).increment();
+    unpaired(key, side, side == Side.CALLER ? UnpairedReason.CALLEE_MISSING : UnpairedReason.CALLER_MISSING).increment(span.adjustedCount());
   }
 
   @Override
@@ -152,8 +155,8 @@ public final class BoundaryMetrics implements BoundaryListener {
     BoundaryKey base = new BoundaryKey(from.service(), from.language(), to.service(), to.language(), t, "");
     String op = calleeOperation(callee, t);
     BoundaryKey key = base.withOperation(operation(base, op != null ? op : caller.operation()));
-    meters(key).contextBroken.get().increment();
-    unpaired(key, Side.CALLER, UnpairedReason.CONTEXT_BROKEN).increment();
+    meters(key).contextBroken.get().increment(caller.adjustedCount());
+    unpaired(key, Side.CALLER, UnpairedReason.CONTEXT_BROKEN).increment(caller.adjustedCount());
   }
 
   private Counter unpaired(BoundaryKey key, Side side, UnpairedReason reason) {

@@ -22,6 +22,8 @@ package dev.seam.collector.model;
  * @param requestBytes request payload size, -1 when not known
  * @param responseBytes response payload size, -1 when not known
  * @param allocatedBytes bytes allocated during the span, -1 when not known
+ * @param adjustedCount how many calls this sampled span stands for (1 / sampling probability,
+ *     from the {@code ot=th:} threshold in its tracestate; 1 when it says nothing)
  */
 public record Span(
     long traceIdHigh,
@@ -41,7 +43,16 @@ public record Span(
     String peer,
     long requestBytes,
     long responseBytes,
-    long allocatedBytes) {
+    long allocatedBytes,
+    double adjustedCount) {
+
+  /** A span that states no sampling threshold: it stands for itself. */
+  public Span(long traceIdHigh, long traceIdLow, long spanId, long parentSpanId, ParentLink parentLink, SpanKind kind, Origin origin,
+      String name, long startNanos, long endNanos, boolean failed, String errorClass, ProtocolHint protocol, String operation, String peer,
+      long requestBytes, long responseBytes, long allocatedBytes) {
+    this(traceIdHigh, traceIdLow, spanId, parentSpanId, parentLink, kind, origin, name, startNanos, endNanos, failed, errorClass, protocol,
+        operation, peer, requestBytes, responseBytes, allocatedBytes, 1.0);
+  }
 
   /** Duration in nanoseconds on the reporter's own clock; never negative. */
   public long durationNanos() {

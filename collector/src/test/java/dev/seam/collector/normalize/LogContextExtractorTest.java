@@ -325,7 +325,7 @@ class LogContextExtractorTest {
   }
 
   @ParameterizedTest(name = "dd.trace_id \"{0}\" is not an id")
-  @ValueSource(strings = {"18446744073709551616", "99999999999999999999", "123456789012345678901", "-1", "+5", "1e3", "0", "12 34"})
+  @ValueSource(strings = {"18446744073709551616", "18446744073709551617", "18446744073709551625", "99999999999999999999", "123456789012345678901", "-1", "+5", "1e3", "0", "12 34"})
   void datadogDecimalOutOfRangeOrMalformed(String value) {
     assertNull(X.extract(attrs(kv("dd.trace_id", value))));
   }
@@ -511,6 +511,8 @@ class LogContextExtractorTest {
   void earlierListedFieldWinsWhateverTheKeyOrder() {
     LogRecord r = attrs(kv("traceId", OTHER_TRACE), kv("spanId", "1111111111111111"), kv("trace_id", TRACE), kv("span_id", SPAN));
     assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(r));
+    LogRecord reversed = attrs(kv("trace_id", TRACE), kv("span_id", SPAN), kv("traceId", OTHER_TRACE), kv("spanId", "1111111111111111"));
+    assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(reversed));
   }
 
   @Test
@@ -529,6 +531,8 @@ class LogContextExtractorTest {
   void earlierHeaderFieldWins() {
     LogRecord r = attrs(kv("b3", OTHER_TRACE + "-1111111111111111"), kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
     assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), X.extract(r));
+    LogRecord reversed = attrs(kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"), kv("b3", OTHER_TRACE + "-1111111111111111"));
+    assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), X.extract(reversed));
   }
 
   @Test
@@ -702,6 +706,7 @@ class LogContextExtractorTest {
   void repeatedNameInOneListKeepsItsFirstPosition() {
     LogContextExtractor x = new LogContextExtractor(List.of("a", "b", "a"), List.of(), List.of());
     assertEquals(result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("b", OTHER_TRACE), kv("a", TRACE))));
+    assertEquals(result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("a", TRACE), kv("b", OTHER_TRACE))));
   }
 
   @Test

@@ -540,4 +540,22 @@ class SpanNormalizerTest {
     assertEquals(SpanKind.CLIENT, ok.kind(), "a real kind is not overridden");
     assertFalse(ok.failed());
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "ot=th:8 | 2.0",
+    "ot=th:c | 4.0",
+    "ot=th:0 | 1.0",
+    "ot=th:e668 | 10.0016",
+    "vendor=x,ot=rv:abcdef01234567;th:c | 4.0",
+    "ot=th:zz | 1.0",
+    "ot=th: | 1.0",
+    "xot=th:8 | 1.0",
+    "dd=s:1 | 1.0",
+  })
+  void samplingThresholdInTracestateGivesTheAdjustedCount(String traceState, double adjusted) {
+    Span s = norm(client().setTraceState(traceState));
+    assertEquals(adjusted, s.adjustedCount(), 1e-3);
+    assertEquals(1.0, norm(client()).adjustedCount());
+  }
 }
