@@ -43,7 +43,8 @@ echo "run-e2e: building and testing the Go gateway" >&2
 (cd examples/go && go vet ./... && go build -mod=readonly -o "$cache/bin/gateway" ./cmd/gateway && go test -mod=readonly -count=1 ./...)
 
 jar=collector/target/seam-collector.jar
-if [ ! -f "$jar" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml collector/pom.xml collector/src/main -newer "$jar" -print -quit)" ]; then
+  echo "run-e2e: building $jar" >&2
   mvn -q -B -ntp -Dstyle.color=never -pl collector -am -DskipTests package
 fi
 

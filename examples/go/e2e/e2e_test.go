@@ -452,7 +452,7 @@ func (e *env) awaitQuery(q string, timeout time.Duration) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	e.t.Fatalf("prometheus: %q did not hold within %v", q, timeout)
+	e.t.Fatalf("prometheus: %q did not hold within %v; seam_pairing_pending: %v; up: %v", q, timeout, e.query("seam_pairing_pending"), e.query("up"))
 }
 
 // --- processes ---

@@ -33,6 +33,7 @@ import io.vertx.core.http.HttpServer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,6 +42,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * direction the data flows. {@link SeamMain} starts one; tests start their own on free ports.
  */
 public final class Seam {
+
+  /**
+   * Micrometer's default puts exemplars on every series of a histogram, {@code _count} included;
+   * OpenMetrics 1.0 allows them on buckets and counters only, and Prometheus 2.x fails the whole
+   * scrape on the others ("does not support exemplars").
+   */
+  private static final PrometheusConfig PROMETHEUS_CONFIG = new PrometheusConfig() {
+    @Override
+    public String get(String key) {
+      return null;
+    }
+
+    @Override
+    public Properties prometheusProperties() {
+      Properties p = PrometheusConfig.super.prometheusProperties();
+      p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+      return p;
+    }
+  };
 
   private final Vertx vertx;
   private final SeamConfig config;
@@ -60,7 +80,7 @@ public final class Seam {
     this.vertx = vertx;
     this.config = config;
     ExemplarContext exemplars = new ExemplarContext();
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
+    this.registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
     new JvmMemoryMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);

@@ -194,6 +194,13 @@ class MetricsServerTest {
       }
     }
     assertTrue(matched != null, "exemplar " + exemplar + " names none of the caller spans sent: " + sent.keySet());
+    // OpenMetrics 1.0 allows exemplars on buckets and counters only; Prometheus 2.x rejects the
+    // whole scrape when a _count, _sum or gauge line carries one.
+    for (String line : text.split("\n")) {
+      if (line.contains(" # {") && !line.contains("_bucket{") && !line.contains("_total{")) {
+        fail("exemplar on a series that may not carry one: " + line);
+      }
+    }
     // The callee's histogram, when it carries an exemplar, names the callee's span instead.
     for (String line : lines(text, "seam_boundary_callee_duration_seconds_bucket{", "callee_service=\"om-rust-server\"")) {
       int at = line.indexOf(" # {");
