@@ -15,7 +15,7 @@ missing() {
   exit 1
 }
 command -v java >/dev/null || missing java "Install a JDK 17 or newer."
-command -v go >/dev/null || missing go "Install Go 1.24 or newer (https://go.dev/doc/install) and put it on PATH."
+command -v go >/dev/null || missing go "Install Go 1.26 or newer (https://go.dev/doc/install) and put it on PATH."
 command -v cargo >/dev/null || missing cargo "Install Rust with rustup (https://rustup.rs)."
 command -v cc >/dev/null || missing "a C compiler (cc)" "Install gcc (apt-get install gcc); cgo needs it."
 if ! command -v prometheus >/dev/null; then

@@ -187,6 +187,25 @@ class CraftedPayloadTest {
   }
 
   @Test
+  void aCalleeCutOffWhenItsCallerGaveUpRecordsNoOverhead() throws Exception {
+    try (RunningSeam seam = RunningSeam.start()) {
+      // Go timed out after 150 ms and hung up; axum dropped the handler and its span ended with
+      // no status code and a duration that says nothing (as tracing-opentelemetry reports it).
+      postProtobuf(seam, traces(
+          resourceSpans(GO, span("00000000000000000000000000004a01", "0000000000004a01", "", SpanKind.SPAN_KIND_CLIENT, T0, 150 * MS)
+              .addAttributes(attr("http.request.method", "GET")).setStatus(error("Get \"http://pricing/price/1\": context deadline exceeded"))),
+          resourceSpans(RUST, span("00000000000000000000000000004a01", "0000000000004a02", "0000000000004a01", SpanKind.SPAN_KIND_SERVER, T0 + MS, 80_000L)
+              .setFlags(REMOTE_PARENT).addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/slow")))));
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 1);
+      String[] b = {"operation", "/slow"};
+      assertEquals(1, s.value("seam_boundary_errors_total", with(b, "error_side", "caller", "error_class", "deadline_exceeded")));
+      assertEquals(0, s.value("seam_boundary_overhead_seconds_count", b));
+      assertEquals(0, s.value("seam_boundary_negative_overhead_total", b));
+      assertEquals(1, s.value("seam_boundary_caller_duration_seconds_count", b));
+    }
+  }
+
+  @Test
   void ffiCallInOneProcessIsInternalToInternal() throws Exception {
     try (RunningSeam seam = RunningSeam.start()) {
       postProtobuf(seam, traces(

@@ -91,7 +91,10 @@ public final class BoundaryMetrics implements BoundaryListener {
     try {
       exemplars.set(caller.traceIdHigh(), caller.traceIdLow(), caller.spanId());
       m.callerDuration.record(callerNanos, TimeUnit.NANOSECONDS);
-      if (caller.kind().isOutgoing() || edge.transport() == Transport.FFI) {
+      // A callee cut off when its caller gave up ended when it was dropped, not when its work
+      // did: caller minus callee would be the wait, not the crossing, so no overhead is recorded.
+      boolean cutOff = callee.cutOff() && caller.failed();
+      if (!cutOff && (caller.kind().isOutgoing() || edge.transport() == Transport.FFI)) {
         long overhead = callerNanos - calleeNanos;
         if (overhead < 0) {
           m.negativeOverhead.increment();

@@ -146,6 +146,7 @@ public final class SpanNormalizer {
           database = true;
           break;
         case "peer.service":
+        case "service.peer.name":
           peerService = Attributes.string(v);
           break;
         case "server.address":
@@ -245,7 +246,8 @@ public final class SpanNormalizer {
         requestBytes,
         responseBytes,
         allocated,
-        adjustedCount(s.getTraceState()));
+        adjustedCount(s.getTraceState()),
+        grpcCode >= 0 || (httpStatus != Attributes.ABSENT && httpStatus > 0));
   }
 
   /**
@@ -284,6 +286,11 @@ public final class SpanNormalizer {
   }
 
   private static String errorClass(io.opentelemetry.proto.trace.v1.Span s, int grpcCode, long httpStatus, String errorType) {
+    if (grpcCode == 1 && "deadline_exceeded".equals(ErrorClass.ofText(s.getStatus().getMessage()))) {
+      // A server that enforces the caller's grpc-timeout answers CANCELLED "Timeout expired"
+      // (tonic), racing the client's own DEADLINE_EXCEEDED: it is the same deadline.
+      return "deadline_exceeded";
+    }
     if (grpcCode > 0) {
       return ErrorClass.ofGrpcCode(grpcCode);
     }

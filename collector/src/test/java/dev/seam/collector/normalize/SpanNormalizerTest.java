@@ -558,4 +558,30 @@ class SpanNormalizerTest {
     assertEquals(adjusted, s.adjustedCount(), 1e-3);
     assertEquals(1.0, norm(client()).adjustedCount());
   }
+
+  @Test
+  void aCancellationForAnExpiredTimeoutIsADeadline() {
+    Span s = norm(client().addAttributes(attr("rpc.system.name", "grpc")).addAttributes(attr("rpc.response.status_code", "CANCELLED"))
+        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "Timeout expired")));
+    assertEquals("deadline_exceeded", s.errorClass());
+    Span plain = norm(client().addAttributes(attr("rpc.system.name", "grpc")).addAttributes(attr("rpc.response.status_code", "CANCELLED"))
+        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "user went away")));
+    assertEquals("cancelled", plain.errorClass());
+  }
+
+  @Test
+  void theNewPeerServiceNameIsAPeerHintToo() {
+    assertEquals("pricing", norm(client().addAttributes(attr("service.peer.name", "pricing")).addAttributes(attr("server.address", "10.0.0.1"))).peer());
+  }
+
+  @Test
+  void aServingSpanWithoutAResponseWasCutOff() {
+    Span cut = norm(server().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/slow")));
+    assertTrue(cut.cutOff());
+    Span answered = norm(server().addAttributes(attr("http.route", "/slow")).addAttributes(attr("http.response.status_code", 200)));
+    assertFalse(answered.cutOff());
+    Span grpc = norm(server().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", "0")));
+    assertFalse(grpc.cutOff(), "tonic writes the code as a string");
+    assertFalse(norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)).cutOff(), "no protocol, nothing to answer");
+  }
 }

@@ -28,7 +28,8 @@ public final class RunningSeam implements AutoCloseable {
 
   private final Vertx vertx;
   private final Seam seam;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as Prometheus scrapes and most exporters post; the HTTP/2 paths have tests of their own.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private RunningSeam(Vertx vertx, Seam seam) {
     this.vertx = vertx;
@@ -85,7 +86,8 @@ public final class RunningSeam implements AutoCloseable {
 
   /** GET /metrics in the Prometheus text format. */
   public Scrape scrape() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(metricsBase() + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(metricsBase() + "/metrics")).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError("/metrics answered " + r.statusCode());
     }
