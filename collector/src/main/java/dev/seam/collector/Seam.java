@@ -89,7 +89,8 @@ public final class Seam {
     new UptimeMetrics().bindTo(registry);
 
     SeamConfig.Boundary b = config.boundary();
-    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets());
+    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
+        config.serviceGraphCompat());
     SeamConfig.Pairing p = config.pairing();
     BoundaryListener listener = boundaryMetrics;
     ContextBreakDetector contextBreaks = null;

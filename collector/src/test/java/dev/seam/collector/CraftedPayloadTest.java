@@ -206,6 +206,29 @@ class CraftedPayloadTest {
   }
 
   @Test
+  void tempoServiceGraphMetricsWhenSwitchedOn() throws Exception {
+    try (RunningSeam seam = RunningSeam.start("compat: {service-graph: {enabled: true}}")) {
+      postProtobuf(seam, pairs(
+          pair("51", "svc-a", "http", 200, false, 200, false),
+          pair("52", "svc-a", "http", 503, true, 503, true),
+          pair("53", "svc-b", "grpc", 0, false, 0, false)));
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 3);
+      assertEquals(2, s.value("traces_service_graph_request_total", "client", "gateway", "server", "svc-a", "connection_type", ""));
+      assertEquals(1, s.value("traces_service_graph_request_failed_total", "client", "gateway", "server", "svc-a", "connection_type", ""));
+      assertEquals(1, s.value("traces_service_graph_request_total", "client", "gateway", "server", "svc-b", "connection_type", ""));
+      assertEquals(0, s.value("traces_service_graph_request_failed_total", "client", "gateway", "server", "svc-b"));
+      assertEquals(0.010, s.value("traces_service_graph_request_client_seconds_sum", "server", "svc-a"), 1e-9);
+      assertEquals(0.006, s.value("traces_service_graph_request_server_seconds_sum", "server", "svc-a"), 1e-9);
+      assertEquals(2, s.value("traces_service_graph_request_server_seconds_count", "server", "svc-a"));
+    }
+    try (RunningSeam off = RunningSeam.start()) {
+      postProtobuf(off, pairs(pair("54", "svc-c", "http", 200, false, 200, false)));
+      Scrape s = off.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 1);
+      assertEquals(0, s.find("traces_service_graph_request_total").size(), "off by default");
+    }
+  }
+
+  @Test
   void ffiCallInOneProcessIsInternalToInternal() throws Exception {
     try (RunningSeam seam = RunningSeam.start()) {
       postProtobuf(seam, traces(

@@ -169,7 +169,8 @@ public final class ConfigLoader {
         normalize,
         forward,
         threads,
-        boundary);
+        boundary,
+        tree.bool("compat.service-graph.enabled"));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {

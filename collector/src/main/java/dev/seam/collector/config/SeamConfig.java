@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param forward where normalized spans and logs are forwarded, when enabled
  * @param pipelineThreads threads that decode, pair and measure
  * @param boundary what the boundary metrics carry
+ * @param serviceGraphCompat whether Tempo-compatible service-graph metrics are emitted too
  */
 public record SeamConfig(
     Endpoint grpc,
@@ -31,7 +32,8 @@ public record SeamConfig(
     Normalize normalize,
     Optional<ForwardConfig> forward,
     int pipelineThreads,
-    Boundary boundary) {
+    Boundary boundary,
+    boolean serviceGraphCompat) {
 
   /** A listening socket. */
   public record Endpoint(boolean enabled, String host, int port) {}

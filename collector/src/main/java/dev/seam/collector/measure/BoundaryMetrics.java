@@ -39,6 +39,7 @@ public final class BoundaryMetrics implements BoundaryListener {
   public static final String OTHER_OPERATION = "other";
 
   private final MeterRegistry registry;
+  private final ServiceGraphMetrics serviceGraph;
   private final ExemplarContext exemplars;
   private final boolean operationEnabled;
   private final int maxOperations;
@@ -59,7 +60,17 @@ public final class BoundaryMetrics implements BoundaryListener {
    * @param buckets histogram bounds
    */
   public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, boolean operationEnabled, int maxOperations, Buckets buckets) {
+    this(registry, exemplars, operationEnabled, maxOperations, buckets, false);
+  }
+
+  /**
+   * @param serviceGraph whether Tempo-compatible {@code traces_service_graph_request_*} metrics
+   *     are recorded too
+   */
+  public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, boolean operationEnabled, int maxOperations, Buckets buckets,
+      boolean serviceGraph) {
     this.registry = registry;
+    this.serviceGraph = serviceGraph ? new ServiceGraphMetrics(registry, buckets.durationArray()) : null;
     this.exemplars = exemplars;
     this.operationEnabled = operationEnabled;
     this.maxOperations = maxOperations;
@@ -113,6 +124,9 @@ public final class BoundaryMetrics implements BoundaryListener {
     }
 
     ErrorSide side = ErrorSide.of(caller.failed(), callee.failed());
+    if (serviceGraph != null) {
+      serviceGraph.record(caller.origin().service(), callee.origin().service(), edge.transport(), side != null, weight, callerNanos, calleeNanos);
+    }
     if (side != null) {
       // The callee's class names the cause when it failed; a caller-only failure (timeout,
       // cancellation, lost response) is described by the caller.
