@@ -1,11 +1,21 @@
 package dev.seam.collector.receive;
 
+import static dev.seam.collector.testing.ReceiverChecks.DROPPED;
+import static dev.seam.collector.testing.ReceiverChecks.PROCESSED;
+import static dev.seam.collector.testing.ReceiverChecks.RECEIVED;
+import static dev.seam.collector.testing.ReceiverChecks.REFUSED_ITEMS;
+import static dev.seam.collector.testing.ReceiverChecks.REFUSED_REQUESTS;
+import static dev.seam.collector.testing.ReceiverChecks.assertIdleAndBalanced;
+import static dev.seam.collector.testing.ReceiverChecks.delta;
+import static dev.seam.collector.testing.ReceiverChecks.gzipBomb;
+import static dev.seam.collector.testing.ReceiverChecks.spanHex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.seam.collector.testing.GrpcCall;
 import dev.seam.collector.testing.Otlp;
+import dev.seam.collector.testing.ReceiverChecks;
 import dev.seam.collector.testing.RunningSeam;
 import dev.seam.collector.testing.Scrape;
 import io.opentelemetry.api.logs.Logger;
@@ -62,12 +72,9 @@ class OtlpGrpcReceiverTest {
   private static final String TRACES = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
   private static final String LOGS = "opentelemetry.proto.collector.logs.v1.LogsService/Export";
   private static final String METRICS = "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
-  private static final String RECEIVED = "seam_received_items_total";
-  private static final String PROCESSED = "seam_processed_items_total";
-  private static final String DROPPED = "seam_dropped_items_total";
-  private static final String REFUSED_ITEMS = "seam_refused_items_total";
-  private static final String REFUSED_REQUESTS = "seam_refused_requests_total";
 
+  /** Every trace id this class sends starts with this, followed by a number from {@link #IDS}. */
+  private static final String TRACE_PREFIX = "97c0";
   private static final AtomicLong IDS = new AtomicLong(0x900000);
 
   private static RunningSeam seam;
@@ -97,12 +104,7 @@ class OtlpGrpcReceiverTest {
   @AfterEach
   void stillServingAndBalanced() throws Exception {
     assertServes(seam);
-    Scrape idle = seam.awaitIdle();
-    for (String signal : new String[] {"spans", "logs", "metrics"}) {
-      assertEquals(idle.sum(RECEIVED, "signal", signal), idle.sum(PROCESSED, "signal", signal) + idle.sum(DROPPED, "signal", signal),
-          "received = processed + dropped for " + signal);
-    }
-    assertEquals(0.0, idle.sum(DROPPED), "seam_dropped_items_total");
+    assertIdleAndBalanced(seam);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -508,49 +510,23 @@ class OtlpGrpcReceiverTest {
 
   /** A valid one-span call must still be OK and counted. */
   private static void assertServes(RunningSeam s) throws Exception {
-    Scrape before = s.scrape();
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("grpc-canary", "go"), validSpans(1)));
-    GrpcCall.Result r = GrpcCall.call(client, s.grpcPort(), TRACES, "identity", req.toByteArray());
-    assertEquals(GrpcStatus.OK, r.status(), "a valid call after the previous ones: " + r.message());
-    assertFalse(ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess());
-    assertEquals(1, delta(before, s.scrape(), RECEIVED, "signal", "spans", "protocol", "grpc"));
-  }
-
-  private static double delta(Scrape before, Scrape after, String name, String... labels) {
-    return after.sum(name, labels) - before.sum(name, labels);
+    ReceiverChecks.assertServes(s, "grpc", "grpc-canary", validSpans(1)[0], (target, request) -> {
+      GrpcCall.Result r = GrpcCall.call(client, target.grpcPort(), TRACES, "identity", request);
+      assertEquals(GrpcStatus.OK, r.status(), "a valid call after the previous ones: " + r.message());
+      return r.body();
+    });
   }
 
   private static Span.Builder[] validSpans(int n) {
-    Span.Builder[] spans = new Span.Builder[n];
-    for (int i = 0; i < n; i++) {
-      spans[i] = Otlp.span(traceHex(IDS.incrementAndGet()), spanHex(IDS.incrementAndGet()), null, Span.SpanKind.SPAN_KIND_INTERNAL, Otlp.T0, 1_000_000);
-    }
-    return spans;
+    return ReceiverChecks.validSpans(TRACE_PREFIX, IDS, n);
   }
 
   private static String traceHex(long n) {
-    return String.format("97c0%012x%016x", n, n);
-  }
-
-  private static String spanHex(long n) {
-    return String.format("%016x", n);
+    return ReceiverChecks.traceHex(TRACE_PREFIX, n);
   }
 
   /** A valid trace export of about {@code bytes} bytes: one span with a big attribute. */
   private static byte[] sizedTraces(int bytes) {
-    Span.Builder s = validSpans(1)[0];
-    char[] filler = new char[bytes - 200];
-    Arrays.fill(filler, 'x');
-    s.addAttributes(Otlp.attr("filler", new String(filler)));
-    byte[] out = Otlp.traces(Otlp.resourceSpans(Otlp.resource("grpc-sized", "go"), s)).toByteArray();
-    assertTrue(Math.abs(out.length - bytes) < 200, "sized message is " + out.length);
-    return out;
-  }
-
-  /** 50 MiB of zeros, gzipped to about 50 KiB. */
-  private static byte[] gzipBomb() {
-    byte[] bomb = Otlp.gzip(new byte[50 << 20]);
-    assertTrue(bomb.length < 64 * 1024, "bomb is " + bomb.length + " bytes compressed");
-    return bomb;
+    return ReceiverChecks.sizedTraces(validSpans(1)[0], "grpc-sized", "message", bytes);
   }
 }

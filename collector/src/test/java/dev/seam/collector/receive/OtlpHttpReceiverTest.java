@@ -1,11 +1,21 @@
 package dev.seam.collector.receive;
 
+import static dev.seam.collector.testing.ReceiverChecks.DROPPED;
+import static dev.seam.collector.testing.ReceiverChecks.PROCESSED;
+import static dev.seam.collector.testing.ReceiverChecks.RECEIVED;
+import static dev.seam.collector.testing.ReceiverChecks.REFUSED_ITEMS;
+import static dev.seam.collector.testing.ReceiverChecks.REFUSED_REQUESTS;
+import static dev.seam.collector.testing.ReceiverChecks.assertIdleAndBalanced;
+import static dev.seam.collector.testing.ReceiverChecks.delta;
+import static dev.seam.collector.testing.ReceiverChecks.gzipBomb;
+import static dev.seam.collector.testing.ReceiverChecks.spanHex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.seam.collector.testing.Otlp;
+import dev.seam.collector.testing.ReceiverChecks;
 import dev.seam.collector.testing.RunningSeam;
 import dev.seam.collector.testing.Scrape;
 import io.opentelemetry.api.trace.Tracer;
@@ -81,17 +91,14 @@ class OtlpHttpReceiverTest {
 
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
-  private static final String RECEIVED = "seam_received_items_total";
-  private static final String PROCESSED = "seam_processed_items_total";
-  private static final String DROPPED = "seam_dropped_items_total";
-  private static final String REFUSED_ITEMS = "seam_refused_items_total";
-  private static final String REFUSED_REQUESTS = "seam_refused_requests_total";
 
   /** A default collector (16 MiB body limit), shared by the tests that need no special config. */
   private static RunningSeam seam;
 
   /** Unique ids for every span this class sends, so nothing is ever a duplicate of anything. */
   private static final AtomicLong IDS = new AtomicLong(0x1000);
+  /** Every trace id this class sends starts with this, followed by a number from {@link #IDS}. */
+  private static final String TRACE_PREFIX = "5eed";
 
   /**
    * Exceptions that escaped a handler onto an event loop (Vert.x reports them as "Unhandled
@@ -156,12 +163,7 @@ class OtlpHttpReceiverTest {
     }
     assertEquals(List.of(), escaped, "exceptions escaped onto the event loop, or Seam logged a warning");
     assertServes(seam);
-    Scrape idle = seam.awaitIdle();
-    for (String signal : new String[] {"spans", "logs", "metrics"}) {
-      assertEquals(idle.sum(RECEIVED, "signal", signal), idle.sum(PROCESSED, "signal", signal) + idle.sum(DROPPED, "signal", signal),
-          "received = processed + dropped for " + signal);
-    }
-    assertEquals(0.0, idle.sum(DROPPED), "seam_dropped_items_total");
+    assertIdleAndBalanced(seam);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -924,12 +926,11 @@ class OtlpHttpReceiverTest {
 
   /** A valid one-span export must still get 200 and be counted. */
   static void assertServes(RunningSeam s) throws Exception {
-    Scrape before = s.scrape();
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("canary", "go"), validSpans(1)));
-    HttpResponse<byte[]> r = s.post("/v1/traces", PROTOBUF, null, req.toByteArray());
-    assertEquals(200, r.statusCode(), "a valid export after the previous requests");
-    assertFalse(ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess());
-    assertEquals(1, delta(before, s.scrape(), RECEIVED, "signal", "spans", "protocol", "http"));
+    ReceiverChecks.assertServes(s, "http", "canary", validSpans(1)[0], (target, request) -> {
+      HttpResponse<byte[]> r = target.post("/v1/traces", PROTOBUF, null, request);
+      assertEquals(200, r.statusCode(), "a valid export after the previous requests");
+      return r.body();
+    });
   }
 
   /** A response read off a raw socket. */
@@ -994,24 +995,12 @@ class OtlpHttpReceiverTest {
     return b.toString();
   }
 
-  static double delta(Scrape before, Scrape after, String name, String... labels) {
-    return after.sum(name, labels) - before.sum(name, labels);
-  }
-
   static Span.Builder[] validSpans(int n) {
-    Span.Builder[] spans = new Span.Builder[n];
-    for (int i = 0; i < n; i++) {
-      spans[i] = Otlp.span(traceHex(IDS.incrementAndGet()), spanHex(IDS.incrementAndGet()), null, Span.SpanKind.SPAN_KIND_INTERNAL, Otlp.T0, 1_000_000);
-    }
-    return spans;
+    return ReceiverChecks.validSpans(TRACE_PREFIX, IDS, n);
   }
 
   static String traceHex(long n) {
-    return String.format("5eed%012x%016x", n, n);
-  }
-
-  static String spanHex(long n) {
-    return String.format("%016x", n);
+    return ReceiverChecks.traceHex(TRACE_PREFIX, n);
   }
 
   private static String spanJson(String traceHex, String spanHex) {
@@ -1039,20 +1028,7 @@ class OtlpHttpReceiverTest {
 
   /** A valid trace export of about {@code bytes} bytes: one span with a big attribute. */
   private static byte[] sizedTraces(int bytes) {
-    Span.Builder s = validSpans(1)[0];
-    byte[] filler = new byte[bytes - 200];
-    java.util.Arrays.fill(filler, (byte) 'x');
-    s.addAttributes(Otlp.attr("filler", new String(filler, StandardCharsets.US_ASCII)));
-    byte[] out = Otlp.traces(Otlp.resourceSpans(Otlp.resource("sized", "go"), s)).toByteArray();
-    assertTrue(Math.abs(out.length - bytes) < 200, "sized body is " + out.length);
-    return out;
-  }
-
-  /** 50 MiB of zeros, gzipped to about 50 KiB. */
-  static byte[] gzipBomb() {
-    byte[] bomb = Otlp.gzip(new byte[50 << 20]);
-    assertTrue(bomb.length < 64 * 1024, "bomb is " + bomb.length + " bytes compressed");
-    return bomb;
+    return ReceiverChecks.sizedTraces(validSpans(1)[0], "sized", "body", bytes);
   }
 
   private static ExportMetricsServiceRequest metricsRequest() {
