@@ -18,15 +18,8 @@ command -v java >/dev/null || missing java "Install a JDK 17 or newer."
 command -v go >/dev/null || missing go "Install Go 1.26 or newer (https://go.dev/doc/install) and put it on PATH."
 command -v cargo >/dev/null || missing cargo "Install Rust with rustup (https://rustup.rs)."
 command -v cc >/dev/null || missing "a C compiler (cc)" "Install gcc (apt-get install gcc); cgo needs it."
-if ! command -v prometheus >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "run-e2e: installing Prometheus from Debian's packages" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  else
-    missing prometheus "Install it with 'sudo apt-get install prometheus', or put a Prometheus 2.x binary on PATH."
-  fi
-fi
+command -v python3 >/dev/null || missing python3 "Install Python 3 (apt-get install python3)."
+bin/ensure-prometheus
 
 cache=${SEAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/seam}
 export CARGO_TARGET_DIR="$cache/cargo-target"
@@ -52,6 +45,7 @@ out="$cache/e2e"
 rm -rf "$out"
 echo "run-e2e: end-to-end suite (logs and ledger in $out)" >&2
 cd examples/go
+SEAM_REPO="$root" \
 SEAM_JAR="$root/$jar" \
 PRICING_BIN="$CARGO_TARGET_DIR/release/pricing-service" \
 GATEWAY_BIN="$cache/bin/gateway" \

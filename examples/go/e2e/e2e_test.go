@@ -118,6 +118,7 @@ type proc struct {
 
 func TestBoundariesMatchTheLedger(t *testing.T) {
 	seamJar := mustEnv(t, "SEAM_JAR")
+	repo := mustEnv(t, "SEAM_REPO")
 	pricingBin := mustEnv(t, "PRICING_BIN")
 	gatewayBin := mustEnv(t, "GATEWAY_BIN")
 	promBin := os.Getenv("PROMETHEUS_BIN")
@@ -155,11 +156,14 @@ pairing: {window: 4s, sweep-interval: 200ms}
 	writeFile(t, promCfg, fmt.Sprintf(`global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - %s
+  - %s
 scrape_configs:
   - job_name: seam
     static_configs:
       - targets: ["127.0.0.1:%d"]
-`, seamMetrics))
+`, filepath.Join(repo, "dashboards/prometheus/recording.rules.yml"), filepath.Join(repo, "dashboards/prometheus/alerts.rules.yml"), seamMetrics))
 	e.start("prometheus", nil, promBin, "--config.file="+promCfg, "--storage.tsdb.path="+filepath.Join(out, "prometheus-data"),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort), "--log.level=warn")
 	e.promURL = fmt.Sprintf("http://127.0.0.1:%d", promPort)
@@ -224,6 +228,30 @@ scrape_configs:
 	time.Sleep(2500 * time.Millisecond) // two more scrapes, so every series has its final sample
 
 	e.checkBoundaries(calls)
+	e.checkDashboards(repo)
+}
+
+// checkDashboards runs every dashboard panel and variable query against this Prometheus, now
+// full of real boundary traffic and with Seam's recording and alerting rules loaded: each must be
+// valid PromQL, and the boundary panels must return data.
+func (e *env) checkDashboards(repo string) {
+	t := e.t
+	// The recording rules need a couple of evaluations over the finished traffic.
+	e.awaitQuery(`boundary:seam_boundary_calls:rate5m`, 30*time.Second)
+	cmd := exec.Command("python3", filepath.Join(repo, "dashboards/check.py"))
+	cmd.Env = append(os.Environ(), "PROMETHEUS_URL="+e.promURL, "REQUIRE_DATA=1")
+	cmd.Dir = repo
+	out, err := cmd.CombinedOutput()
+	writeFile(t, filepath.Join(e.out, "dashboards-check.log"), string(out))
+	if err != nil {
+		t.Errorf("dashboards/check.py against the live Prometheus failed (%v):\n%s", err, out)
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	t.Logf("dashboards/check.py: %s", lines[len(lines)-1])
+	for _, r := range e.query(`ALERTS{alertstate="firing"}`) {
+		t.Logf("alert firing after the run: %v", r.Metric)
+	}
 }
 
 func (e *env) checkBoundaries(calls []Call) {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Checks Seam's dashboards, rules and deployment files. Needs promtool and python3 (stdlib).
+#   bash dashboards/test.sh
+#   PROMETHEUS_URL=http://127.0.0.1:9090 [REQUIRE_DATA=1] bash dashboards/test.sh   # also run every panel query live
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin/ensure-prometheus
+passed=0; failed=0
+ok()   { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+run()  { local name="$1"; shift; local out; if out="$("$@" 2>&1)"; then ok "$name"; else fail "$name"; echo "$out" | sed 's/^/     /'; fi; }
+
+P=dashboards/prometheus
+run "promtool check rules" promtool check rules $P/recording.rules.yml $P/alerts.rules.yml
+run "promtool test rules" promtool test rules $P/tests/*.test.yml
+run "promtool check config deploy/prometheus/prometheus.yml" promtool check config deploy/prometheus/prometheus.yml
+
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+# compose's Prometheus config references container paths: check it against a copy with the real ones
+sed -e "s#/etc/prometheus/rules/#$PWD/$P/#" deploy/compose/prometheus.yml > "$tmp/compose-prometheus.yml"
+run "promtool check config deploy/compose/prometheus.yml" promtool check config "$tmp/compose-prometheus.yml"
+
+# one source of truth: the PrometheusRule is generated from the rule files
+deploy/kubernetes/generate-prometheusrule.sh "$tmp/prometheusrule.yaml"
+run "deploy/kubernetes/prometheusrule.yaml is up to date (run generate-prometheusrule.sh)" diff -u deploy/kubernetes/prometheusrule.yaml "$tmp/prometheusrule.yaml"
+# each embedded group must be the rule file's group, and promtool must accept the spec back
+for f in recording alerts; do
+  awk -v n="seam-$f" '/^---/{p=0} $0 ~ "name: "n"$"{p=1} p&&/^spec:/{s=1;next} p&&s' deploy/kubernetes/prometheusrule.yaml | sed 's/^  //' > "$tmp/$f.spec.yml"
+done
+run "PrometheusRule specs are valid rule files" promtool check rules "$tmp/recording.spec.yml" "$tmp/alerts.spec.yml"
+
+# the dashboards are generated too
+cp -r dashboards/grafana "$tmp/grafana"
+python3 "$tmp/grafana/generate_dashboards.py"
+run "dashboards/grafana/*.json are up to date (run generate_dashboards.py)" diff -r -x '*.py' -x provisioning -x __pycache__ dashboards/grafana "$tmp/grafana"
+
+# the Kubernetes ConfigMap embeds deploy/seam.yaml verbatim
+awk '/^  seam.yaml: \|/{p=1;next} p&&/^---/{exit} p' deploy/kubernetes/seam.yaml | sed -e 's/^    //' > "$tmp/cm.yaml"
+run "ConfigMap in deploy/kubernetes/seam.yaml embeds deploy/seam.yaml" diff -u deploy/seam.yaml "$tmp/cm.yaml"
+run "deploy/kubernetes/seam.yaml has Deployment, Service, ServiceMonitor, probes, limits" bash -c '
+  f=deploy/kubernetes/seam.yaml
+  for k in "kind: ConfigMap" "kind: Deployment" "kind: Service$" "kind: ServiceMonitor" "path: /healthz" "path: /readyz" \
+           "name: otlp-grpc" "appProtocol: grpc" "name: otlp-http" "name: metrics" "interval: 15s" "limits:" \
+           "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar" "replicas: 1"; do
+    grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done'
+run "deploy/systemd/seam.service essentials" bash -c '
+  f=deploy/systemd/seam.service
+  for k in "^User=seam" "^Restart=on-failure" "^NoNewPrivileges=true" "^ProtectSystem=strict" "^PrivateTmp=true" \
+           "^ExecStart=/usr/bin/java -XX:+ExitOnOutOfMemoryError -Xmx1g -jar /opt/seam/seam-collector.jar --config /etc/seam/seam.yaml$"; do
+    grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done'
+run "compose and provisioning files reference only existing files" python3 - <<'PY'
+import os, re, sys
+bad = []
+for f in ["deploy/compose/docker-compose.yml"]:
+    d = os.path.dirname(f)
+    for m in re.finditer(r"^\s*-\s*(\.{1,2}/[^:\s]+):", open(f).read(), re.M):
+        if not os.path.exists(os.path.join(d, m.group(1))):
+            bad.append(f"{f}: {m.group(1)}")
+    if "\t" in open(f).read():
+        bad.append(f + ": tab character")
+for f in ["deploy/prometheus/prometheus.yml"]:
+    for m in re.finditer(r"^\s*-\s*(\.{1,2}/\S+)$", open(f).read(), re.M):
+        if not os.path.exists(os.path.join(os.path.dirname(f), m.group(1))):
+            bad.append(f"{f}: {m.group(1)}")
+print("\n".join(bad)); sys.exit(1 if bad else 0)
+PY
+
+jar=collector/target/seam-collector.jar
+if [ -f "$jar" ]; then
+  run "deploy/seam.yaml passes --check-config" java -jar "$jar" --config deploy/seam.yaml --check-config
+else
+  echo "skip deploy/seam.yaml --check-config: $jar not built"
+fi
+
+# dashboards and rules: JSON, variables, datasources, metric names, runbooks (and live queries)
+if out="$(python3 dashboards/check.py)"; then rc=0; else rc=$?; fi
+echo "$out" | grep -v ' passed, .* failed$'
+summary="$(echo "$out" | tail -n 1)"
+p="${summary%% passed*}"; f="${summary#*passed, }"; f="${f%% failed*}"
+passed=$((passed + p)); failed=$((failed + f))
+[ "$rc" = 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
