@@ -308,8 +308,9 @@ def self_dash():
         desc="0 once Seam is idle; items in flight while it works."))
     y += 8
     P.append(row(ids, "Pairing", y)); y += 1
-    P.append(ts("Pairing pending", [(f"sum by (instance) (seam_pairing_pending{{{s}}})", "{{instance}}")], 0, 12,
-                desc="Entries held now; bounded by pairing.max-pending (about 340 bytes of heap each)."))
+    P.append(ts("Pairing pending", [(f"sum by (instance) (seam_pairing_pending{{{s}}})", "{{instance}} pending"),
+                                    (f"sum by (instance) (seam_pairing_capacity{{{s}}})", "{{instance}} bound")], 0, 12,
+                desc="Entries held now, against the bound pairing.max-pending (about 340 bytes of heap each); past it the oldest are evicted."))
     P.append(ts("Pairing outcomes/s", [(f"sum by (outcome) (rate(seam_pairing_entries_total{{{s}}}{R}))", "{{outcome}}")], 12, 12,
                 desc="evicted > 0: pairing.max-pending is too small for the traffic."))
     y += 8

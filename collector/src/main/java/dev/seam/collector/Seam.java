@@ -104,6 +104,10 @@ public final class Seam {
     Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);
+    // The bound itself, so dashboards and alerts can say how close the backlog is to evictions.
+    Gauge.builder("seam.pairing.capacity", () -> p.maxPending())
+        .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
+        .register(registry);
     PipelineMetrics accounting = new PipelineMetrics(registry);
     SeamConfig.Normalize n = config.normalize();
     ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
