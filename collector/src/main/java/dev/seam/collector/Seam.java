@@ -13,6 +13,7 @@ import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.receive.Admission;
 import dev.seam.collector.receive.Exports;
 import dev.seam.collector.receive.OtlpGrpcReceiver;
 import dev.seam.collector.receive.OtlpHttpReceiver;
@@ -119,12 +120,18 @@ public final class Seam {
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);
+    this.admission = new Admission(config.limits().maxInflightBytes(), config.limits().heapShare());
+    Gauge.builder("seam.pipeline.inflight", admission, Admission::inflightBytes)
+        .description("Request bytes queued for or being processed by the pipeline; bounded by limits.max-inflight-bytes")
+        .baseUnit("bytes")
+        .register(registry);
     this.accounting = accounting;
   }
 
   private final Exports exports;
   private final PipelineMetrics accounting;
   private final Forwarder forwarder;
+  private final Admission admission;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
   public static Future<Seam> start(Vertx vertx, SeamConfig config) {
@@ -142,12 +149,12 @@ public final class Seam {
           Future<HttpServer> grpc = null;
           Future<HttpServer> http = null;
           if (config.grpc().enabled()) {
-            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes())
+            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds())
                 .listen(config.grpc().host(), config.grpc().port());
             receivers.add(grpc);
           }
           if (config.http().enabled()) {
-            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes())
+            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds())
                 .listen(config.http().host(), config.http().port());
             receivers.add(http);
           }

@@ -170,7 +170,11 @@ public final class ConfigLoader {
         forward,
         threads,
         boundary,
-        tree.bool("compat.service-graph.enabled"));
+        tree.bool("compat.service-graph.enabled"),
+        new SeamConfig.Limits(
+            tree.size("limits.max-inflight-bytes", 1024, Long.MAX_VALUE),
+            tree.share("limits.heap-share"),
+            tree.duration("limits.retry-after")));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {
@@ -337,6 +341,18 @@ public final class ConfigLoader {
         throw new ConfigException("config key '" + key + "' must be between " + min + " and " + max + ", got " + n);
       }
       return (int) n;
+    }
+
+    double share(String key) throws ConfigException {
+      Object v = get(key);
+      if (!(v instanceof Number)) {
+        throw new ConfigException("config key '" + key + "' must be a number between 0.1 and 1, got '" + v + "'");
+      }
+      double d = ((Number) v).doubleValue();
+      if (!(d >= 0.1 && d <= 1.0)) {
+        throw new ConfigException("config key '" + key + "' must be between 0.1 and 1, got " + v);
+      }
+      return d;
     }
 
     int port(String key) throws ConfigException {

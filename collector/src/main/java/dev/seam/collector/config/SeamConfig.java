@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param pipelineThreads threads that decode, pair and measure
  * @param boundary what the boundary metrics carry
  * @param serviceGraphCompat whether Tempo-compatible service-graph metrics are emitted too
+ * @param limits when Seam refuses work to protect itself
  */
 public record SeamConfig(
     Endpoint grpc,
@@ -33,7 +34,16 @@ public record SeamConfig(
     Optional<ForwardConfig> forward,
     int pipelineThreads,
     Boundary boundary,
-    boolean serviceGraphCompat) {
+    boolean serviceGraphCompat,
+    Limits limits) {
+
+  /**
+   * @param maxInflightBytes request bytes queued or being processed before new exports are refused
+   * @param heapShare share of the maximum heap the collected heap may fill before exports are refused
+   * @param retryAfter what a refused client is told to wait
+   */
+  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter) {}
+
 
   /** A listening socket. */
   public record Endpoint(boolean enabled, String host, int port) {}

@@ -35,16 +35,23 @@ public final class OtlpGrpcReceiver {
   private final Exports exports;
   private final PipelineMetrics accounting;
   private final long maxMessageBytes;
+  private final Admission admission;
+  private final long retryAfterSeconds;
 
   /**
    * @param maxMessageBytes the largest message accepted, compressed or inflated
+   * @param admission what decides whether Seam takes more work now
+   * @param retryAfterSeconds the retry delay an overloaded answer asks for
    */
-  public OtlpGrpcReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxMessageBytes) {
+  public OtlpGrpcReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxMessageBytes,
+      Admission admission, long retryAfterSeconds) {
     this.vertx = vertx;
     this.workers = workers;
     this.exports = exports;
     this.accounting = accounting;
     this.maxMessageBytes = maxMessageBytes;
+    this.admission = admission;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** Starts listening. */
@@ -108,8 +115,14 @@ public final class OtlpGrpcReceiver {
         return;
       }
       Buffer payload = msg.payload();
+      long reserved = payload.length();
+      if (!admission.tryAcquire(reserved)) {
+        overloaded(resp, signal, admission.overloaded());
+        return;
+      }
       workers.<Message>executeBlocking(() -> exports.export(signal, payload.getBytes(), gzip, maxMessageBytes, Exports.Format.PROTOBUF, PipelineMetrics.GRPC), false)
           .onComplete(ar -> {
+            admission.release(reserved);
             if (ar.succeeded()) {
               resp.end(Buffer.buffer(ar.result().toByteArray()));
             } else if (ar.cause() instanceof OtlpDecodeException) {
@@ -122,6 +135,20 @@ public final class OtlpGrpcReceiver {
             }
           });
     });
+  }
+
+  /** UNAVAILABLE with RetryInfo: what the Go and Java exporters retry on. */
+  private void overloaded(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, String why) {
+    String message = "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s";
+    com.google.rpc.Status details = com.google.rpc.Status.newBuilder()
+        .setCode(GrpcStatus.UNAVAILABLE.code)
+        .setMessage(message)
+        .addDetails(com.google.protobuf.Any.pack(com.google.rpc.RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(retryAfterSeconds))
+            .build()))
+        .build();
+    resp.trailers().set("grpc-status-details-bin", java.util.Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
+    refuse(resp, signal, GrpcStatus.UNAVAILABLE, message, "overloaded");
   }
 
   private void refuse(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, GrpcStatus status, String message, String reason) {

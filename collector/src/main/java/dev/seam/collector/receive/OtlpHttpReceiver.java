@@ -37,16 +37,23 @@ public final class OtlpHttpReceiver {
   private final Exports exports;
   private final PipelineMetrics accounting;
   private final long maxBodyBytes;
+  private final Admission admission;
+  private final long retryAfterSeconds;
 
   /**
    * @param maxBodyBytes the largest body accepted, compressed or inflated
+   * @param admission what decides whether Seam takes more work now
+   * @param retryAfterSeconds what an overloaded answer tells the client to wait
    */
-  public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes) {
+  public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes,
+      Admission admission, long retryAfterSeconds) {
     this.vertx = vertx;
     this.workers = workers;
     this.exports = exports;
     this.accounting = accounting;
     this.maxBodyBytes = maxBodyBytes;
+    this.admission = admission;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** Starts listening. */
@@ -108,6 +115,11 @@ public final class OtlpHttpReceiver {
       }
     }
 
+    String busy = admission.overloaded();
+    if (busy != null) {
+      overloaded(req, replyType, signalLabel, busy, true);
+      return;
+    }
     if (req.version() != HttpVersion.HTTP_2 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       // The headers passed every check, so the client may send the body now.
       req.response().writeContinue();
@@ -131,9 +143,15 @@ public final class OtlpHttpReceiver {
       if (refused[0]) {
         return;
       }
+      long reserved = body.length();
+      if (!admission.tryAcquire(reserved)) {
+        overloaded(req, replyType, signalLabel, admission.overloaded(), false);
+        return;
+      }
       // The copy out of the network buffer happens on the worker too: the event loop only collects.
       workers.<Message>executeBlocking(() -> exports.export(signal, body.getBytes(), gzip, maxBodyBytes, format, PipelineMetrics.HTTP), false)
           .onComplete(ar -> {
+            admission.release(reserved);
             if (ar.succeeded()) {
               reply(req.response(), 200, replyType, ar.result());
             } else if (ar.cause() instanceof OtlpDecodeException) {
@@ -146,6 +164,19 @@ public final class OtlpHttpReceiver {
             }
           });
     });
+  }
+
+  /** 503 with Retry-After: the client's exporter retries, and nothing is lost. */
+  private void overloaded(HttpServerRequest req, String replyType, String signal, String why, boolean bodyUnread) {
+    HttpServerResponse resp = req.response();
+    if (bodyUnread && req.version() != HttpVersion.HTTP_2) {
+      // The body was not read; on HTTP/1.x the connection cannot be reused without reading it.
+      resp.putHeader("Connection", "close");
+      resp.endHandler(v -> req.connection().close());
+    }
+    resp.putHeader("Retry-After", Long.toString(retryAfterSeconds));
+    refuse(req, 503, Code.UNAVAILABLE, "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s",
+        replyType, signal, "overloaded");
   }
 
   private void tooLarge(HttpServerRequest req, String replyType, String signal) {

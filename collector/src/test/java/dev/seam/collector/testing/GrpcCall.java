@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** A raw unary gRPC call with Vert.x's gRPC client, for payloads no SDK exporter sends. */
 public final class GrpcCall {
 
-  /** What came back: status, message and the response bytes (empty on error). */
-  public record Result(GrpcStatus status, String message, byte[] body) {}
+  /** What came back: status, message, the response bytes (empty on error) and the raw status details trailer. */
+  public record Result(GrpcStatus status, String message, byte[] body, String statusDetailsBin) {}
 
   private GrpcCall() {}
 
@@ -46,7 +46,13 @@ public final class GrpcCall {
   private static io.vertx.core.Future<Result> collect(GrpcClientResponse<Buffer, Buffer> resp) {
     Buffer body = Buffer.buffer();
     resp.handler(body::appendBuffer);
-    return resp.end().map(v -> new Result(resp.status(), resp.statusMessage(), body.getBytes()))
-        .recover(err -> io.vertx.core.Future.succeededFuture(new Result(resp.status(), resp.statusMessage(), new byte[0])));
+    return resp.end().map(v -> new Result(resp.status(), resp.statusMessage(), body.getBytes(), details(resp)))
+        .recover(err -> io.vertx.core.Future.succeededFuture(new Result(resp.status(), resp.statusMessage(), new byte[0], details(resp))));
+  }
+
+  /** A trailers-only response (an error before any message) carries its trailers in the headers. */
+  private static String details(GrpcClientResponse<Buffer, Buffer> resp) {
+    String d = resp.trailers() != null ? resp.trailers().get("grpc-status-details-bin") : null;
+    return d != null ? d : resp.headers().get("grpc-status-details-bin");
   }
 }
