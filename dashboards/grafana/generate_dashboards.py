@@ -314,6 +314,11 @@ def self_dash():
     P.append(ts("Pairing outcomes/s", [(f"sum by (outcome) (rate(seam_pairing_entries_total{{{s}}}{R}))", "{{outcome}}")], 12, 12,
                 desc="evicted > 0: pairing.max-pending is too small for the traffic."))
     y += 8
+    P.append(ts("Pipeline backlog", [(f"sum by (instance) (seam_pipeline_inflight_bytes{{{s}}})", "{{instance}}")], 0, 12, unit="bytes",
+                desc="Request bytes queued for or being processed by the pipeline. At limits.max-inflight-bytes, exports are refused as overloaded (503 / UNAVAILABLE) and clients retry."))
+    P.append(ts("Refused as overloaded/s", [(f'sum by (signal, protocol) (rate(seam_refused_requests_total{{{s}, reason="overloaded"}}{R}))', "{{signal}} {{protocol}}")], 12, 12,
+                desc="Exports answered 503 + Retry-After or UNAVAILABLE + RetryInfo because the backlog or the heap hit its limit (limits.*)."))
+    y += 8
     P.append(row(ids, "Forwarding", y)); y += 1
     P.append(ts("Forwarded items/s", [(f"sum by (signal, outcome) (rate(seam_forwarded_items_total{{{s}}}{R}))", "{{signal}} {{outcome}}")], 0))
     P.append(ts("Forward retries/s", [(f"sum by (signal) (rate(seam_forward_retries_total{{{s}}}{R}))", "{{signal}}")], 8))
