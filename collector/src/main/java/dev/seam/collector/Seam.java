@@ -115,8 +115,10 @@ public final class Seam {
     SeamConfig.LogContext lc = n.logContext();
     LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
     this.forwarder = config.forward().map(f -> new Forwarder(vertx, f, registry)).orElse(null);
+    this.boundaryMetrics = boundaryMetrics;
+    this.telemetry = new TelemetryMetrics(registry);
     Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
-        forwarder, accounting, new TelemetryMetrics(registry));
+        forwarder, accounting, telemetry);
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);
@@ -132,6 +134,9 @@ public final class Seam {
   private final PipelineMetrics accounting;
   private final Forwarder forwarder;
   private final Admission admission;
+  private final BoundaryMetrics boundaryMetrics;
+  private final TelemetryMetrics telemetry;
+  private long expiryTimer = -1;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
   public static Future<Seam> start(Vertx vertx, SeamConfig config) {
@@ -180,6 +185,9 @@ public final class Seam {
         .onSuccess(v -> {
           long every = Math.max(1, config.pairing().sweepInterval().toMillis());
           sweepTimer = vertx.setPeriodic(every, id -> sweep());
+          long ttl = config.limits().seriesTtl().toNanos();
+          long expireEvery = Math.max(10, Math.min(60_000, config.limits().seriesTtl().toMillis() / 4));
+          expiryTimer = vertx.setPeriodic(expireEvery, id -> workers.executeBlocking(() -> boundaryMetrics.expireIdle(ttl) + telemetry.expireIdle(ttl), false));
           ready = true;
         });
   }
@@ -200,6 +208,9 @@ public final class Seam {
     ready = false;
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
+    }
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
     }
     List<Future<Void>> closing = new ArrayList<>();
     for (HttpServer s : servers) {

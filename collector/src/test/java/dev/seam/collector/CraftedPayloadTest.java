@@ -230,6 +230,52 @@ class CraftedPayloadTest {
   }
 
   @Test
+  void hostileNamesAreSanitizedInEveryLabel() throws Exception {
+    try (RunningSeam seam = RunningSeam.start()) {
+      String evil = "evil\nservice\u0000" + "x".repeat(5_000);
+      postProtobuf(seam, traces(
+          resourceSpans(resource(evil, "go"), span("00000000000000000000000000006a01", "0000000000006a01", "", SpanKind.SPAN_KIND_CLIENT, T0, 4 * MS)
+              .addAttributes(attr("http.request.method", "GET"))),
+          resourceSpans(RUST, span("00000000000000000000000000006a01", "0000000000006a02", "0000000000006a01", SpanKind.SPAN_KIND_SERVER, T0 + MS, 2 * MS)
+              .setFlags(REMOTE_PARENT).addAttributes(attr("http.route", "/r\r\n# HELP injected")))));
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 1);
+      Scrape.Sample call = s.find("seam_boundary_calls_total").get(0);
+      assertEquals("evil_service_" + "x".repeat(256 - 13), call.labels().get("caller_service"));
+      assertEquals("/r__# HELP injected", call.labels().get("operation"));
+      assertEquals(false, s.text().contains("\n# HELP injected"), "no label value can start a line of its own");
+    }
+  }
+
+  @Test
+  void seriesThatStopUpdatingExpire() throws Exception {
+    try (RunningSeam seam = RunningSeam.start("limits: {series-ttl: 300ms}")) {
+      io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest memory =
+          io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+              .addResourceMetrics(io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder().setResource(RUST)
+                  .addScopeMetrics(io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                      .addMetrics(io.opentelemetry.proto.metrics.v1.Metric.newBuilder().setName("process.memory.usage").setUnit("By")
+                          .setGauge(io.opentelemetry.proto.metrics.v1.Gauge.newBuilder()
+                              .addDataPoints(io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder().setAsInt(42_000_000L))))))
+              .build();
+      for (int round = 0; round < 2; round++) {
+        String trace = "00000000000000000000000000007a0" + round;
+        postProtobuf(seam, traces(
+            resourceSpans(GO, span(trace, "0000000000007a0" + round, "", SpanKind.SPAN_KIND_CLIENT, T0, 4 * MS).addAttributes(attr("http.request.method", "GET"))),
+            resourceSpans(RUST, span(trace, "0000000000007b0" + round, "0000000000007a0" + round, SpanKind.SPAN_KIND_SERVER, T0 + MS, 2 * MS)
+                .setFlags(REMOTE_PARENT).addAttributes(attr("http.route", "/ttl")))));
+        assertEquals(200, seam.post("/v1/metrics", "application/x-protobuf", null, memory.toByteArray()).statusCode());
+        Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_calls_total") == 1 && x.sum("seam_process_memory_bytes") > 0);
+        assertEquals(1, s.value("seam_boundary_calls_total", "operation", "/ttl"), "a boundary that comes back starts from zero");
+        assertEquals(42_000_000, s.value("seam_process_memory_bytes", "service", "pricing", "type", "resident"));
+        s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.find("seam_boundary_calls_total").isEmpty() && x.find("seam_process_memory_bytes").isEmpty());
+        assertEquals(0, s.find("seam_boundary_calls_total").size(), "idle boundary series are removed");
+        assertEquals(0, s.find("seam_boundary_caller_duration_seconds_count").size());
+        assertEquals(0, s.find("seam_process_memory_bytes").size(), "a process that stopped reporting is removed");
+      }
+    }
+  }
+
+  @Test
   void ffiCallInOneProcessIsInternalToInternal() throws Exception {
     try (RunningSeam seam = RunningSeam.start()) {
       postProtobuf(seam, traces(

@@ -174,7 +174,8 @@ public final class ConfigLoader {
         new SeamConfig.Limits(
             tree.size("limits.max-inflight-bytes", 1024, Long.MAX_VALUE),
             tree.share("limits.heap-share"),
-            tree.duration("limits.retry-after")));
+            tree.duration("limits.retry-after"),
+            tree.duration("limits.series-ttl")));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {

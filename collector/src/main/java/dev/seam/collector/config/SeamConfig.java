@@ -41,8 +41,9 @@ public record SeamConfig(
    * @param maxInflightBytes request bytes queued or being processed before new exports are refused
    * @param heapShare share of the maximum heap the collected heap may fill before exports are refused
    * @param retryAfter what a refused client is told to wait
+   * @param seriesTtl how long a boundary or process series may go without an update before it is removed
    */
-  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter) {}
+  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl) {}
 
 
   /** A listening socket. */

@@ -250,7 +250,73 @@ public final class BoundaryMetrics implements BoundaryListener {
 
   private BoundaryMeters meters(BoundaryKey key) {
     BoundaryMeters m = meters.get(key);
-    return m != null ? m : meters.computeIfAbsent(key, BoundaryMeters::new);
+    if (m == null) {
+      m = meters.computeIfAbsent(key, BoundaryMeters::new);
+    }
+    m.lastUsedNanos = System.nanoTime();
+    return m;
+  }
+
+  /**
+   * Removes the series of every boundary that recorded nothing for {@code ttlNanos}, so that
+   * boundaries that are gone (a renamed service, a retired route) stop being exported. A boundary
+   * that comes back starts from zero, which {@code rate()} reads as a counter reset.
+   *
+   * @return how many boundaries were removed
+   */
+  public int expireIdle(long ttlNanos) {
+    long now = System.nanoTime();
+    java.util.List<Tags> gone = new java.util.ArrayList<>();
+    for (Map.Entry<BoundaryKey, BoundaryMeters> e : meters.entrySet()) {
+      if (now - e.getValue().lastUsedNanos > ttlNanos && meters.remove(e.getKey(), e.getValue())) {
+        gone.add(e.getValue().tags);
+      }
+    }
+    for (Map.Entry<UnpairedKey, Counter> e : unpaired.entrySet()) {
+      if (idleSince(e.getValue(), now, ttlNanos)) {
+        unpaired.remove(e.getKey(), e.getValue());
+        gone.add(tags(e.getKey().key()));
+      }
+    }
+    if (gone.isEmpty()) {
+      return 0;
+    }
+    for (io.micrometer.core.instrument.Meter meter : registry.getMeters()) {
+      if (meter.getId().getName().startsWith("seam.boundary.")) {
+        java.util.List<io.micrometer.core.instrument.Tag> tags = meter.getId().getTags();
+        for (Tags t : gone) {
+          if (tags.containsAll(t.stream().toList())) {
+            registry.remove(meter);
+            break;
+          }
+        }
+      }
+    }
+    // Operations of a boundary with no series left may be counted afresh against the cap.
+    java.util.Set<BoundaryKey> live = new java.util.HashSet<>();
+    for (BoundaryKey k : meters.keySet()) {
+      live.add(k.withOperation(""));
+    }
+    operations.keySet().removeIf(base -> !live.contains(base));
+    return gone.size();
+  }
+
+  /** Each unpaired counter's count and when it last changed, as seen by the sweeps. */
+  private final ConcurrentHashMap<Counter, double[]> unpairedSeen = new ConcurrentHashMap<>();
+
+  /** Whether an unpaired counter has not moved for the ttl. */
+  private boolean idleSince(Counter c, long now, long ttlNanos) {
+    double[] seen = unpairedSeen.computeIfAbsent(c, x -> new double[] {c.count(), now});
+    if (c.count() != seen[0]) {
+      seen[0] = c.count();
+      seen[1] = now;
+      return false;
+    }
+    if (now - (long) seen[1] > ttlNanos) {
+      unpairedSeen.remove(c);
+      return true;
+    }
+    return false;
   }
 
   private static Tags tags(BoundaryKey k) {
@@ -266,6 +332,7 @@ public final class BoundaryMetrics implements BoundaryListener {
   /** The meters of one boundary, created when the boundary is first seen. */
   private final class BoundaryMeters {
     final Tags tags;
+    volatile long lastUsedNanos = System.nanoTime();
     final Counter calls;
     final Timer callerDuration;
     final Timer calleeDuration;

@@ -21,6 +21,8 @@ public final class TelemetryMetrics {
   private final ConcurrentHashMap<LogKey, Counter> logs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<LogKey, Counter> recovered = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<MemoryKey, AtomicLong> memory = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MemoryKey, Long> memoryUpdated = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<MemoryKey, Gauge> memoryGauges = new ConcurrentHashMap<>();
 
   private record LogKey(String service, String language, Severity severity) {}
 
@@ -66,17 +68,40 @@ public final class TelemetryMetrics {
     if (value == null) {
       value = memory.computeIfAbsent(key, k -> {
         AtomicLong v = new AtomicLong();
-        Gauge.builder("seam.process.memory", v, AtomicLong::doubleValue)
+        memoryGauges.put(k, Gauge.builder("seam.process.memory", v, AtomicLong::doubleValue)
             .description("Latest memory figure a service reported about its process: runtime heap or resident memory")
             .baseUnit("bytes")
             .tag("service", k.service())
             .tag("language", k.language())
             .tag("service_instance", k.instance())
             .tag("type", k.type())
-            .register(registry);
+            .register(registry));
         return v;
       });
     }
     value.set(bytes);
+    memoryUpdated.put(key, System.nanoTime());
+  }
+
+  /**
+   * Removes the memory figures of processes that reported nothing for {@code ttlNanos}: a
+   * restarted process reports under a new instance, and its old series must not stay forever.
+   *
+   * @return how many series were removed
+   */
+  public int expireIdle(long ttlNanos) {
+    long now = System.nanoTime();
+    int removed = 0;
+    for (java.util.Map.Entry<MemoryKey, Long> e : memoryUpdated.entrySet()) {
+      if (now - e.getValue() > ttlNanos && memoryUpdated.remove(e.getKey(), e.getValue())) {
+        memory.remove(e.getKey());
+        Gauge g = memoryGauges.remove(e.getKey());
+        if (g != null) {
+          registry.remove(g);
+        }
+        removed++;
+      }
+    }
+    return removed;
   }
 }

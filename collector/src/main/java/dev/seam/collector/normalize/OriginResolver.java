@@ -1,5 +1,6 @@
 package dev.seam.collector.normalize;
 
+import dev.seam.collector.model.LabelValues;
 import dev.seam.collector.model.Origin;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -90,7 +91,7 @@ public final class OriginResolver {
       process = instanceId;
     }
     String instance = notBlank(instanceId) ? instanceId : process != null ? process : Origin.UNKNOWN;
-    return new Origin(service, lang, process, instance);
+    return new Origin(LabelValues.sanitize(service), LabelValues.sanitize(lang), process, LabelValues.sanitize(instance));
   }
 
   /**

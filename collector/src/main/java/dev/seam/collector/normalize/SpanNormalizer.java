@@ -2,6 +2,7 @@ package dev.seam.collector.normalize;
 
 import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Ids;
+import dev.seam.collector.model.LabelValues;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
@@ -235,14 +236,14 @@ public final class SpanNormalizer {
         ParentLink.of(parent != 0, s.getFlags()),
         kind,
         origin,
-        s.getName(),
+        LabelValues.sanitize(s.getName()),
         s.getStartTimeUnixNano(),
         s.getEndTimeUnixNano(),
         failed,
         errorClass,
         protocol,
-        emptyToNull(operation),
-        emptyToNull(peer),
+        LabelValues.sanitize(emptyToNull(operation)),
+        LabelValues.sanitize(emptyToNull(peer)),
         requestBytes,
         responseBytes,
         allocated,
