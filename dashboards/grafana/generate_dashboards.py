@@ -314,10 +314,12 @@ def self_dash():
     P.append(ts("Pairing outcomes/s", [(f"sum by (outcome) (rate(seam_pairing_entries_total{{{s}}}{R}))", "{{outcome}}")], 12, 12,
                 desc="evicted > 0: pairing.max-pending is too small for the traffic."))
     y += 8
-    P.append(ts("Pipeline backlog", [(f"sum by (instance) (seam_pipeline_inflight_bytes{{{s}}})", "{{instance}}")], 0, 12, unit="bytes",
+    P.append(ts("Pipeline backlog", [(f"sum by (instance) (seam_pipeline_inflight_bytes{{{s}}})", "{{instance}}")], 0, 8, unit="bytes",
                 desc="Request bytes queued for or being processed by the pipeline. At limits.max-inflight-bytes, exports are refused as overloaded (503 / UNAVAILABLE) and clients retry."))
-    P.append(ts("Refused as overloaded/s", [(f'sum by (signal, protocol) (rate(seam_refused_requests_total{{{s}, reason="overloaded"}}{R}))', "{{signal}} {{protocol}}")], 12, 12,
+    P.append(ts("Refused as overloaded/s", [(f'sum by (signal, protocol) (rate(seam_refused_requests_total{{{s}, reason="overloaded"}}{R}))', "{{signal}} {{protocol}}")], 8, 8,
                 desc="Exports answered 503 + Retry-After or UNAVAILABLE + RetryInfo because the backlog or the heap hit its limit (limits.*)."))
+    P.append(ts("Cardinality overflow/s", [(f"sum by (reason) (rate(seam_cardinality_overflow_total{{{s}}}{R}))", "{{reason}}")], 16, 8,
+                desc="Boundary observations folded into 'other' labels because limits.max-services or limits.max-boundaries was reached."))
     y += 8
     P.append(row(ids, "Forwarding", y)); y += 1
     P.append(ts("Forwarded items/s", [(f"sum by (signal, outcome) (rate(seam_forwarded_items_total{{{s}}}{R}))", "{{signal}} {{outcome}}")], 0))

@@ -91,7 +91,7 @@ public final class Seam {
 
     SeamConfig.Boundary b = config.boundary();
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
-        config.serviceGraphCompat());
+        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices());
     SeamConfig.Pairing p = config.pairing();
     BoundaryListener listener = boundaryMetrics;
     ContextBreakDetector contextBreaks = null;

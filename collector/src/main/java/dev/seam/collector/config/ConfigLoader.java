@@ -175,7 +175,9 @@ public final class ConfigLoader {
             tree.size("limits.max-inflight-bytes", 1024, Long.MAX_VALUE),
             tree.share("limits.heap-share"),
             tree.duration("limits.retry-after"),
-            tree.duration("limits.series-ttl")));
+            tree.duration("limits.series-ttl"),
+            tree.integer("limits.max-boundaries", 1, 10_000_000),
+            tree.integer("limits.max-services", 1, 1_000_000)));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {

@@ -42,8 +42,10 @@ public record SeamConfig(
    * @param heapShare share of the maximum heap the collected heap may fill before exports are refused
    * @param retryAfter what a refused client is told to wait
    * @param seriesTtl how long a boundary or process series may go without an update before it is removed
+   * @param maxBoundaries distinct boundary series before new ones share an {@code other} series
+   * @param maxServices distinct service names in boundary labels before new ones are {@code other}
    */
-  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl) {}
+  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl, int maxBoundaries, int maxServices) {}
 
 
   /** A listening socket. */

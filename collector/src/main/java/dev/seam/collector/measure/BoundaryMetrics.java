@@ -39,6 +39,10 @@ public final class BoundaryMetrics implements BoundaryListener {
   public static final String OTHER_OPERATION = "other";
 
   private final MeterRegistry registry;
+  private final int maxBoundaries;
+  private final int maxServices;
+  private final Set<String> services = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, Counter> overflows = new ConcurrentHashMap<>();
   private final ServiceGraphMetrics serviceGraph;
   private final ExemplarContext exemplars;
   private final boolean operationEnabled;
@@ -69,7 +73,21 @@ public final class BoundaryMetrics implements BoundaryListener {
    */
   public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, boolean operationEnabled, int maxOperations, Buckets buckets,
       boolean serviceGraph) {
+    this(registry, exemplars, operationEnabled, maxOperations, buckets, serviceGraph, 10_000, 1_000);
+  }
+
+  /**
+   * @param maxBoundaries distinct boundary series (with their operation) before new ones share an {@code other} series
+   * @param maxServices distinct service names in the service labels before new ones are {@code other}
+   */
+  public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, boolean operationEnabled, int maxOperations, Buckets buckets,
+      boolean serviceGraph, int maxBoundaries, int maxServices) {
     this.registry = registry;
+    this.maxBoundaries = maxBoundaries;
+    this.maxServices = maxServices;
+    for (String reason : new String[] {"max_boundaries", "max_services"}) {
+      overflow(reason);
+    }
     this.serviceGraph = serviceGraph ? new ServiceGraphMetrics(registry, buckets.durationArray()) : null;
     this.exemplars = exemplars;
     this.operationEnabled = operationEnabled;
@@ -152,13 +170,14 @@ public final class BoundaryMetrics implements BoundaryListener {
     Transport t = TransportClassifier.ofHint(span.protocol());
     BoundaryKey key;
     if (side == Side.CALLER) {
-      key = new BoundaryKey(o.service(), o.language(), span.peer() != null ? span.peer() : Origin.UNKNOWN, Origin.UNKNOWN, t != null ? t : Transport.OTHER, "");
+      key = new BoundaryKey(service(o.service()), o.language(), span.peer() != null ? service(span.peer()) : Origin.UNKNOWN, Origin.UNKNOWN,
+          t != null ? t : Transport.OTHER, "");
       key = key.withOperation(operation(key, span.operation()));
     } else {
       if (t == null) {
         t = span.kind().isIncoming() ? Transport.OTHER : Transport.FFI;
       }
-      key = new BoundaryKey(Origin.UNKNOWN, Origin.UNKNOWN, o.service(), o.language(), t, "");
+      key = new BoundaryKey(Origin.UNKNOWN, Origin.UNKNOWN, service(o.service()), o.language(), t, "");
       key = key.withOperation(operation(key, calleeOperation(span, t)));
     }
     unpaired(key, side, side == Side.CALLER ? UnpairedReason.CALLEE_MISSING : UnpairedReason.CALLER_MISSING).increment(span.adjustedCount());
@@ -169,7 +188,7 @@ public final class BoundaryMetrics implements BoundaryListener {
     Origin from = caller.origin();
     Origin to = callee.origin();
     Transport t = TransportClassifier.classify(caller, callee);
-    BoundaryKey base = new BoundaryKey(from.service(), from.language(), to.service(), to.language(), t, "");
+    BoundaryKey base = new BoundaryKey(service(from.service()), from.language(), service(to.service()), to.language(), t, "");
     String op = calleeOperation(callee, t);
     BoundaryKey key = base.withOperation(operation(base, op != null ? op : caller.operation()));
     meters(key).contextBroken.get().increment(caller.adjustedCount());
@@ -206,7 +225,7 @@ public final class BoundaryMetrics implements BoundaryListener {
   BoundaryKey key(Edge edge) {
     Origin caller = edge.caller().origin();
     Origin callee = edge.callee().origin();
-    BoundaryKey base = new BoundaryKey(caller.service(), caller.language(), callee.service(), callee.language(), edge.transport(), "");
+    BoundaryKey base = new BoundaryKey(service(caller.service()), caller.language(), service(callee.service()), callee.language(), edge.transport(), "");
     String op = calleeOperation(edge.callee(), edge.transport());
     if (op == null) {
       op = edge.caller().operation();
@@ -248,9 +267,38 @@ public final class BoundaryMetrics implements BoundaryListener {
     return OTHER_OPERATION;
   }
 
+  /**
+   * The service name as a label value: names beyond {@code limits.max-services} distinct ones
+   * become {@code other}, so a client inventing names (or a peer hint full of IP addresses)
+   * cannot grow the series without bound.
+   */
+  private String service(String name) {
+    if (services.contains(name) || Origin.UNKNOWN.equals(name)) {
+      return name;
+    }
+    if (services.size() < maxServices) {
+      services.add(name);
+      return name;
+    }
+    overflow("max_services").increment();
+    return OTHER_OPERATION;
+  }
+
+  private Counter overflow(String reason) {
+    return overflows.computeIfAbsent(reason, r -> Counter.builder("seam.cardinality.overflow")
+        .description("Boundary observations recorded under 'other' labels because a cardinality cap was reached, by cap")
+        .tag("reason", r)
+        .register(registry));
+  }
+
   private BoundaryMeters meters(BoundaryKey key) {
     BoundaryMeters m = meters.get(key);
     if (m == null) {
+      if (meters.size() >= maxBoundaries) {
+        // Past the cap every new boundary shares one series per transport.
+        overflow("max_boundaries").increment();
+        key = new BoundaryKey(OTHER_OPERATION, OTHER_OPERATION, OTHER_OPERATION, OTHER_OPERATION, key.transport(), operationEnabled ? OTHER_OPERATION : "");
+      }
       m = meters.computeIfAbsent(key, BoundaryMeters::new);
     }
     m.lastUsedNanos = System.nanoTime();
@@ -298,6 +346,16 @@ public final class BoundaryMetrics implements BoundaryListener {
       live.add(k.withOperation(""));
     }
     operations.keySet().removeIf(base -> !live.contains(base));
+    java.util.Set<String> liveServices = new java.util.HashSet<>();
+    for (BoundaryKey k : live) {
+      liveServices.add(k.callerService());
+      liveServices.add(k.calleeService());
+    }
+    for (UnpairedKey k : unpaired.keySet()) {
+      liveServices.add(k.key().callerService());
+      liveServices.add(k.key().calleeService());
+    }
+    services.retainAll(liveServices);
     return gone.size();
   }
 

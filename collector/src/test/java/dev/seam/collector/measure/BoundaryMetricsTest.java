@@ -420,4 +420,24 @@ class BoundaryMetricsTest {
     }
     assertNotNull(registry.find("seam.boundary.calls").counter());
   }
+
+  @Test
+  void cardinalityCapsSendNewBoundariesAndServicesToOther() {
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), true, 50, BUCKETS, false, 3, 4);
+    // Services: checkout (caller of all) + 3 callees fit the cap of 4; the 4th callee is "other".
+    for (int i = 0; i < 5; i++) {
+      Origin callee = new Origin("svc-" + i, "rust", "h/" + i, "i");
+      capped.onEdge(edge(caller().protocol(ProtocolHint.HTTP), callee().origin(callee).operation("/x"), Transport.HTTP));
+    }
+    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-0").counter().count());
+    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-2").counter().count());
+    assertEquals(0, r.find("seam.boundary.calls").tags("callee_service", "svc-3").counters().size());
+    // svc-3 and svc-4 became "other" (service cap); that boundary would be a 4th series: the
+    // boundary cap of 3 folds both observations into the all-"other" series of their transport.
+    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_services").counter().count());
+    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_boundaries").counter().count());
+    assertEquals(2.0, r.get("seam.boundary.calls").tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
+    assertEquals(4, r.find("seam.boundary.calls").counters().size());
+  }
 }
