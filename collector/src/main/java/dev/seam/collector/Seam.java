@@ -154,12 +154,14 @@ public final class Seam {
           Future<HttpServer> grpc = null;
           Future<HttpServer> http = null;
           if (config.grpc().enabled()) {
-            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds())
+            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds(),
+                (int) config.limits().idleTimeout().toSeconds())
                 .listen(config.grpc().host(), config.grpc().port());
             receivers.add(grpc);
           }
           if (config.http().enabled()) {
-            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds())
+            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds(),
+                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds())
                 .listen(config.http().host(), config.http().port());
             receivers.add(http);
           }

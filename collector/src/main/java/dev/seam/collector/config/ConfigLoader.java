@@ -177,7 +177,9 @@ public final class ConfigLoader {
             tree.duration("limits.retry-after"),
             tree.duration("limits.series-ttl"),
             tree.integer("limits.max-boundaries", 1, 10_000_000),
-            tree.integer("limits.max-services", 1, 1_000_000)));
+            tree.integer("limits.max-services", 1, 1_000_000),
+            tree.duration("limits.read-timeout"),
+            atLeastASecond(tree, "limits.idle-timeout")));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {
@@ -226,6 +228,14 @@ public final class ConfigLoader {
         tree.duration("forward.retry.max-backoff"),
         tree.duration("forward.retry.max-elapsed"),
         tree.stringMap("forward.headers"));
+  }
+
+  private static Duration atLeastASecond(Tree tree, String key) throws ConfigException {
+    Duration d = tree.duration(key);
+    if (d.toSeconds() < 1) {
+      throw new ConfigException("config key '" + key + "' must be at least 1s, got " + d.toMillis() + "ms");
+    }
+    return d;
   }
 
   private static SeamConfig.Endpoint endpoint(Tree tree, String prefix) throws ConfigException {

@@ -44,8 +44,11 @@ public record SeamConfig(
    * @param seriesTtl how long a boundary or process series may go without an update before it is removed
    * @param maxBoundaries distinct boundary series before new ones share an {@code other} series
    * @param maxServices distinct service names in boundary labels before new ones are {@code other}
+   * @param readTimeout how long an OTLP/HTTP request body may take to arrive
+   * @param idleTimeout how long a receiver connection may stay silent before it is closed
    */
-  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl, int maxBoundaries, int maxServices) {}
+  public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl, int maxBoundaries, int maxServices,
+      Duration readTimeout, Duration idleTimeout) {}
 
 
   /** A listening socket. */

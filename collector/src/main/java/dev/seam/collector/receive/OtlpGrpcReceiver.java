@@ -37,14 +37,17 @@ public final class OtlpGrpcReceiver {
   private final long maxMessageBytes;
   private final Admission admission;
   private final long retryAfterSeconds;
+  private final int idleTimeoutSeconds;
 
   /**
    * @param maxMessageBytes the largest message accepted, compressed or inflated
    * @param admission what decides whether Seam takes more work now
    * @param retryAfterSeconds the retry delay an overloaded answer asks for
+   * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
    */
   public OtlpGrpcReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxMessageBytes,
-      Admission admission, long retryAfterSeconds) {
+      Admission admission, long retryAfterSeconds, int idleTimeoutSeconds) {
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.vertx = vertx;
     this.workers = workers;
     this.exports = exports;
@@ -67,7 +70,8 @@ public final class OtlpGrpcReceiver {
         .setHost(host)
         .setPort(port)
         .setHttp2ClearTextEnabled(true)
-        .setDecompressionSupported(false);
+        .setDecompressionSupported(false)
+        .setIdleTimeout(idleTimeoutSeconds);
     return vertx.createHttpServer(options).requestHandler(grpc).listen();
   }
 

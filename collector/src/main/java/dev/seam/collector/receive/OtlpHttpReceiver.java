@@ -39,14 +39,20 @@ public final class OtlpHttpReceiver {
   private final long maxBodyBytes;
   private final Admission admission;
   private final long retryAfterSeconds;
+  private final long readTimeoutMillis;
+  private final int idleTimeoutSeconds;
 
   /**
    * @param maxBodyBytes the largest body accepted, compressed or inflated
    * @param admission what decides whether Seam takes more work now
    * @param retryAfterSeconds what an overloaded answer tells the client to wait
+   * @param readTimeoutMillis how long a request body may take to arrive
+   * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
    */
   public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes,
-      Admission admission, long retryAfterSeconds) {
+      Admission admission, long retryAfterSeconds, long readTimeoutMillis, int idleTimeoutSeconds) {
+    this.readTimeoutMillis = readTimeoutMillis;
+    this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.vertx = vertx;
     this.workers = workers;
     this.exports = exports;
@@ -63,7 +69,9 @@ public final class OtlpHttpReceiver {
         .setPort(port)
         // Seam inflates gzip itself, with a cap; Vert.x's own inflater has none.
         .setDecompressionSupported(false)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        // Also stops a client trickling its headers: a silent connection is closed.
+        .setIdleTimeout(idleTimeoutSeconds);
     return vertx.createHttpServer(options).requestHandler(this::handle).listen();
   }
 
@@ -127,6 +135,13 @@ public final class OtlpHttpReceiver {
     // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
     Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
     boolean[] refused = {false};
+    // A client that trickles its body (slowloris) holds a connection and a buffer: it gets a bound.
+    long readTimer = vertx.setTimer(readTimeoutMillis, id -> {
+      if (!refused[0]) {
+        refused[0] = true;
+        slow(req, replyType, signalLabel);
+      }
+    });
     req.handler(chunk -> {
       if (refused[0]) {
         return;
@@ -140,6 +155,7 @@ public final class OtlpHttpReceiver {
     });
     req.exceptionHandler(err -> refused[0] = true);
     req.endHandler(v -> {
+      vertx.cancelTimer(readTimer);
       if (refused[0]) {
         return;
       }
@@ -177,6 +193,15 @@ public final class OtlpHttpReceiver {
     resp.putHeader("Retry-After", Long.toString(retryAfterSeconds));
     refuse(req, 503, Code.UNAVAILABLE, "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s",
         replyType, signal, "overloaded");
+  }
+
+  private void slow(HttpServerRequest req, String replyType, String signal) {
+    HttpServerResponse resp = req.response();
+    if (req.version() != HttpVersion.HTTP_2 && !resp.ended()) {
+      resp.putHeader("Connection", "close");
+      resp.endHandler(v -> req.connection().close());
+    }
+    refuse(req, 408, Code.DEADLINE_EXCEEDED, "the request body did not arrive within " + readTimeoutMillis + " ms", replyType, signal, "timeout");
   }
 
   private void tooLarge(HttpServerRequest req, String replyType, String signal) {
