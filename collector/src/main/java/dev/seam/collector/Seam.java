@@ -137,6 +137,7 @@ public final class Seam {
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
   private long expiryTimer = -1;
+  private Future<Void> stopping;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
   public static Future<Seam> start(Vertx vertx, SeamConfig config) {
@@ -205,8 +206,20 @@ public final class Seam {
         .onComplete(ar -> sweeping.set(false));
   }
 
-  /** Stops receiving, ends every pending entry as expired (so it is counted), and closes the servers. */
-  public Future<Void> stop() {
+  /**
+   * Stops receiving, lets in-flight requests finish (within half of {@code limits.shutdown-timeout}),
+   * ends every pending entry as expired so it is counted, forwards what is queued (within the other
+   * half), and closes everything.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopping != null) {
+      return stopping;
+    }
+    stopping = doStop();
+    return stopping;
+  }
+
+  private Future<Void> doStop() {
     ready = false;
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
@@ -214,9 +227,11 @@ public final class Seam {
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
+    // Stop accepting; requests already in flight get half the shutdown bound to finish.
+    long bound = config.limits().shutdownTimeout().toMillis();
     List<Future<Void>> closing = new ArrayList<>();
     for (HttpServer s : servers) {
-      closing.add(s.close());
+      closing.add(s.shutdown(Math.max(1, bound / 2), TimeUnit.MILLISECONDS));
     }
     return Future.join(closing)
         .compose(v -> workers.executeBlocking(() -> {
@@ -224,7 +239,8 @@ public final class Seam {
           return null;
         }))
         // What the flush forwarded still goes out, within a bound, before the clients close.
-        .eventually(() -> forwarder != null ? forwarder.close(config.forward().get().timeout().toMillis()) : Future.succeededFuture())
+        .eventually(() -> forwarder != null ? forwarder.close(Math.min(config.forward().get().timeout().toMillis(), Math.max(1, bound / 2)))
+            : Future.succeededFuture())
         .eventually(() -> workers.close())
         .andThen(ar -> gcMetrics.close())
         .mapEmpty();

@@ -76,7 +76,7 @@ public final class SeamMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("seam: stopping: closing receivers, ending pending pairs");
       try {
-        seam.stop().await(10, TimeUnit.SECONDS);
+        seam.stop().await(config.limits().shutdownTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         vertx.close().await(5, TimeUnit.SECONDS);
         System.err.println("seam: stopped");
       } catch (Exception e) {

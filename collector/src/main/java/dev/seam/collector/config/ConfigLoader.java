@@ -179,7 +179,8 @@ public final class ConfigLoader {
             tree.integer("limits.max-boundaries", 1, 10_000_000),
             tree.integer("limits.max-services", 1, 1_000_000),
             tree.duration("limits.read-timeout"),
-            atLeastASecond(tree, "limits.idle-timeout")));
+            atLeastASecond(tree, "limits.idle-timeout"),
+            tree.duration("limits.shutdown-timeout")));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {

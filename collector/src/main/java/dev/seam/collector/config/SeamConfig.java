@@ -46,9 +46,10 @@ public record SeamConfig(
    * @param maxServices distinct service names in boundary labels before new ones are {@code other}
    * @param readTimeout how long an OTLP/HTTP request body may take to arrive
    * @param idleTimeout how long a receiver connection may stay silent before it is closed
+   * @param shutdownTimeout how long stopping (SIGTERM) may take in all
    */
   public record Limits(long maxInflightBytes, double heapShare, Duration retryAfter, Duration seriesTtl, int maxBoundaries, int maxServices,
-      Duration readTimeout, Duration idleTimeout) {}
+      Duration readTimeout, Duration idleTimeout, Duration shutdownTimeout) {}
 
 
   /** A listening socket. */
