@@ -14,6 +14,7 @@ import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
 import dev.seam.collector.receive.Admission;
+import dev.seam.collector.receive.BearerTokens;
 import dev.seam.collector.receive.Exports;
 import dev.seam.collector.receive.OtlpGrpcReceiver;
 import dev.seam.collector.receive.OtlpHttpReceiver;
@@ -146,7 +147,7 @@ public final class Seam {
   }
 
   private Future<Void> startServers() {
-    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready);
+    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready, config.auth().metrics() ? config.auth().tokens() : BearerTokens.NONE);
     return metrics.listen(config.metrics().host(), config.metrics().port())
         .compose(server -> {
           servers.add(server);
@@ -156,13 +157,13 @@ public final class Seam {
           Future<HttpServer> http = null;
           if (config.grpc().enabled()) {
             grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds(),
-                (int) config.limits().idleTimeout().toSeconds())
+                (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
                 .listen(config.grpc().host(), config.grpc().port());
             receivers.add(grpc);
           }
           if (config.http().enabled()) {
             http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds(),
-                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds())
+                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
                 .listen(config.http().host(), config.http().port());
             receivers.add(http);
           }

@@ -142,7 +142,8 @@ class CraftedPayloadTest {
               .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("peer.service", "pricing"))),
           resourceSpans(RUST, span("00000000000000000000000000001b01", "0000000000001b01", "", SpanKind.SPAN_KIND_SERVER, T0 + 2 * MS, 5 * MS)
               .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/price/{id}")))));
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(5), x -> x.sum("seam_boundary_unpaired_total") == 1 && x.sum("seam_pairing_pending") == 0);
+      Scrape s = seam.awaitScrape(Duration.ofSeconds(15),
+          x -> x.sum("seam_boundary_unpaired_total") == 1 && x.sum("seam_boundary_context_broken_total") == 1 && x.sum("seam_pairing_pending") == 0);
       String[] b = {"caller_service", "gateway", "caller_language", "go", "callee_service", "pricing", "callee_language", "rust", "transport", "http", "operation", "/price/{id}"};
       assertEquals(1, s.value("seam_boundary_context_broken_total", b));
       assertEquals(1, s.value("seam_boundary_unpaired_total", with(b, "side", "caller", "reason", "context_broken")));

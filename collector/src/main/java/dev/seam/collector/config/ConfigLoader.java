@@ -3,6 +3,7 @@ package dev.seam.collector.config;
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.measure.Buckets;
 import dev.seam.collector.model.Signal;
+import dev.seam.collector.receive.BearerTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -180,7 +181,8 @@ public final class ConfigLoader {
             tree.integer("limits.max-services", 1, 1_000_000),
             tree.duration("limits.read-timeout"),
             atLeastASecond(tree, "limits.idle-timeout"),
-            tree.duration("limits.shutdown-timeout")));
+            tree.duration("limits.shutdown-timeout")),
+        new SeamConfig.Auth(tokens(tree), tree.bool("auth.metrics")));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {
@@ -229,6 +231,42 @@ public final class ConfigLoader {
         tree.duration("forward.retry.max-backoff"),
         tree.duration("forward.retry.max-elapsed"),
         tree.stringMap("forward.headers"));
+  }
+
+  /** Tokens from a file (one per line, # comments) and from an environment variable (comma-separated). */
+  private static BearerTokens tokens(Tree tree) throws ConfigException {
+    List<String> tokens = new ArrayList<>();
+    String file = String.valueOf(tree.get("auth.tokens-file")).trim();
+    if (!file.isEmpty()) {
+      try {
+        for (String line : Files.readAllLines(Path.of(file))) {
+          if (!line.isBlank() && !line.trim().startsWith("#")) {
+            tokens.add(line.trim());
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException("config key 'auth.tokens-file': cannot read " + file + ": " + e.getMessage(), e);
+      }
+      if (tokens.isEmpty()) {
+        throw new ConfigException("config key 'auth.tokens-file': " + file + " holds no token");
+      }
+    }
+    String env = String.valueOf(tree.get("auth.tokens-env")).trim();
+    if (!env.isEmpty()) {
+      String value = System.getenv(env);
+      if (value == null || value.isBlank()) {
+        throw new ConfigException("config key 'auth.tokens-env': the environment variable " + env + " is not set");
+      }
+      for (String t : value.split(",")) {
+        if (!t.isBlank()) {
+          tokens.add(t.trim());
+        }
+      }
+    }
+    if (tree.bool("auth.metrics") && tokens.isEmpty()) {
+      throw new ConfigException("config key 'auth.metrics' needs tokens (auth.tokens-file or auth.tokens-env)");
+    }
+    return tokens.isEmpty() ? BearerTokens.NONE : new BearerTokens(tokens);
   }
 
   private static Duration atLeastASecond(Tree tree, String key) throws ConfigException {

@@ -2,6 +2,7 @@ package dev.seam.collector.config;
 
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.measure.Buckets;
+import dev.seam.collector.receive.BearerTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param boundary what the boundary metrics carry
  * @param serviceGraphCompat whether Tempo-compatible service-graph metrics are emitted too
  * @param limits when Seam refuses work to protect itself
+ * @param auth who may send and scrape
  */
 public record SeamConfig(
     Endpoint grpc,
@@ -35,7 +37,15 @@ public record SeamConfig(
     int pipelineThreads,
     Boundary boundary,
     boolean serviceGraphCompat,
-    Limits limits) {
+    Limits limits,
+    Auth auth) {
+
+  /**
+   * @param tokens bearer tokens the receivers require ({@link BearerTokens#NONE}: none required)
+   * @param metrics whether {@code /metrics} requires them too
+   */
+  public record Auth(BearerTokens tokens, boolean metrics) {}
+
 
   /**
    * @param maxInflightBytes request bytes queued or being processed before new exports are refused

@@ -1,5 +1,6 @@
 package dev.seam.collector.expose;
 
+import dev.seam.collector.receive.BearerTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +22,7 @@ public final class MetricsServer {
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
+  private final BearerTokens tokens;
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -28,6 +30,14 @@ public final class MetricsServer {
    * @param ready whether the receivers are bound
    */
   public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready) {
+    this(vertx, registry, ready, BearerTokens.NONE);
+  }
+
+  /**
+   * @param tokens bearer tokens required on {@code /metrics} ({@link BearerTokens#NONE}: open)
+   */
+  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, BearerTokens tokens) {
+    this.tokens = tokens;
     this.vertx = vertx;
     this.registry = registry;
     this.ready = ready;
@@ -43,6 +53,12 @@ public final class MetricsServer {
   private void handle(HttpServerRequest req) {
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
       req.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
+      return;
+    }
+    if (req.path().equals("/metrics") && !tokens.accepts(req.getHeader("Authorization"))) {
+      // Health endpoints stay open for probes; the metrics themselves may be protected.
+      req.response().putHeader("WWW-Authenticate", "Bearer");
+      text(req, 401, "missing or unknown bearer token\n");
       return;
     }
     switch (req.path()) {

@@ -38,15 +38,18 @@ public final class OtlpGrpcReceiver {
   private final Admission admission;
   private final long retryAfterSeconds;
   private final int idleTimeoutSeconds;
+  private final BearerTokens tokens;
 
   /**
    * @param maxMessageBytes the largest message accepted, compressed or inflated
    * @param admission what decides whether Seam takes more work now
    * @param retryAfterSeconds the retry delay an overloaded answer asks for
    * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
+   * @param tokens the bearer tokens accepted ({@link BearerTokens#NONE}: no authentication)
    */
   public OtlpGrpcReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxMessageBytes,
-      Admission admission, long retryAfterSeconds, int idleTimeoutSeconds) {
+      Admission admission, long retryAfterSeconds, int idleTimeoutSeconds, BearerTokens tokens) {
+    this.tokens = tokens;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.vertx = vertx;
     this.workers = workers;
@@ -81,6 +84,10 @@ public final class OtlpGrpcReceiver {
     if (signal == null || !"Export".equals(req.methodName())) {
       accounting.refusedRequest("unknown", PipelineMetrics.GRPC, "not_found");
       resp.status(GrpcStatus.UNIMPLEMENTED).statusMessage("no such method: " + req.fullMethodName()).end();
+      return;
+    }
+    if (!tokens.accepts(req.headers().get("authorization"))) {
+      refuse(resp, signal, GrpcStatus.UNAUTHENTICATED, "missing or unknown bearer token", "unauthenticated");
       return;
     }
     GrpcMessage[] received = new GrpcMessage[1];

@@ -31,6 +31,7 @@ public final class OtlpHttpReceiver {
   private static final Logger LOG = Logger.getLogger(OtlpHttpReceiver.class.getName());
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
+  private static final long LINGER_MILLIS = 500;
 
   private final Vertx vertx;
   private final WorkerExecutor workers;
@@ -41,6 +42,7 @@ public final class OtlpHttpReceiver {
   private final long retryAfterSeconds;
   private final long readTimeoutMillis;
   private final int idleTimeoutSeconds;
+  private final BearerTokens tokens;
 
   /**
    * @param maxBodyBytes the largest body accepted, compressed or inflated
@@ -48,9 +50,11 @@ public final class OtlpHttpReceiver {
    * @param retryAfterSeconds what an overloaded answer tells the client to wait
    * @param readTimeoutMillis how long a request body may take to arrive
    * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
+   * @param tokens the bearer tokens accepted ({@link BearerTokens#NONE}: no authentication)
    */
   public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes,
-      Admission admission, long retryAfterSeconds, long readTimeoutMillis, int idleTimeoutSeconds) {
+      Admission admission, long retryAfterSeconds, long readTimeoutMillis, int idleTimeoutSeconds, BearerTokens tokens) {
+    this.tokens = tokens;
     this.readTimeoutMillis = readTimeoutMillis;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.vertx = vertx;
@@ -85,6 +89,12 @@ public final class OtlpHttpReceiver {
     if (req.method() != HttpMethod.POST) {
       req.response().putHeader("Allow", "POST");
       refuse(req, 405, Code.UNIMPLEMENTED, req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed", JSON, signalLabel, "method_not_allowed");
+      return;
+    }
+    if (!tokens.accepts(req.getHeader("Authorization"))) {
+      req.response().putHeader("WWW-Authenticate", "Bearer");
+      String guess = JSON.equals(mediaType(req.getHeader("Content-Type"))) ? JSON : PROTOBUF;
+      refuse(req, 401, Code.UNAUTHENTICATED, "missing or unknown bearer token", guess, signalLabel, "unauthenticated");
       return;
     }
     String type = mediaType(req.getHeader("Content-Type"));
@@ -188,18 +198,27 @@ public final class OtlpHttpReceiver {
     if (bodyUnread && req.version() != HttpVersion.HTTP_2) {
       // The body was not read; on HTTP/1.x the connection cannot be reused without reading it.
       resp.putHeader("Connection", "close");
-      resp.endHandler(v -> req.connection().close());
+      resp.endHandler(v -> lingerAndClose(req));
     }
     resp.putHeader("Retry-After", Long.toString(retryAfterSeconds));
     refuse(req, 503, Code.UNAVAILABLE, "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s",
         replyType, signal, "overloaded");
   }
 
+  /**
+   * Closes an HTTP/1.x connection whose request body will not be read, a moment after the answer
+   * went out: closing at once, while the client still sends, makes the kernel reset the
+   * connection, and a reset can destroy the answer before the client reads it.
+   */
+  private void lingerAndClose(HttpServerRequest req) {
+    vertx.setTimer(LINGER_MILLIS, id -> req.connection().close());
+  }
+
   private void slow(HttpServerRequest req, String replyType, String signal) {
     HttpServerResponse resp = req.response();
     if (req.version() != HttpVersion.HTTP_2 && !resp.ended()) {
       resp.putHeader("Connection", "close");
-      resp.endHandler(v -> req.connection().close());
+      resp.endHandler(v -> lingerAndClose(req));
     }
     refuse(req, 408, Code.DEADLINE_EXCEEDED, "the request body did not arrive within " + readTimeoutMillis + " ms", replyType, signal, "timeout");
   }
@@ -210,7 +229,7 @@ public final class OtlpHttpReceiver {
     if (!http2 && !resp.ended()) {
       // The rest of the body is not worth reading; on HTTP/1.x closing the connection is the only way to stop it.
       resp.putHeader("Connection", "close");
-      resp.endHandler(v -> req.connection().close());
+      resp.endHandler(v -> lingerAndClose(req));
     }
     // HTTP/2 forbids connection headers, and the rest of that stream's body is simply discarded.
     refuse(req, 413, Code.RESOURCE_EXHAUSTED, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal, "too_large");
