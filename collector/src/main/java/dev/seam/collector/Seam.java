@@ -158,13 +158,13 @@ public final class Seam {
           if (config.grpc().enabled()) {
             grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds(),
                 (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
-                .listen(config.grpc().host(), config.grpc().port());
+                .listen(config.grpc().host(), config.grpc().port(), config.tls().orElse(null));
             receivers.add(grpc);
           }
           if (config.http().enabled()) {
             http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds(),
                 config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
-                .listen(config.http().host(), config.http().port());
+                .listen(config.http().host(), config.http().port(), config.tls().orElse(null));
             receivers.add(http);
           }
           Future<HttpServer> g = grpc;

@@ -182,7 +182,8 @@ public final class ConfigLoader {
             tree.duration("limits.read-timeout"),
             atLeastASecond(tree, "limits.idle-timeout"),
             tree.duration("limits.shutdown-timeout")),
-        new SeamConfig.Auth(tokens(tree), tree.bool("auth.metrics")));
+        new SeamConfig.Auth(tokens(tree), tree.bool("auth.metrics")),
+        tls(tree));
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {
@@ -231,6 +232,24 @@ public final class ConfigLoader {
         tree.duration("forward.retry.max-backoff"),
         tree.duration("forward.retry.max-elapsed"),
         tree.stringMap("forward.headers"));
+  }
+
+  private static Optional<SeamConfig.Tls> tls(Tree tree) throws ConfigException {
+    String cert = String.valueOf(tree.get("receivers.otlp.tls.cert-file")).trim();
+    String key = String.valueOf(tree.get("receivers.otlp.tls.key-file")).trim();
+    String ca = String.valueOf(tree.get("receivers.otlp.tls.client-ca-file")).trim();
+    if (cert.isEmpty() && key.isEmpty() && ca.isEmpty()) {
+      return Optional.empty();
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new ConfigException("config keys 'receivers.otlp.tls.cert-file' and 'receivers.otlp.tls.key-file' go together");
+    }
+    for (String[] f : new String[][] {{"cert-file", cert}, {"key-file", key}, {"client-ca-file", ca}}) {
+      if (!f[1].isEmpty() && !Files.isReadable(Path.of(f[1]))) {
+        throw new ConfigException("config key 'receivers.otlp.tls." + f[0] + "': cannot read " + f[1]);
+      }
+    }
+    return Optional.of(new SeamConfig.Tls(cert, key, ca.isEmpty() ? null : ca));
   }
 
   /** Tokens from a file (one per line, # comments) and from an environment variable (comma-separated). */

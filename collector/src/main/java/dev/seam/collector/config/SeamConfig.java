@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param serviceGraphCompat whether Tempo-compatible service-graph metrics are emitted too
  * @param limits when Seam refuses work to protect itself
  * @param auth who may send and scrape
+ * @param tls TLS for both receivers, when configured
  */
 public record SeamConfig(
     Endpoint grpc,
@@ -38,7 +39,8 @@ public record SeamConfig(
     Boundary boundary,
     boolean serviceGraphCompat,
     Limits limits,
-    Auth auth) {
+    Auth auth,
+    Optional<Tls> tls) {
 
   /**
    * @param tokens bearer tokens the receivers require ({@link BearerTokens#NONE}: none required)
@@ -64,6 +66,15 @@ public record SeamConfig(
 
   /** A listening socket. */
   public record Endpoint(boolean enabled, String host, int port) {}
+
+  /**
+   * TLS for the receivers.
+   *
+   * @param certFile PEM certificate chain
+   * @param keyFile PEM private key
+   * @param clientCaFile PEM CA that client certificates must chain to, or {@code null} (no mutual TLS)
+   */
+  public record Tls(String certFile, String keyFile, String clientCaFile) {}
 
   /**
    * @param window how long a half waits for its counterpart

@@ -62,6 +62,11 @@ public final class OtlpGrpcReceiver {
 
   /** Starts listening. */
   public Future<HttpServer> listen(String host, int port) {
+    return listen(host, port, null);
+  }
+
+  /** Starts listening, over TLS when {@code tls} is given. */
+  public Future<HttpServer> listen(String host, int port, dev.seam.collector.config.SeamConfig.Tls tls) {
     GrpcServerOptions grpcOptions = new GrpcServerOptions()
         .setMaxMessageSize(maxMessageBytes)
         // OTLP/HTTP JSON lives on its own port; here application/json must not be taken for transcoding.
@@ -75,6 +80,7 @@ public final class OtlpGrpcReceiver {
         .setHttp2ClearTextEnabled(true)
         .setDecompressionSupported(false)
         .setIdleTimeout(idleTimeoutSeconds);
+    Tls.apply(options, tls);
     return vertx.createHttpServer(options).requestHandler(grpc).listen();
   }
 

@@ -68,6 +68,11 @@ public final class OtlpHttpReceiver {
 
   /** Starts listening. */
   public Future<HttpServer> listen(String host, int port) {
+    return listen(host, port, null);
+  }
+
+  /** Starts listening, over TLS when {@code tls} is given. */
+  public Future<HttpServer> listen(String host, int port, dev.seam.collector.config.SeamConfig.Tls tls) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
@@ -76,6 +81,7 @@ public final class OtlpHttpReceiver {
         .setCompressionSupported(false)
         // Also stops a client trickling its headers: a silent connection is closed.
         .setIdleTimeout(idleTimeoutSeconds);
+    Tls.apply(options, tls);
     return vertx.createHttpServer(options).requestHandler(this::handle).listen();
   }
 
