@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * parent) with an inner span: two paired-boundary halves and two in-process spans. The Go and
  * the Rust halves of a trace go out in separate requests, as two SDKs would send them.
  *
- * <p>Usage: {@code java -jar seam-bench.jar [--port 4317] [--seconds 20] [--traces-per-batch 128] [--inflight 4]}
+ * <p>Usage: {@code java -jar seam-bench.jar [--port 4317] [--seconds 20] [--traces-per-batch 128] [--inflight 4] [--rate spans/s]}
  */
 public final class OtlpLoad {
 
@@ -39,12 +39,14 @@ public final class OtlpLoad {
     int seconds = 20;
     int tracesPerBatch = 128;
     int inflight = 4;
+    long rate = 0; // spans per second in all; 0 = as fast as the collector accepts
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--port": port = Integer.parseInt(args[i + 1]); break;
         case "--seconds": seconds = Integer.parseInt(args[i + 1]); break;
         case "--traces-per-batch": tracesPerBatch = Integer.parseInt(args[i + 1]); break;
         case "--inflight": inflight = Integer.parseInt(args[i + 1]); break;
+        case "--rate": rate = Long.parseLong(args[i + 1]); break;
         default: throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -61,11 +63,21 @@ public final class OtlpLoad {
     for (int w = 0; w < inflight; w++) {
       int worker = w;
       int batch = tracesPerBatch;
+      // Each sender paces itself to its share of the rate.
+      long nanosPerRequest = rate > 0 ? (long) (1e9 * (2L * batch) * inflight / rate) : 0;
       Thread t = new Thread(() -> {
         Batches batches = new Batches(worker, batch);
         List<Long> mine = new ArrayList<>();
+        long next = System.nanoTime();
         while (System.nanoTime() < end) {
           for (ExportTraceServiceRequest req : batches.next()) {
+            if (nanosPerRequest > 0) {
+              next += nanosPerRequest;
+              long wait = next - System.nanoTime();
+              if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+              }
+            }
             long t0 = System.nanoTime();
             GrpcStatus status = send(client, server, req.toByteArray());
             mine.add(System.nanoTime() - t0);
