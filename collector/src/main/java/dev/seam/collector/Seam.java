@@ -124,6 +124,8 @@ public final class Seam {
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);
     this.admission = new Admission(config.limits().maxInflightBytes(), config.limits().heapShare());
+    this.tokens = config.auth().tokens().reloadable();
+    this.current = config;
     Gauge.builder("seam.pipeline.inflight", admission, Admission::inflightBytes)
         .description("Request bytes queued for or being processed by the pipeline; bounded by limits.max-inflight-bytes")
         .baseUnit("bytes")
@@ -135,6 +137,8 @@ public final class Seam {
   private final PipelineMetrics accounting;
   private final Forwarder forwarder;
   private final Admission admission;
+  private final BearerTokens tokens;
+  private SeamConfig current;
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
   private long expiryTimer = -1;
@@ -147,7 +151,7 @@ public final class Seam {
   }
 
   private Future<Void> startServers() {
-    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready, config.auth().metrics() ? config.auth().tokens() : BearerTokens.NONE);
+    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready, config.auth().metrics() ? tokens : BearerTokens.NONE);
     return metrics.listen(config.metrics().host(), config.metrics().port())
         .compose(server -> {
           servers.add(server);
@@ -157,13 +161,13 @@ public final class Seam {
           Future<HttpServer> http = null;
           if (config.grpc().enabled()) {
             grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds(),
-                (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
+                (int) config.limits().idleTimeout().toSeconds(), tokens)
                 .listen(config.grpc().host(), config.grpc().port(), config.tls().orElse(null));
             receivers.add(grpc);
           }
           if (config.http().enabled()) {
             http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds(),
-                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), config.auth().tokens())
+                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), tokens)
                 .listen(config.http().host(), config.http().port(), config.tls().orElse(null));
             receivers.add(http);
           }
@@ -245,6 +249,51 @@ public final class Seam {
         .eventually(() -> workers.close())
         .andThen(ar -> gcMetrics.close())
         .mapEmpty();
+  }
+
+  /**
+   * Applies a new configuration where that is safe while running: the bearer tokens and the
+   * admission bounds ({@code limits.max-inflight-bytes}, {@code limits.heap-share}). Everything
+   * else needs a restart.
+   *
+   * @return the sections that changed but need a restart to take effect (empty: all applied)
+   */
+  public synchronized List<String> reload(SeamConfig next) {
+    tokens.replaceWith(next.auth().tokens());
+    admission.update(next.limits().maxInflightBytes(), next.limits().heapShare());
+    List<String> restart = new ArrayList<>();
+    SeamConfig c = current;
+    if (!c.grpc().equals(next.grpc()) || c.grpcMaxMessageBytes() != next.grpcMaxMessageBytes() || !c.http().equals(next.http())
+        || c.httpMaxBodyBytes() != next.httpMaxBodyBytes() || !c.tls().equals(next.tls())) {
+      restart.add("receivers");
+    }
+    if (!c.metrics().equals(next.metrics()) || c.auth().metrics() != next.auth().metrics()) {
+      restart.add("metrics");
+    }
+    if (!c.pairing().equals(next.pairing())) {
+      restart.add("pairing");
+    }
+    if (!c.normalize().equals(next.normalize())) {
+      restart.add("normalize");
+    }
+    if (!c.forward().equals(next.forward())) {
+      restart.add("forward");
+    }
+    if (c.pipelineThreads() != next.pipelineThreads()) {
+      restart.add("pipeline");
+    }
+    if (!c.boundary().equals(next.boundary()) || c.serviceGraphCompat() != next.serviceGraphCompat()) {
+      restart.add("boundary/compat");
+    }
+    SeamConfig.Limits a = c.limits();
+    SeamConfig.Limits b = next.limits();
+    if (!a.retryAfter().equals(b.retryAfter()) || !a.seriesTtl().equals(b.seriesTtl()) || a.maxBoundaries() != b.maxBoundaries()
+        || a.maxServices() != b.maxServices() || !a.readTimeout().equals(b.readTimeout()) || !a.idleTimeout().equals(b.idleTimeout())
+        || !a.shutdownTimeout().equals(b.shutdownTimeout())) {
+      restart.add("limits (other than max-inflight-bytes and heap-share)");
+    }
+    current = next;
+    return restart;
   }
 
   /** Ends entries whose window has passed, now (tests use it instead of waiting for the sweep). */

@@ -5,6 +5,7 @@ import dev.seam.collector.config.ConfigLoader;
 import dev.seam.collector.config.SeamConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -70,6 +71,26 @@ public final class SeamMain {
     }
     log.info(String.format("Seam listening: OTLP/gRPC %s:%d, OTLP/HTTP %s:%d, metrics http://%s:%d/metrics",
         config.grpc().host(), seam.grpcPort(), config.http().host(), seam.httpPort(), config.metrics().host(), seam.metricsPort()));
+
+    Path file = configFile;
+    try {
+      // SIGHUP: read the file again; apply what is safe, keep everything when it is invalid.
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        if (file == null) {
+          log.warning("SIGHUP: running on embedded defaults, there is no configuration file to reload");
+          return;
+        }
+        try {
+          List<String> restart = seam.reload(ConfigLoader.load(file));
+          log.info("SIGHUP: reloaded " + file + " (auth tokens, limits.max-inflight-bytes, limits.heap-share)"
+              + (restart.isEmpty() ? "" : "; changes that need a restart: " + String.join(", ", restart)));
+        } catch (ConfigException e) {
+          log.warning("SIGHUP: kept the running configuration, " + file + " is invalid: " + e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException unsupported) {
+      log.warning("SIGHUP reload is not available on this platform");
+    }
 
     CountDownLatch stopped = new CountDownLatch(1);
     // Plain stderr here: java.util.logging resets its handlers in a shutdown hook of its own.

@@ -81,6 +81,73 @@ class SeamJarIT {
   }
 
   @Test
+  void sighupReloadsTokensAndKeepsTheRunningConfigurationWhenTheFileIsInvalid(@TempDir Path dir) throws Exception {
+    int grpc = freePort();
+    int otlpHttp = freePort();
+    int metrics = freePort();
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "first-token\n");
+    Path config = dir.resolve("seam.yaml");
+    String good = String.join("\n",
+        "receivers:",
+        "  otlp:",
+        "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
+        "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
+        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+        "auth: {tokens-file: '" + tokens + "'}",
+        "");
+    Files.writeString(config, good);
+    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    try {
+      awaitStatus("http://127.0.0.1:" + metrics + "/readyz", 200, Duration.ofSeconds(30));
+      String traces = "http://127.0.0.1:" + otlpHttp + "/v1/traces";
+      assertEquals(200, post(traces, "first-token"));
+      assertEquals(401, post(traces, "second-token"));
+
+      Files.writeString(tokens, "second-token\n");
+      hangUp(p);
+      awaitPost(traces, "second-token", 200);
+      assertEquals(401, post(traces, "first-token"));
+
+      Files.writeString(config, good + "pairing: {window: soon}\n");
+      hangUp(p);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.readString(dir.resolve("out.log")).contains("kept the running configuration") && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      String out = Files.readString(dir.resolve("out.log"));
+      assertTrue(out.contains("kept the running configuration") && out.contains("'pairing.window'"), out);
+      assertEquals(200, post(traces, "second-token"), "still running, on the configuration it had");
+      assertTrue(p.isAlive());
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
+
+  private int post(String url, String token) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private void awaitPost(String url, String token, int status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (post(url, token) != status) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + status + " for token " + token + " within 10 s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void hangUp(Process p) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0);
+  }
+
+  @Test
   void checkConfigValidatesAndExits(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("ok.yaml");
     Files.writeString(config, "pairing:\n  window: 5s\n");

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Admission {
 
-  private final long maxInflightBytes;
-  private final double heapShare;
+  private volatile long maxInflightBytes;
+  private volatile double heapShare;
   private final AtomicLong inflightBytes = new AtomicLong();
   private final List<MemoryPoolMXBean> collected = new ArrayList<>();
   private final long heapMax;
@@ -37,6 +37,12 @@ public final class Admission {
     }
     long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     this.heapMax = max > 0 ? max : Runtime.getRuntime().maxMemory();
+  }
+
+  /** Takes new bounds (configuration reload); work already admitted is not affected. */
+  public void update(long maxInflightBytes, double heapShare) {
+    this.maxInflightBytes = maxInflightBytes;
+    this.heapShare = heapShare;
   }
 
   /** Why new work is refused right now, or {@code null} when it is welcome. */

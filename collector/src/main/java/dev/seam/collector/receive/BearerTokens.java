@@ -15,10 +15,15 @@ public final class BearerTokens {
   /** Accepts every request: no tokens configured. */
   public static final BearerTokens NONE = new BearerTokens(List.of());
 
-  private final List<byte[]> tokens;
+  // Replaced whole on reload (SIGHUP), read without locks by the receivers.
+  private volatile List<byte[]> tokens;
 
   /** @param tokens the accepted tokens; empty means authentication is off */
   public BearerTokens(List<String> tokens) {
+    this.tokens = encode(tokens);
+  }
+
+  private static List<byte[]> encode(List<String> tokens) {
     List<byte[]> t = new ArrayList<>();
     for (String token : tokens) {
       String trimmed = token.trim();
@@ -26,7 +31,22 @@ public final class BearerTokens {
         t.add(trimmed.getBytes(StandardCharsets.UTF_8));
       }
     }
-    this.tokens = List.copyOf(t);
+    return List.copyOf(t);
+  }
+
+  /** A copy that can later take another set of tokens ({@link #replaceWith}); {@link #NONE} itself never changes. */
+  public BearerTokens reloadable() {
+    BearerTokens copy = new BearerTokens(List.of());
+    copy.tokens = tokens;
+    return copy;
+  }
+
+  /** Accepts {@code other}'s tokens from now on (configuration reload). */
+  public void replaceWith(BearerTokens other) {
+    if (this == NONE) {
+      throw new IllegalStateException("the shared empty token set cannot change");
+    }
+    this.tokens = other.tokens;
   }
 
   /** Whether authentication is on. */
