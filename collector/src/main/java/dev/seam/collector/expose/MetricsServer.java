@@ -23,6 +23,7 @@ public final class MetricsServer {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
   private final BearerTokens tokens;
+  private final io.vertx.core.WorkerExecutor scrapes;
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -39,6 +40,9 @@ public final class MetricsServer {
   public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, BearerTokens tokens) {
     this.tokens = tokens;
     this.vertx = vertx;
+    // One thread renders scrapes: the shared worker pool would grow a thread per scrape up to
+    // its size, and scrapes gain nothing from running in parallel.
+    this.scrapes = vertx.createSharedWorkerExecutor("seam-scrape", 1);
     this.registry = registry;
     this.ready = ready;
   }
@@ -103,7 +107,7 @@ public final class MetricsServer {
 
   private void scrape(HttpServerRequest req) {
     String contentType = contentType(req);
-    vertx.<Buffer>executeBlocking(() -> {
+    scrapes.<Buffer>executeBlocking(() -> {
           ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
           registry.scrape(out, contentType);
           return Buffer.buffer(out.toByteArray());
