@@ -9,6 +9,7 @@ import static dev.seam.collector.testing.Otlp.resource;
 import static dev.seam.collector.testing.Otlp.resourceSpans;
 import static dev.seam.collector.testing.Otlp.span;
 import static dev.seam.collector.testing.Otlp.traces;
+import static dev.seam.collector.testing.Scrape.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.seam.collector.testing.GrpcCall;
@@ -383,7 +384,7 @@ class CraftedPayloadTest {
   }
 
   /** A Go client and its Rust server child, each with a status code and a failed flag, in a trace of its own. */
-  private static io.opentelemetry.proto.trace.v1.ResourceSpans[] pairSpans(String id, String callee, String transport, long callerCode, boolean callerFailed, long calleeCode, boolean calleeFailed) {
+  private static io.opentelemetry.proto.trace.v1.ResourceSpans[] pair(String id, String callee, String transport, long callerCode, boolean callerFailed, long calleeCode, boolean calleeFailed) {
     String trace = "000000000000000000000000000000" + id;
     String parent = "00000000000000" + id;
     String child = "000000000000" + id + "99";
@@ -405,9 +406,6 @@ class CraftedPayloadTest {
     return new io.opentelemetry.proto.trace.v1.ResourceSpans[] {resourceSpans(GO, c), resourceSpans(resource(callee, "rust"), v)};
   }
 
-  private static io.opentelemetry.proto.trace.v1.ResourceSpans[] pair(String id, String callee, String transport, long callerCode, boolean callerFailed, long calleeCode, boolean calleeFailed) {
-    return pairSpans(id, callee, transport, callerCode, callerFailed, calleeCode, calleeFailed);
-  }
 
   private static ExportTraceServiceRequest pairs(io.opentelemetry.proto.trace.v1.ResourceSpans[]... pairs) {
     ExportTraceServiceRequest.Builder b = ExportTraceServiceRequest.newBuilder();
@@ -424,10 +422,4 @@ class CraftedPayloadTest {
     assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
   }
 
-  private static String[] with(String[] labels, String... more) {
-    String[] out = new String[labels.length + more.length];
-    System.arraycopy(labels, 0, out, 0, labels.length);
-    System.arraycopy(more, 0, out, labels.length, more.length);
-    return out;
-  }
 }

@@ -3,6 +3,7 @@ package dev.seam.collector;
 import static dev.seam.collector.testing.Otlp.T0;
 import static dev.seam.collector.testing.Otlp.attr;
 import static dev.seam.collector.testing.Otlp.id;
+import static dev.seam.collector.testing.Scrape.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.seam.collector.testing.RunningSeam;
@@ -258,10 +259,4 @@ class RealSdkDialectsTest {
     }
   }
 
-  private static String[] with(String[] labels, String... more) {
-    String[] out = new String[labels.length + more.length];
-    System.arraycopy(labels, 0, out, 0, labels.length);
-    System.arraycopy(more, 0, out, labels.length, more.length);
-    return out;
-  }
 }

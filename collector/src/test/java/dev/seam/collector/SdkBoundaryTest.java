@@ -1,5 +1,6 @@
 package dev.seam.collector;
 
+import static dev.seam.collector.testing.Scrape.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -239,10 +240,4 @@ class SdkBoundaryTest {
     return Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(sc.getTraceId(), sc.getSpanId(), TraceFlags.getSampled(), TraceState.getDefault())));
   }
 
-  private static String[] with(String[] labels, String... more) {
-    String[] out = new String[labels.length + more.length];
-    System.arraycopy(labels, 0, out, 0, labels.length);
-    System.arraycopy(more, 0, out, labels.length, more.length);
-    return out;
-  }
 }

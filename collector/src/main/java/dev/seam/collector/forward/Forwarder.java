@@ -1,6 +1,5 @@
 package dev.seam.collector.forward;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.seam.collector.decode.Gunzip;
 import dev.seam.collector.model.Signal;
@@ -288,9 +287,8 @@ public final class Forwarder {
         return (int) ExportTraceServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedSpans();
       }
       return (int) ExportLogsServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedLogRecords();
-    } catch (InvalidProtocolBufferException e) {
-      return 0;
     } catch (Exception e) {
+      // An unreadable success reply still means the batch was accepted: count it as sent.
       return 0;
     }
   }

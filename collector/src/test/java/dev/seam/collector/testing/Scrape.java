@@ -112,4 +112,12 @@ public final class Scrape {
     double value = v.equals("+Inf") ? Double.POSITIVE_INFINITY : v.equals("-Inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(v);
     return new Sample(name, labels, value);
   }
+
+  /** Label pairs {@code labels} followed by {@code more}: a boundary's labels plus a few of one series. */
+  public static String[] with(String[] labels, String... more) {
+    String[] out = new String[labels.length + more.length];
+    System.arraycopy(labels, 0, out, 0, labels.length);
+    System.arraycopy(more, 0, out, labels.length, more.length);
+    return out;
+  }
 }
