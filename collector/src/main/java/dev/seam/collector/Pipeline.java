@@ -1,5 +1,10 @@
 package dev.seam.collector;
 
+import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.decode.OtlpProtobuf;
+import dev.seam.collector.decode.RawSpan;
+import dev.seam.collector.decode.StringTable;
+import dev.seam.collector.decode.TraceReader;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.model.Ids;
@@ -9,6 +14,7 @@ import dev.seam.collector.model.Signal;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.LogNormalizer;
+import dev.seam.collector.normalize.OriginCache;
 import dev.seam.collector.normalize.OriginResolver;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
@@ -82,37 +88,86 @@ public final class Pipeline {
     return serviceNames.apply(OriginResolver.resolve(resource, scopeName));
   }
 
+  /** What each pipeline thread reads trace requests with. */
+  private final ThreadLocal<Reading> reading = ThreadLocal.withInitial(Reading::new);
+
+  /** A thread's reader, its string table and its origins. */
+  private final class Reading {
+    final TraceReader reader = new TraceReader(new StringTable(4096));
+    final OriginCache origins = new OriginCache(64, (resource, scopeName) -> {
+      Origin origin = origin(resource, scopeName);
+      return new OriginCache.Entry(origin, renamed(resource, scopeName) != null);
+    });
+    private OriginCache.Entry[] resources = new OriginCache.Entry[4];
+
+    OriginCache.Entry[] resources(int n) {
+      if (resources.length < n) {
+        resources = new OriginCache.Entry[Math.max(n, resources.length * 2)];
+      }
+      return resources;
+    }
+  }
+
+  /** Where normalized spans and logs go downstream, or {@code null}. */
+  Forwarder forwarder() {
+    return forwarder;
+  }
+
   /** Processes a trace export and says which spans it refused. */
   public ExportTraceServiceResponse traces(ExportTraceServiceRequest request, String protocol) {
+    try {
+      return traces(request.toByteArray(), protocol);
+    } catch (OtlpDecodeException e) {
+      throw new IllegalStateException("a serialized request did not read back", e);
+    }
+  }
+
+  /**
+   * Processes a trace export given as protobuf bytes and says which spans it refused. The spans
+   * are read straight from the bytes ({@link TraceReader}); the request is refused as a whole,
+   * before anything is counted, when it is malformed.
+   */
+  public ExportTraceServiceResponse traces(byte[] body, String protocol) throws OtlpDecodeException {
+    Reading r = reading.get();
+    TraceReader request = r.reader.read(body);
+    // Every resource is resolved before any span is counted, so that a bad one refuses the whole request.
+    OriginCache.Entry[] resources = r.resources(request.resourceCount());
+    for (int res = 0; res < request.resourceCount(); res++) {
+      resources[res] = r.origins.get(body, request.resourceOffset(res), request.resourceLength(res), request.firstScopeName(res));
+    }
     Tally tally = new Tally();
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      Origin origin = origin(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "");
-      long[] batchIds = spanIds(rs);
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        for (Span s : ss.getSpansList()) {
-          String invalid = SpanNormalizer.invalidReason(s);
-          if (invalid != null) {
-            tally.reject(invalid);
-            continue;
+    boolean renames = false;
+    for (int res = 0; res < request.resourceCount(); res++) {
+      Origin origin = resources[res].origin();
+      renames |= resources[res].renamed();
+      int from = request.firstSpan(res);
+      int to = request.endSpan(res);
+      long[] batchIds = request.sortedSpanIds(res);
+      for (int i = from; i < to; i++) {
+        RawSpan s = request.span(i);
+        String invalid = SpanNormalizer.invalidReason(s);
+        if (invalid != null) {
+          tally.reject(invalid);
+          continue;
+        }
+        tally.accepted++;
+        try {
+          dev.seam.collector.model.Span span = spans.normalize(s, origin);
+          long parent = span.parentSpanId();
+          boolean fresh = store.offerSpan(span, parent != 0 && Arrays.binarySearch(batchIds, 0, to - from, parent) >= 0);
+          if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
+            contextBreaks.offerRoot(span);
           }
-          tally.accepted++;
-          try {
-            dev.seam.collector.model.Span span = spans.normalize(s, origin);
-            boolean fresh = store.offerSpan(span, span.parentSpanId() != 0 && Arrays.binarySearch(batchIds, span.parentSpanId()) >= 0);
-            if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
-              contextBreaks.offerRoot(span);
-            }
-            tally.processed++;
-          } catch (RuntimeException e) {
-            tally.dropped++;
-            LOG.log(Level.WARNING, "could not process a span of " + origin.service(), e);
-          }
+          tally.processed++;
+        } catch (RuntimeException e) {
+          tally.dropped++;
+          LOG.log(Level.WARNING, "could not process a span of " + origin.service(), e);
         }
       }
     }
     tally.account(Signal.SPANS, protocol);
     if (forwarder != null && forwarder.forwards(Signal.SPANS) && tally.accepted > 0) {
-      forwarder.forward(Signal.SPANS, tally.rejected == 0 && !renames(request) ? request : normalizedTraces(request), (int) tally.accepted);
+      forwardTraces(body, tally, renames);
     }
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
     if (tally.rejected > 0) {
@@ -121,6 +176,25 @@ public final class Pipeline {
           .setErrorMessage(tally.message("spans")));
     }
     return response.build();
+  }
+
+  /** Forwards the accepted spans: the bytes as received when nothing in them changes. */
+  private void forwardTraces(byte[] body, Tally tally, boolean renames) {
+    if (tally.rejected == 0 && !renames) {
+      forwarder.forward(Signal.SPANS, body, (int) tally.accepted);
+      return;
+    }
+    ExportTraceServiceRequest request;
+    try {
+      request = OtlpProtobuf.traces(body);
+    } catch (OtlpDecodeException e) {
+      // Valid for Seam's reader but not for the generated parser (invalid UTF-8 in a string, a
+      // flaw inside a link): forward it as received rather than lose it downstream.
+      LOG.log(Level.FINE, "forwarding a trace export as received: " + e.getMessage());
+      forwarder.forward(Signal.SPANS, body, (int) tally.accepted);
+      return;
+    }
+    forwarder.forward(Signal.SPANS, normalizedTraces(request), (int) tally.accepted);
   }
 
   /** Processes a log export and says which records it refused. */
@@ -212,15 +286,6 @@ public final class Pipeline {
   }
 
   /** Whether any resource of the request is shown under another service name than it reported. */
-  private boolean renames(ExportTraceServiceRequest request) {
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      if (renamed(rs.getResource(), rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "") != null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private boolean renames(ExportLogsServiceRequest request) {
     for (ResourceLogs rl : request.getResourceLogsList()) {
       if (renamed(rl.getResource(), rl.getScopeLogsCount() > 0 ? rl.getScopeLogs(0).getScope().getName() : "") != null) {
@@ -347,23 +412,6 @@ public final class Pipeline {
       default:
         return 0;
     }
-  }
-
-  /** Sorted span ids of one resource batch: a parent found here is on the child's side. */
-  private static long[] spanIds(ResourceSpans rs) {
-    int n = 0;
-    for (ScopeSpans ss : rs.getScopeSpansList()) {
-      n += ss.getSpansCount();
-    }
-    long[] ids = new long[n];
-    int i = 0;
-    for (ScopeSpans ss : rs.getScopeSpansList()) {
-      for (Span s : ss.getSpansList()) {
-        ids[i++] = s.getSpanId().size() == 8 ? Ids.readLong(s.getSpanId(), 0) : 0L;
-      }
-    }
-    Arrays.sort(ids);
-    return ids;
   }
 
   /** Counts of one request's items, added to Seam's accounting once the request is done. */

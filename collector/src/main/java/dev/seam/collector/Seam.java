@@ -45,25 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Seam {
 
-  /**
-   * Micrometer's default puts exemplars on every series of a histogram, {@code _count} included;
-   * OpenMetrics 1.0 allows them on buckets and counters only, and Prometheus 2.x fails the whole
-   * scrape on the others ("does not support exemplars").
-   */
-  private static final PrometheusConfig PROMETHEUS_CONFIG = new PrometheusConfig() {
-    @Override
-    public String get(String key) {
-      return null;
-    }
-
-    @Override
-    public Properties prometheusProperties() {
-      Properties p = PrometheusConfig.super.prometheusProperties();
-      p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
-      return p;
-    }
-  };
-
   private final Vertx vertx;
   private final SeamConfig config;
   private final PrometheusMeterRegistry registry;
@@ -81,45 +62,20 @@ public final class Seam {
   private Seam(Vertx vertx, SeamConfig config) {
     this.vertx = vertx;
     this.config = config;
-    ExemplarContext exemplars = new ExemplarContext();
-    this.registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
+    Assembly assembly = Assembly.build(config, registry -> config.forward().map(f -> new Forwarder(vertx, f, registry)).orElse(null), System::nanoTime);
+    this.registry = assembly.registry();
     new JvmMemoryMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-
-    SeamConfig.Boundary b = config.boundary();
-    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
-        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices());
-    SeamConfig.Pairing p = config.pairing();
-    BoundaryListener listener = boundaryMetrics;
-    ContextBreakDetector contextBreaks = null;
-    if (p.contextBroken().enabled()) {
-      // A root callee must still be findable when its caller's window ends, some time after both arrived.
-      long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
-      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), System::nanoTime);
-      listener = contextBreaks;
-    }
-    this.store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, System::nanoTime);
-    Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
-        .description("Entries held in the pairing store, waiting for their counterpart")
-        .register(registry);
-    // The bound itself, so dashboards and alerts can say how close the backlog is to evictions.
-    Gauge.builder("seam.pairing.capacity", () -> p.maxPending())
-        .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
-        .register(registry);
-    PipelineMetrics accounting = new PipelineMetrics(registry);
-    SeamConfig.Normalize n = config.normalize();
-    ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
-    SeamConfig.LogContext lc = n.logContext();
-    LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
-    this.forwarder = config.forward().map(f -> new Forwarder(vertx, f, registry)).orElse(null);
-    this.boundaryMetrics = boundaryMetrics;
-    this.telemetry = new TelemetryMetrics(registry);
-    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
-        forwarder, accounting, telemetry);
+    this.store = assembly.store();
+    this.forwarder = assembly.pipeline().forwarder();
+    this.boundaryMetrics = assembly.boundaryMetrics();
+    this.telemetry = assembly.telemetry();
+    PipelineMetrics accounting = assembly.accounting();
+    Pipeline pipeline = assembly.pipeline();
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline);

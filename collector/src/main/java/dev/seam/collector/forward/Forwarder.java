@@ -124,6 +124,11 @@ public final class Forwarder {
 
   /** Queues one normalized request of {@code items} items; called from pipeline threads. */
   public void forward(Signal signal, Message request, int items) {
+    forward(signal, request.toByteArray(), items);
+  }
+
+  /** Queues one request of {@code items} items already encoded as protobuf; called from pipeline threads. */
+  public void forward(Signal signal, byte[] request, int items) {
     if (items <= 0 || !forwards(signal)) {
       return;
     }
@@ -140,8 +145,7 @@ public final class Forwarder {
     });
   }
 
-  private Buffer encode(Message request) {
-    byte[] plain = request.toByteArray();
+  private Buffer encode(byte[] plain) {
     if (!config.gzip()) {
       return Buffer.buffer(plain);
     }

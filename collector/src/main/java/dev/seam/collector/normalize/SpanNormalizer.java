@@ -1,17 +1,13 @@
 package dev.seam.collector.normalize;
 
 import dev.seam.collector.model.ErrorClass;
-import dev.seam.collector.model.Ids;
 import dev.seam.collector.model.LabelValues;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Status;
-import java.util.List;
+import dev.seam.collector.decode.RawSpan;
 import java.util.Set;
 
 /**
@@ -22,6 +18,9 @@ public final class SpanNormalizer {
 
   /** gRPC codes a server reports as an error (otelgrpc's and tonic's server-side rule). */
   private static final int SERVER_ERROR_CODES = (1 << 2) | (1 << 4) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
+
+  private static final int STATUS_OK = 1;
+  private static final int STATUS_ERROR = 2;
 
   private final Set<String> allocatedBytesAttributes;
   private final ServiceNames serviceNames;
@@ -48,22 +47,27 @@ public final class SpanNormalizer {
    * bytes.
    */
   public static String invalidReason(io.opentelemetry.proto.trace.v1.Span s) {
-    int t = s.getTraceId().size();
+    return invalidReason(RawSpan.of(s));
+  }
+
+  /** {@link #invalidReason(io.opentelemetry.proto.trace.v1.Span)} for a span read by the {@link dev.seam.collector.decode.TraceReader}. */
+  public static String invalidReason(RawSpan s) {
+    int t = s.traceIdLength();
     if (t != 16) {
       return "span has a " + t + "-byte trace_id (want 16)";
     }
-    int id = s.getSpanId().size();
+    int id = s.spanIdLength();
     if (id != 8) {
       return "span has a " + id + "-byte span_id (want 8)";
     }
-    int p = s.getParentSpanId().size();
+    int p = s.parentSpanIdLength();
     if (p != 0 && p != 8) {
       return "span has a " + p + "-byte parent_span_id (want 0 or 8)";
     }
-    if (Ids.readLong(s.getTraceId(), 0) == 0 && Ids.readLong(s.getTraceId(), 8) == 0) {
+    if (s.traceIdHigh() == 0 && s.traceIdLow() == 0) {
       return "span has an all-zero trace_id";
     }
-    if (Ids.readLong(s.getSpanId(), 0) == 0) {
+    if (s.spanId() == 0) {
       return "span has an all-zero span_id";
     }
     return null;
@@ -71,8 +75,13 @@ public final class SpanNormalizer {
 
   /** Normalizes a span whose ids passed {@link #invalidReason}. */
   public Span normalize(io.opentelemetry.proto.trace.v1.Span s, Origin origin) {
-    long parent = s.getParentSpanId().size() == 8 ? Ids.readLong(s.getParentSpanId(), 0) : 0L;
-    SpanKind kind = SpanKind.fromNumber(s.getKindValue());
+    return normalize(RawSpan.of(s), origin);
+  }
+
+  /** Normalizes a span read by the {@link dev.seam.collector.decode.TraceReader} whose ids passed {@link #invalidReason}. */
+  public Span normalize(RawSpan s, Origin origin) {
+    long parent = s.parentSpanId();
+    SpanKind kind = SpanKind.fromNumber(s.kind());
 
     ProtocolHint protocol = ProtocolHint.NONE;
     boolean http = false;
@@ -96,11 +105,8 @@ public final class SpanNormalizer {
     String otelStatusDescription = null;
     String otelKind = null;
 
-    List<KeyValue> attrs = s.getAttributesList();
-    for (int i = 0, n = attrs.size(); i < n; i++) {
-      KeyValue kv = attrs.get(i);
-      String key = kv.getKey();
-      AnyValue v = kv.getValue();
+    for (int i = 0, n = s.attributeCount(); i < n; i++) {
+      String key = s.key(i);
       switch (key) {
         case "http.request.method":
         case "http.method":
@@ -108,39 +114,39 @@ public final class SpanNormalizer {
           break;
         case "http.response.status_code":
         case "http.status_code":
-          httpStatus = Attributes.integer(v);
+          httpStatus = s.integerValue(i);
           http = true;
           break;
         case "http.route":
           // A route is only ever set by an HTTP server, even when the method attribute is missing.
-          route = Attributes.string(v);
+          route = s.stringValue(i);
           http = true;
           break;
         case "rpc.system":
         case "rpc.system.name":
-          rpcSystem = Attributes.string(v);
+          rpcSystem = s.stringValue(i);
           break;
         case "rpc.service":
-          rpcService = Attributes.string(v);
+          rpcService = s.stringValue(i);
           break;
         case "rpc.method":
-          rpcMethod = Attributes.string(v);
+          rpcMethod = s.stringValue(i);
           break;
         case "rpc.grpc.status_code":
           {
-            long c = Attributes.integer(v);
-            grpcCode = c >= 0 && c <= 16 ? (int) c : ErrorClass.grpcCodeNumber(Attributes.string(v));
+            long c = s.integerValue(i);
+            grpcCode = c >= 0 && c <= 16 ? (int) c : ErrorClass.grpcCodeNumber(s.stringValue(i));
           }
           break;
         case "rpc.response.status_code":
-          grpcCode = ErrorClass.grpcCodeNumber(Attributes.string(v));
+          grpcCode = ErrorClass.grpcCodeNumber(s.stringValue(i));
           break;
         case "messaging.system":
           messaging = true;
           break;
         case "messaging.destination.name":
         case "messaging.destination":
-          destination = Attributes.string(v);
+          destination = s.stringValue(i);
           break;
         case "db.system":
         case "db.system.name":
@@ -148,44 +154,44 @@ public final class SpanNormalizer {
           break;
         case "peer.service":
         case "service.peer.name":
-          peerService = Attributes.string(v);
+          peerService = s.stringValue(i);
           break;
         case "server.address":
         case "net.peer.name":
-          serverAddress = Attributes.string(v);
+          serverAddress = s.stringValue(i);
           break;
         case "network.peer.address":
         case "net.sock.peer.addr":
-          peerAddress = Attributes.string(v);
+          peerAddress = s.stringValue(i);
           break;
         case "error.type":
-          errorType = Attributes.string(v);
+          errorType = s.stringValue(i);
           break;
         // tracing-opentelemetry turns these fields into the span's status and kind; a layer
         // that does not (or an older one) leaves them as attributes, which mean the same.
         case "otel.status_code":
-          otelStatusError = "ERROR".equalsIgnoreCase(Attributes.string(v));
+          otelStatusError = "ERROR".equalsIgnoreCase(s.stringValue(i));
           break;
         case "otel.status_description":
-          otelStatusDescription = Attributes.string(v);
+          otelStatusDescription = s.stringValue(i);
           break;
         case "otel.kind":
-          otelKind = Attributes.string(v);
+          otelKind = s.stringValue(i);
           break;
         case "http.request.body.size":
         case "http.request_content_length":
         case "messaging.message.body.size":
         case "rpc.request.body.size":
-          requestBytes = nonNegative(Attributes.integer(v));
+          requestBytes = nonNegative(s.integerValue(i));
           break;
         case "http.response.body.size":
         case "http.response_content_length":
         case "rpc.response.body.size":
-          responseBytes = nonNegative(Attributes.integer(v));
+          responseBytes = nonNegative(s.integerValue(i));
           break;
         default:
           if (allocatedBytesAttributes.contains(key)) {
-            allocated = nonNegative(Attributes.integer(v));
+            allocated = nonNegative(s.integerValue(i));
           }
           break;
       }
@@ -197,7 +203,7 @@ public final class SpanNormalizer {
       operation = destination;
     } else if (rpcSystem != null) {
       protocol = "grpc".equalsIgnoreCase(rpcSystem) ? ProtocolHint.GRPC : ProtocolHint.OTHER_RPC;
-      operation = rpcOperation(rpcService, rpcMethod, s.getName());
+      operation = OPERATIONS.get().of(rpcService, rpcMethod, s.name());
     } else if (http) {
       protocol = ProtocolHint.HTTP;
       operation = route;
@@ -205,17 +211,17 @@ public final class SpanNormalizer {
       protocol = ProtocolHint.DATABASE;
     } else if (grpcCode >= 0) {
       protocol = ProtocolHint.GRPC;
-      operation = rpcOperation(rpcService, rpcMethod, s.getName());
+      operation = OPERATIONS.get().of(rpcService, rpcMethod, s.name());
     }
 
     if (otelKind != null && (kind == SpanKind.INTERNAL || kind == SpanKind.UNSPECIFIED)) {
       kind = kindNamed(otelKind, kind);
     }
-    boolean statusError = s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR || otelStatusError;
+    boolean statusError = s.statusCode() == STATUS_ERROR || otelStatusError;
     boolean failed;
     if (statusError) {
       failed = true;
-    } else if (s.getStatus().getCode() == Status.StatusCode.STATUS_CODE_OK) {
+    } else if (s.statusCode() == STATUS_OK) {
       // An explicit OK is the instrumentation overriding the code-based rule on purpose.
       failed = false;
     } else if (grpcCode > 0) {
@@ -229,16 +235,16 @@ public final class SpanNormalizer {
 
     String peer = peerService != null ? serviceNames.name(peerService) : serverAddress != null ? serverAddress : peerAddress;
     return new Span(
-        Ids.readLong(s.getTraceId(), 0),
-        Ids.readLong(s.getTraceId(), 8),
-        Ids.readLong(s.getSpanId(), 0),
+        s.traceIdHigh(),
+        s.traceIdLow(),
+        s.spanId(),
         parent,
-        ParentLink.of(parent != 0, s.getFlags()),
+        ParentLink.of(parent != 0, s.flags()),
         kind,
         origin,
-        LabelValues.sanitize(s.getName()),
-        s.getStartTimeUnixNano(),
-        s.getEndTimeUnixNano(),
+        LabelValues.sanitize(s.name()),
+        s.startNanos(),
+        s.endNanos(),
         failed,
         errorClass,
         protocol,
@@ -247,7 +253,7 @@ public final class SpanNormalizer {
         requestBytes,
         responseBytes,
         allocated,
-        adjustedCount(s.getTraceState()),
+        adjustedCount(s.traceState()),
         grpcCode >= 0 || (httpStatus != Attributes.ABSENT && httpStatus > 0));
   }
 
@@ -286,8 +292,8 @@ public final class SpanNormalizer {
     return 1.0;
   }
 
-  private static String errorClass(io.opentelemetry.proto.trace.v1.Span s, int grpcCode, long httpStatus, String errorType) {
-    if (grpcCode == 1 && "deadline_exceeded".equals(ErrorClass.ofText(s.getStatus().getMessage()))) {
+  private static String errorClass(RawSpan s, int grpcCode, long httpStatus, String errorType) {
+    if (grpcCode == 1 && "deadline_exceeded".equals(ErrorClass.ofText(s.statusMessage()))) {
       // A server that enforces the caller's grpc-timeout answers CANCELLED "Timeout expired"
       // (tonic), racing the client's own DEADLINE_EXCEEDED: it is the same deadline.
       return "deadline_exceeded";
@@ -302,13 +308,13 @@ public final class SpanNormalizer {
     if (c != null) {
       return c;
     }
-    c = ErrorClass.ofText(s.getStatus().getMessage());
+    c = ErrorClass.ofText(s.statusMessage());
     if (c != null) {
       return c;
     }
-    for (int i = 0, n = s.getEventsCount(); i < n; i++) {
-      io.opentelemetry.proto.trace.v1.Span.Event e = s.getEvents(i);
-      if (e.getName().equals("exception")) {
+    for (int i = 0, n = s.eventCount(); i < n; i++) {
+      io.opentelemetry.proto.trace.v1.Span.Event e = s.event(i);
+      if (e != null && e.getName().equals("exception")) {
         c = ErrorClass.ofText(Attributes.find(e.getAttributesList(), "exception.type"));
         if (c == null) {
           c = ErrorClass.ofText(Attributes.find(e.getAttributesList(), "exception.message"));
@@ -335,6 +341,34 @@ public final class SpanNormalizer {
         return SpanKind.INTERNAL;
       default:
         return otherwise;
+    }
+  }
+
+  /**
+   * The RPC operations of recent spans, by the identity of the strings they were made from: the
+   * reader hands out one shared String per distinct name, so a hit spares building the same
+   * {@code pkg.Service/Method} for every span, and spans held for pairing share one copy.
+   */
+  private static final ThreadLocal<OperationCache> OPERATIONS = ThreadLocal.withInitial(OperationCache::new);
+
+  private static final class OperationCache {
+    private final String[] service = new String[256];
+    private final String[] method = new String[256];
+    private final String[] spanName = new String[256];
+    private final String[] operation = new String[256];
+
+    String of(String svc, String m, String name) {
+      int slot = (System.identityHashCode(svc) * 31 + System.identityHashCode(m)) * 31 + System.identityHashCode(name);
+      slot = (slot ^ (slot >>> 16)) & 255;
+      if (service[slot] == svc && method[slot] == m && spanName[slot] == name && operation[slot] != null) {
+        return operation[slot];
+      }
+      String op = rpcOperation(svc, m, name);
+      service[slot] = svc;
+      method[slot] = m;
+      spanName[slot] = name;
+      operation[slot] = op;
+      return op;
     }
   }
 

@@ -39,7 +39,7 @@ public final class Exports {
     }
     switch (signal) {
       case SPANS:
-        return pipeline.traces(format == Format.JSON ? OtlpJson.traces(plain) : OtlpProtobuf.traces(plain), protocol);
+        return pipeline.traces(format == Format.JSON ? OtlpJson.traces(plain).toByteArray() : plain, protocol);
       case LOGS:
         return pipeline.logs(format == Format.JSON ? OtlpJson.logs(plain) : OtlpProtobuf.logs(plain), protocol);
       default:

@@ -1,0 +1,104 @@
+package dev.seam.collector;
+
+import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.forward.Forwarder;
+import dev.seam.collector.measure.BoundaryMetrics;
+import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.ServiceNames;
+import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.BoundaryListener;
+import dev.seam.collector.pair.ContextBreakDetector;
+import dev.seam.collector.pair.PairingStore;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The pipeline and everything it feeds, built from a configuration and wired in the direction the
+ * data flows: normalizer, pairing store, broken-context detector, boundary metrics, registry.
+ * {@link Seam} puts receivers and the metrics endpoint around one; benchmarks drive one directly.
+ *
+ * @param registry the registry behind /metrics
+ * @param store the pairing store (to be expired periodically)
+ * @param boundaryMetrics the boundary meters (to have idle series expired)
+ * @param telemetry what services report about themselves
+ * @param accounting Seam's own item accounting
+ * @param pipeline where decoded requests go
+ */
+public record Assembly(
+    PrometheusMeterRegistry registry,
+    PairingStore store,
+    BoundaryMetrics boundaryMetrics,
+    TelemetryMetrics telemetry,
+    PipelineMetrics accounting,
+    Pipeline pipeline) {
+
+  /**
+   * Micrometer's default puts exemplars on every series of a histogram, {@code _count} included;
+   * OpenMetrics 1.0 allows them on buckets and counters only, and Prometheus 2.x fails the whole
+   * scrape on the others ("does not support exemplars").
+   */
+  private static final PrometheusConfig PROMETHEUS_CONFIG = new PrometheusConfig() {
+    @Override
+    public String get(String key) {
+      return null;
+    }
+
+    @Override
+    public Properties prometheusProperties() {
+      Properties p = PrometheusConfig.super.prometheusProperties();
+      p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+      return p;
+    }
+  };
+
+  /**
+   * Builds one.
+   *
+   * @param forwarder makes the forwarder for the registry when the configuration forwards (may return {@code null})
+   * @param nanoClock monotonic time for the pairing windows ({@code System::nanoTime} outside tests)
+   */
+  public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
+    ExemplarContext exemplars = new ExemplarContext();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
+    SeamConfig.Boundary b = config.boundary();
+    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
+        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices());
+    SeamConfig.Pairing p = config.pairing();
+    BoundaryListener listener = boundaryMetrics;
+    ContextBreakDetector contextBreaks = null;
+    if (p.contextBroken().enabled()) {
+      // A root callee must still be findable when its caller's window ends, some time after both arrived.
+      long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
+      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), nanoClock);
+      listener = contextBreaks;
+    }
+    PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, nanoClock);
+    Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
+        .description("Entries held in the pairing store, waiting for their counterpart")
+        .register(registry);
+    // The bound itself, so dashboards and alerts can say how close the backlog is to evictions.
+    Gauge.builder("seam.pairing.capacity", () -> p.maxPending())
+        .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
+        .register(registry);
+    PipelineMetrics accounting = new PipelineMetrics(registry);
+    SeamConfig.Normalize n = config.normalize();
+    ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
+    SeamConfig.LogContext lc = n.logContext();
+    LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
+    TelemetryMetrics telemetry = new TelemetryMetrics(registry);
+    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
+        forwarder.apply(registry), accounting, telemetry);
+    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline);
+  }
+}
