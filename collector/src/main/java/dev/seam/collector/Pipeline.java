@@ -133,7 +133,7 @@ public final class Pipeline {
     // Every resource is resolved before any span is counted, so that a bad one refuses the whole request.
     OriginCache.Entry[] resources = r.resources(request.resourceCount());
     for (int res = 0; res < request.resourceCount(); res++) {
-      resources[res] = r.origins.get(body, request.resourceOffset(res), request.resourceLength(res), request.firstScopeName(res));
+      resources[res] = r.origins.get(request.resourceBytes(res), request.resourceOffset(res), request.resourceLength(res), request.firstScopeName(res));
     }
     Tally tally = new Tally();
     boolean renames = false;

@@ -89,7 +89,7 @@ public final class RawSpan {
     byte[] b = span.toByteArray();
     RawSpan s = new RawSpan();
     try {
-      TraceReader.readSpan(com.google.protobuf.CodedInputStream.newInstance(b), b, s, new StringTable(64));
+      TraceReader.readSpan(b, 0, b.length, s, new StringTable(64));
     } catch (java.io.IOException e) {
       throw new IllegalStateException("a serialized Span did not read back", e);
     }

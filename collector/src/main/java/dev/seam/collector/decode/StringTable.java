@@ -45,13 +45,27 @@ public final class StringTable {
     int h = hash(buf, off, len);
     int slot = h & mask;
     byte[] k = keys[slot];
-    if (k != null && k.length == len && Arrays.equals(k, 0, len, buf, off, off + len)) {
+    if (k != null && k.length == len && same(k, buf, off, len)) {
       return values[slot];
     }
     String s = new String(buf, off, len, StandardCharsets.UTF_8);
     keys[slot] = Arrays.copyOfRange(buf, off, off + len);
     values[slot] = s;
     return s;
+  }
+
+  /** Whether {@code k} holds the {@code len} bytes at {@code off}; most keys and names are 8 to 32 bytes, compared as longs. */
+  private static boolean same(byte[] k, byte[] buf, int off, int len) {
+    if (len < 8 || len > 32) {
+      return Arrays.equals(k, 0, len, buf, off, off + len);
+    }
+    // Overlapping 8-byte words from the front, and the last word, cover every byte.
+    for (int i = 0; i < len - 8; i += 8) {
+      if ((long) LONGS.get(k, i) != (long) LONGS.get(buf, off + i)) {
+        return false;
+      }
+    }
+    return (long) LONGS.get(k, len - 8) == (long) LONGS.get(buf, off + len - 8);
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.seam.collector.decode;
 
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +9,8 @@ import java.util.List;
  * Reads an OTLP {@code ExportTraceServiceRequest} straight from its protobuf bytes into reusable
  * {@link RawSpan}s, grouped by resource, without building the protobuf object tree. Building that
  * tree (a message per span, attribute, key-value and value, and a String per string field) was
- * most of Seam's cost per span.
+ * most of Seam's cost per span, and protobuf's CodedInputStream most of what remained, so the
+ * wire format is read by {@link ProtoInput}, which refuses what protobuf refuses.
  *
  * <p>The whole request is read before the caller sees any of it, so a malformed request is
  * refused as a whole and never half processed (a client retrying it would otherwise be counted
@@ -27,18 +26,19 @@ public final class TraceReader {
   /** Pooled spans kept between requests; a larger request allocates the rest, let go at the next read. */
   private static final int MAX_POOLED_SPANS = 8192;
 
-  private static final int TAG_RESOURCE_SPANS = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int TAG_RESOURCE = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int TAG_SCOPE_SPANS = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int TAG_SCOPE = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int TAG_SPANS = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-  private static final int TAG_NAME = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int TAG_RESOURCE_SPANS = tag(1, ProtoInput.LENGTH_DELIMITED);
+  private static final int TAG_RESOURCE = tag(1, ProtoInput.LENGTH_DELIMITED);
+  private static final int TAG_SCOPE_SPANS = tag(2, ProtoInput.LENGTH_DELIMITED);
+  private static final int TAG_SCOPE = tag(1, ProtoInput.LENGTH_DELIMITED);
+  private static final int TAG_SPANS = tag(2, ProtoInput.LENGTH_DELIMITED);
+  private static final int TAG_NAME = tag(1, ProtoInput.LENGTH_DELIMITED);
 
   private final StringTable strings;
   private final List<RawSpan> pool = new ArrayList<>();
   private byte[] buf;
   private int spans;
   private int resources;
+  private byte[][] resourceBuf = new byte[4][];
   private int[] resourceOff = new int[4];
   private int[] resourceLen = new int[4];
   private String[] scopeName = new String[4];
@@ -64,15 +64,15 @@ public final class TraceReader {
     spans = 0;
     resources = 0;
     try {
-      CodedInputStream in = CodedInputStream.newInstance(body);
-      in.setSizeLimit(Integer.MAX_VALUE);
-      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      ProtoInput in = new ProtoInput(body, 0);
+      int end = body.length;
+      for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
         if (tag == TAG_RESOURCE_SPANS) {
-          int limit = in.pushLimit(in.readRawVarint32());
-          readResourceSpans(in);
-          in.popLimit(limit);
+          int rsEnd = in.length(end);
+          readResourceSpans(in, rsEnd);
+          in.pos = rsEnd;
         } else {
-          skip(in, tag);
+          in.skip(tag, end);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -86,7 +86,12 @@ public final class TraceReader {
     return resources;
   }
 
-  /** Offset in the body of resource {@code r}'s {@code Resource} message (length 0 when it has none). */
+  /** The bytes holding resource {@code r}'s {@code Resource} message: the body, unless it came in pieces. */
+  public byte[] resourceBytes(int r) {
+    return resourceBuf[r] != null ? resourceBuf[r] : buf;
+  }
+
+  /** Offset in {@link #resourceBytes} of resource {@code r}'s {@code Resource} message (length 0 when it has none). */
   public int resourceOffset(int r) {
     return resourceOff[r];
   }
@@ -134,32 +139,44 @@ public final class TraceReader {
     return sortedIds;
   }
 
-  private void readResourceSpans(CodedInputStream in) throws IOException {
+  private void readResourceSpans(ProtoInput in, int end) throws IOException {
     if (resources == resourceOff.length) {
       int n = resources * 2;
+      resourceBuf = Arrays.copyOf(resourceBuf, n);
       resourceOff = Arrays.copyOf(resourceOff, n);
       resourceLen = Arrays.copyOf(resourceLen, n);
       scopeName = Arrays.copyOf(scopeName, n);
       firstSpan = Arrays.copyOf(firstSpan, n);
     }
     int r = resources++;
+    resourceBuf[r] = null;
     resourceOff[r] = 0;
     resourceLen[r] = 0;
     scopeName[r] = null;
     firstSpan[r] = spans;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
       if (tag == TAG_RESOURCE) {
-        int len = in.readRawVarint32();
-        // The last occurrence wins, as protobuf merges; a resource repeated in pieces is not worth merging here.
-        resourceOff[r] = in.getTotalBytesRead();
-        resourceLen[r] = len;
-        in.skipRawBytes(len);
+        int resourceEnd = in.length(end);
+        if (resourceBuf[r] == null) {
+          resourceBuf[r] = buf;
+          resourceOff[r] = in.pos;
+          resourceLen[r] = resourceEnd - in.pos;
+        } else {
+          // A message field sent in pieces is their merge, which is the parse of the pieces' concatenation.
+          byte[] merged = new byte[resourceLen[r] + resourceEnd - in.pos];
+          System.arraycopy(resourceBuf[r], resourceOff[r], merged, 0, resourceLen[r]);
+          System.arraycopy(buf, in.pos, merged, resourceLen[r], resourceEnd - in.pos);
+          resourceBuf[r] = merged;
+          resourceOff[r] = 0;
+          resourceLen[r] = merged.length;
+        }
+        in.pos = resourceEnd;
       } else if (tag == TAG_SCOPE_SPANS) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        readScopeSpans(in, r);
-        in.popLimit(limit);
+        int scopeEnd = in.length(end);
+        readScopeSpans(in, scopeEnd, r);
+        in.pos = scopeEnd;
       } else {
-        skip(in, tag);
+        in.skip(tag, end);
       }
     }
     if (scopeName[r] == null) {
@@ -167,30 +184,29 @@ public final class TraceReader {
     }
   }
 
-  private void readScopeSpans(CodedInputStream in, int r) throws IOException {
+  private void readScopeSpans(ProtoInput in, int end, int r) throws IOException {
     boolean first = scopeName[r] == null;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
       if (tag == TAG_SCOPE) {
-        int limit = in.pushLimit(in.readRawVarint32());
+        int scopeEnd = in.length(end);
         String name = "";
-        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+        for (int t = in.tag(scopeEnd); t != 0; t = in.tag(scopeEnd)) {
           if (t == TAG_NAME) {
-            name = string(in);
+            name = string(in, scopeEnd, buf, strings);
           } else {
-            skip(in, t);
+            in.skip(t, scopeEnd);
           }
         }
-        in.popLimit(limit);
+        in.pos = scopeEnd;
         if (first) {
           scopeName[r] = name;
         }
       } else if (tag == TAG_SPANS) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        RawSpan s = next();
-        readSpan(in, buf, s, strings);
-        in.popLimit(limit);
+        int spanEnd = in.length(end);
+        readSpan(in, spanEnd, buf, next(), strings);
+        in.pos = spanEnd;
       } else {
-        skip(in, tag);
+        in.skip(tag, end);
       }
     }
     if (first && scopeName[r] == null) {
@@ -207,164 +223,159 @@ public final class TraceReader {
       pool.add(s);
     }
     spans++;
-    s.reset(buf, strings);
     return s;
   }
 
-  /** Reads the fields of one {@code Span} message up to the current limit. */
-  static void readSpan(CodedInputStream in, byte[] buf, RawSpan s, StringTable strings) throws IOException {
+  /** Reads one protobuf {@code Span} message of {@code len} bytes at {@code off}. */
+  static void readSpan(byte[] buf, int off, int len, RawSpan s, StringTable strings) throws IOException {
+    readSpan(new ProtoInput(buf, off), off + len, buf, s, strings);
+  }
+
+  /** Reads the fields of one {@code Span} message that ends at {@code end}. */
+  private static void readSpan(ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings) throws IOException {
     s.reset(buf, strings);
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
       switch (tag) {
-        case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // trace_id
-          int len = in.readRawVarint32();
-          int off = in.getTotalBytesRead();
-          in.skipRawBytes(len);
-          s.traceIdLength = len;
-          s.traceIdHigh = len == 16 ? readLong(buf, off) : 0;
-          s.traceIdLow = len == 16 ? readLong(buf, off + 8) : 0;
+        case (1 << 3) | ProtoInput.LENGTH_DELIMITED: { // trace_id
+          int idEnd = in.length(end);
+          int off = in.pos;
+          s.traceIdLength = idEnd - off;
+          s.traceIdHigh = s.traceIdLength == 16 ? readLong(buf, off) : 0;
+          s.traceIdLow = s.traceIdLength == 16 ? readLong(buf, off + 8) : 0;
+          in.pos = idEnd;
           break;
         }
-        case (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // span_id
-          int len = in.readRawVarint32();
-          int off = in.getTotalBytesRead();
-          in.skipRawBytes(len);
-          s.spanIdLength = len;
-          s.spanId = len == 8 ? readLong(buf, off) : 0;
+        case (2 << 3) | ProtoInput.LENGTH_DELIMITED: { // span_id
+          int idEnd = in.length(end);
+          s.spanIdLength = idEnd - in.pos;
+          s.spanId = s.spanIdLength == 8 ? readLong(buf, in.pos) : 0;
+          in.pos = idEnd;
           break;
         }
-        case (3 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // trace_state
-          s.traceStateLen = in.readRawVarint32();
-          s.traceStateOff = in.getTotalBytesRead();
-          in.skipRawBytes(s.traceStateLen);
+        case (3 << 3) | ProtoInput.LENGTH_DELIMITED: { // trace_state
+          int stateEnd = in.length(end);
+          s.traceStateOff = in.pos;
+          s.traceStateLen = stateEnd - in.pos;
+          in.pos = stateEnd;
           break;
         }
-        case (4 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // parent_span_id
-          int len = in.readRawVarint32();
-          int off = in.getTotalBytesRead();
-          in.skipRawBytes(len);
-          s.parentSpanIdLength = len;
-          s.parentSpanId = len == 8 ? readLong(buf, off) : 0;
+        case (4 << 3) | ProtoInput.LENGTH_DELIMITED: { // parent_span_id
+          int idEnd = in.length(end);
+          s.parentSpanIdLength = idEnd - in.pos;
+          s.parentSpanId = s.parentSpanIdLength == 8 ? readLong(buf, in.pos) : 0;
+          in.pos = idEnd;
           break;
         }
-        case (5 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: // name
-          s.name = string(in, buf, strings);
+        case (5 << 3) | ProtoInput.LENGTH_DELIMITED: // name
+          s.name = string(in, end, buf, strings);
           break;
-        case (6 << 3) | WireFormat.WIRETYPE_VARINT: // kind
-          s.kind = in.readEnum();
+        case (6 << 3) | ProtoInput.VARINT: // kind
+          s.kind = in.varint32(end);
           break;
-        case (7 << 3) | WireFormat.WIRETYPE_FIXED64: // start_time_unix_nano
-          s.startNanos = in.readFixed64();
+        case (7 << 3) | ProtoInput.FIXED64: // start_time_unix_nano
+          s.startNanos = in.fixed64(end);
           break;
-        case (8 << 3) | WireFormat.WIRETYPE_FIXED64: // end_time_unix_nano
-          s.endNanos = in.readFixed64();
+        case (8 << 3) | ProtoInput.FIXED64: // end_time_unix_nano
+          s.endNanos = in.fixed64(end);
           break;
-        case (9 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // attributes
-          int limit = in.pushLimit(in.readRawVarint32());
-          readKeyValue(in, buf, s, strings);
-          in.popLimit(limit);
-          break;
-        }
-        case (11 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // events: kept as bytes until a failure needs them
-          int len = in.readRawVarint32();
-          int off = in.getTotalBytesRead();
-          in.skipRawBytes(len);
-          s.addEvent(off, len);
+        case (9 << 3) | ProtoInput.LENGTH_DELIMITED: { // attributes
+          int kvEnd = in.length(end);
+          readKeyValue(in, kvEnd, buf, s, strings);
+          in.pos = kvEnd;
           break;
         }
-        case (15 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED: { // status
-          int limit = in.pushLimit(in.readRawVarint32());
-          for (int t = in.readTag(); t != 0; t = in.readTag()) {
-            if (t == ((2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-              s.statusMessageLen = in.readRawVarint32();
-              s.statusMessageOff = in.getTotalBytesRead();
-              in.skipRawBytes(s.statusMessageLen);
-            } else if (t == ((3 << 3) | WireFormat.WIRETYPE_VARINT)) {
-              s.statusCode = in.readEnum();
+        case (11 << 3) | ProtoInput.LENGTH_DELIMITED: { // events: kept as bytes until a failure needs them
+          int eventEnd = in.length(end);
+          s.addEvent(in.pos, eventEnd - in.pos);
+          in.pos = eventEnd;
+          break;
+        }
+        case (15 << 3) | ProtoInput.LENGTH_DELIMITED: { // status
+          int statusEnd = in.length(end);
+          for (int t = in.tag(statusEnd); t != 0; t = in.tag(statusEnd)) {
+            if (t == ((2 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+              int messageEnd = in.length(statusEnd);
+              s.statusMessageOff = in.pos;
+              s.statusMessageLen = messageEnd - in.pos;
+              in.pos = messageEnd;
+            } else if (t == ((3 << 3) | ProtoInput.VARINT)) {
+              s.statusCode = in.varint32(statusEnd);
             } else {
-              skip(in, t);
+              in.skip(t, statusEnd);
             }
           }
-          in.popLimit(limit);
+          in.pos = statusEnd;
           break;
         }
-        case (16 << 3) | WireFormat.WIRETYPE_FIXED32: // flags
-          s.flags = in.readFixed32();
+        case (16 << 3) | ProtoInput.FIXED32: // flags
+          s.flags = in.fixed32(end);
           break;
         default:
-          skip(in, tag);
+          in.skip(tag, end);
           break;
       }
     }
   }
 
-  private static void readKeyValue(CodedInputStream in, byte[] buf, RawSpan s, StringTable strings) throws IOException {
+  private static void readKeyValue(ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings) throws IOException {
     String key = "";
     byte type = RawSpan.NONE;
     long number = 0;
     int off = 0;
     int len = 0;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-      if (tag == ((1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-        key = string(in, buf, strings);
-      } else if (tag == ((2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-        int limit = in.pushLimit(in.readRawVarint32());
+    for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
+      if (tag == ((1 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+        key = string(in, end, buf, strings);
+      } else if (tag == ((2 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+        int valueEnd = in.length(end);
         // AnyValue is a oneof: the last value on the wire wins, and an empty one holds nothing.
         type = RawSpan.NONE;
-        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+        for (int t = in.tag(valueEnd); t != 0; t = in.tag(valueEnd)) {
           switch (t) {
-            case (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED:
-              len = in.readRawVarint32();
-              off = in.getTotalBytesRead();
-              in.skipRawBytes(len);
+            case (1 << 3) | ProtoInput.LENGTH_DELIMITED: {
+              int stringEnd = in.length(valueEnd);
+              off = in.pos;
+              len = stringEnd - off;
+              in.pos = stringEnd;
               type = RawSpan.STRING;
               break;
-            case (2 << 3) | WireFormat.WIRETYPE_VARINT:
-              number = in.readBool() ? 1 : 0;
+            }
+            case (2 << 3) | ProtoInput.VARINT:
+              number = in.int64(valueEnd) != 0 ? 1 : 0;
               type = RawSpan.BOOL;
               break;
-            case (3 << 3) | WireFormat.WIRETYPE_VARINT:
-              number = in.readInt64();
+            case (3 << 3) | ProtoInput.VARINT:
+              number = in.int64(valueEnd);
               type = RawSpan.INT;
               break;
-            case (4 << 3) | WireFormat.WIRETYPE_FIXED64:
-              number = in.readRawLittleEndian64();
+            case (4 << 3) | ProtoInput.FIXED64:
+              number = in.fixed64(valueEnd);
               type = RawSpan.DOUBLE;
               break;
-            case (5 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED:
-            case (6 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED:
-            case (7 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED:
-              in.skipRawBytes(in.readRawVarint32());
+            case (5 << 3) | ProtoInput.LENGTH_DELIMITED:
+            case (6 << 3) | ProtoInput.LENGTH_DELIMITED:
+            case (7 << 3) | ProtoInput.LENGTH_DELIMITED:
+              in.pos = in.length(valueEnd);
               type = RawSpan.STRUCTURED;
               break;
             default:
-              skip(in, t);
+              in.skip(t, valueEnd);
               break;
           }
         }
-        in.popLimit(limit);
+        in.pos = valueEnd;
       } else {
-        skip(in, tag);
+        in.skip(tag, end);
       }
     }
     s.addAttribute(key, type, number, off, len);
   }
 
-  private String string(CodedInputStream in) throws IOException {
-    return string(in, buf, strings);
-  }
-
-  private static String string(CodedInputStream in, byte[] buf, StringTable strings) throws IOException {
-    int len = in.readRawVarint32();
-    int off = in.getTotalBytesRead();
-    in.skipRawBytes(len);
-    return strings.get(buf, off, len);
-  }
-
-  private static void skip(CodedInputStream in, int tag) throws IOException {
-    if (!in.skipField(tag)) {
-      throw new IOException("unexpected end-group tag " + tag);
-    }
+  private static String string(ProtoInput in, int end, byte[] buf, StringTable strings) throws IOException {
+    int stringEnd = in.length(end);
+    int off = in.pos;
+    in.pos = stringEnd;
+    return strings.get(buf, off, stringEnd - off);
   }
 
   private static long readLong(byte[] b, int off) {

@@ -1,5 +1,6 @@
 package dev.seam.collector.pair;
 
+import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -25,12 +27,65 @@ import java.util.function.LongSupplier;
  * <p>The store is split into shards by trace id, each behind its own lock, so pipeline threads
  * working on different traces rarely meet. The listener is always called after the lock is
  * released.
+ *
+ * <h2>Layout</h2>
+ *
+ * <p>The store holds up to a million spans, so a held span must be small: each is one position
+ * in its shard's {@link SpanArena}, a ring of flat arrays in arrival order with open-addressing
+ * indexes (about 92 bytes a span with its share of the index, plus about 20 once it is a half
+ * of an edge, and no allocation to hold one; the arena's Javadoc has the details). One position
+ * carries up to two entries: the span as a candidate parent ({@link SpanArena#OWN}) and, for a
+ * child that crossed before its parent came, its wait ({@link SpanArena#WAIT}); such a position
+ * counts twice in {@link #pending()}, as the two entries did when they were kept apart. Both
+ * parts start their window when the span arrives, which is why one ring in arrival order serves
+ * expiry and eviction for both.
+ *
+ * <p>The store keeps no {@link Span} object. A held span handed to the listener (a half of an
+ * edge, an unpaired half) is rebuilt from the ring when it is reported: equal field by field to
+ * the offered one, but not the same object; the half being offered at that moment is handed on
+ * as it is. Likewise the edge given with error logs that arrive after their span paired is
+ * rebuilt, equal to the one {@link BoundaryListener#onEdge} was given.
+ *
+ * <p>Error logs that name a span not yet in an edge are rare, so they wait in a plain
+ * insertion-ordered map per shard, one entry per key with a count, whose window restarts at
+ * each new log for the key. Eviction takes whichever is older, the ring's head or the map's
+ * first key, comparing arrival numbers ({@link SpanArena#tailSerial} when the log came).
+ *
+ * <p>Time is kept per span as an {@code int} tick: the clock's nanoseconds since the shard's
+ * epoch, shifted right just enough that the window is under 2^28 ticks (no shift at all for
+ * windows under 0.27 s, so a test's nanosecond clock is judged exactly; 64 ns ticks for a 15 s
+ * window, which moves an expiry by at most one tick). Ticks are compared as differences, and
+ * when they approach 2^30 the epoch moves forward and the held ticks are shifted back, an
+ * arrival too old to shift staying at a floor that is older than any window.
+ *
+ * <h2>Windows</h2>
+ *
+ * <p>Every entry waits a full window from its own arrival: a span from its arrival, the wait of
+ * a child from the child's arrival (each sibling on its own clock: a parent's children may come
+ * minutes apart), error logs for one span from the latest of them. A later error log does not
+ * restart the window of the span or of the waits under the same id; each of those was already
+ * given a full window of its own.
  */
 public final class PairingStore {
+
+  /** A window is at most this many ticks; see the class comment. */
+  private static final int WINDOW_TICK_BITS = 28;
+  /** Beyond this tick the shard's epoch moves forward ... */
+  private static final long REBASE_ABOVE = 1L << 30;
+  /** ... so that the present becomes this tick ... */
+  private static final long REBASED_NOW = 1L << 29;
+  /** ... and no held arrival goes below this one, which is more than a window before it. */
+  private static final int FLOOR_TICK = -(1 << 30);
+  /** Outcome.values() copies its array on every call, and dispatch runs for every pairing. */
+  private static final Outcome[] OUTCOMES = Outcome.values();
+  /** Positions a shard's ring starts with: an idle shard costs about 25 KB. */
+  private static final int INITIAL_RING = 256;
 
   private final Shard[] shards;
   private final int shardMask;
   private final long windowNanos;
+  private final int tickShift;
+  private final long windowTicks;
   private final int maxEntriesPerShard;
   private final BoundaryListener listener;
   private final LongSupplier nanoClock;
@@ -50,22 +105,27 @@ public final class PairingStore {
     if (shardCount == 1) {
       n = 1;
     }
-    this.shards = new Shard[n];
-    for (int i = 0; i < n; i++) {
-      shards[i] = new Shard();
-    }
     this.shardMask = n - 1;
     this.windowNanos = windowNanos;
+    this.tickShift = Math.max(0, 64 - Long.numberOfLeadingZeros(windowNanos) - WINDOW_TICK_BITS);
+    this.windowTicks = (windowNanos >> tickShift) + ((windowNanos & ((1L << tickShift) - 1)) != 0 ? 1 : 0);
     this.maxEntriesPerShard = Math.max(1, maxEntries / n);
     this.listener = listener;
     this.nanoClock = nanoClock;
+    // A shard holds no more spans than entries, plus the newest before it evicts for it.
+    int ringBound = (int) Math.min(maxEntriesPerShard + 1L, SpanArena.MAX_CAPACITY);
+    long epoch = nanoClock.getAsLong();
+    this.shards = new Shard[n];
+    for (int i = 0; i < n; i++) {
+      shards[i] = new Shard(new SpanArena(INITIAL_RING, ringBound), epoch);
+    }
   }
 
   /** Entries held right now. */
   public long pending() {
     long sum = 0;
     for (Shard s : shards) {
-      sum += s.entries;
+      sum += s.published;
     }
     return sum;
   }
@@ -79,54 +139,47 @@ public final class PairingStore {
    *     is then ignored so that no call is counted twice
    */
   public boolean offerSpan(Span span, boolean parentInBatch) {
-    Shard shard = shardOf(span.traceIdHigh(), span.traceIdLow());
+    long traceHigh = span.traceIdHigh();
+    long traceLow = span.traceIdLow();
+    Shard shard = shardOf(traceHigh, traceLow);
     Events ev = null;
     shard.lock.lock();
     try {
-      long now = nanoClock.getAsLong();
-      SpanKey key = new SpanKey(span.traceIdHigh(), span.traceIdLow(), span.spanId());
-      Slot own = shard.slots.get(key);
-      if (own != null && own.span != null) {
+      SpanArena arena = shard.arena;
+      if (arena.find(traceHigh, traceLow, span.spanId()) != SpanArena.NONE) {
         return false;
       }
-      if (own == null) {
-        own = new Slot(now);
-      } else {
-        // Something was waiting for this span; its own window starts now.
-        shard.slots.remove(key);
-        own.arrivedNanos = now;
-      }
-      shard.slots.put(key, own);
-      own.span = span;
+      int own = arena.append(span, tick(shard, nanoClock.getAsLong()));
       shard.add(1);
 
-      if (own.waiting != null) {
-        List<Span> children = own.waiting;
-        own.waiting = null;
-        shard.add(-children.size());
-        ev = Events.of(ev).outcome(Outcome.PAIRED, children.size());
-        for (Span child : children) {
-          ev = pair(shard, own, child, shard.slots.get(new SpanKey(child.traceIdHigh(), child.traceIdLow(), child.spanId())), ev);
+      // Children that crossed and came first stop waiting, in the order they came.
+      int first = arena.takeWaiting(traceHigh, traceLow, span.spanId());
+      if (first != SpanArena.NONE) {
+        int n = 0;
+        for (int c = first; c != SpanArena.NONE; c = arena.nextTaken(c)) {
+          n++;
+          // The edge goes to whichever position holds the child as a candidate parent now: its
+          // own, or none if that part was evicted (a re-offered copy, if one came since).
+          int childOwn = arena.find(arena.traceHi(c), arena.traceLo(c), arena.spanId(c));
+          ev = pair(shard, own, span, c, null, childOwn, ev);
         }
+        shard.add(-n);
+        ev = Events.of(ev).outcome(Outcome.PAIRED, n);
+        popDeadHeads(arena);
       }
 
       if (mayHaveCrossed(span, parentInBatch)) {
-        SpanKey parentKey = new SpanKey(span.traceIdHigh(), span.traceIdLow(), span.parentSpanId());
-        Slot parent = shard.slots.get(parentKey);
-        if (parent != null && parent.span != null) {
-          ev = pair(shard, parent, span, own, ev);
+        int parent = arena.find(traceHigh, traceLow, span.parentSpanId());
+        if (parent != SpanArena.NONE) {
+          ev = pair(shard, parent, null, own, span, own, ev);
         } else {
-          parent = hold(shard, parentKey, parent, now);
-          if (parent.waiting == null) {
-            parent.waiting = new ArrayList<>(1);
-          }
-          parent.waiting.add(span);
+          arena.addWait(own);
           shard.add(1);
         }
       }
       ev = evictOverflow(shard, ev);
     } finally {
-      shard.lock.unlock();
+      shard.unlock();
     }
     dispatch(ev);
     return true;
@@ -138,18 +191,25 @@ public final class PairingStore {
     Events ev = null;
     shard.lock.lock();
     try {
-      SpanKey key = new SpanKey(traceIdHigh, traceIdLow, spanId);
-      Slot slot = shard.slots.get(key);
-      if (slot != null && slot.edge != null) {
-        ev = Events.of(ev).errorLogs(slot.edge, slot.edgeSide, 1);
+      int p = shard.arena.find(traceIdHigh, traceIdLow, spanId);
+      if (p != SpanArena.NONE && shard.arena.hasEdge(p)) {
+        ev = Events.of(ev).errorLogs(shard.arena.edge(p), shard.arena.edgeSide(p), 1);
       } else {
-        slot = hold(shard, key, slot, nanoClock.getAsLong());
-        slot.errorLogs++;
+        SpanKey key = new SpanKey(traceIdHigh, traceIdLow, spanId);
+        // A new log for a key moves it to the young end and restarts the window of all its logs.
+        HeldLogs held = shard.logs.remove(key);
+        if (held == null) {
+          held = new HeldLogs();
+        }
+        held.count++;
+        held.arrivedNanos = nanoClock.getAsLong();
+        held.serial = shard.arena.tailSerial();
+        shard.logs.put(key, held);
         shard.add(1);
         ev = evictOverflow(shard, ev);
       }
     } finally {
-      shard.lock.unlock();
+      shard.unlock();
     }
     dispatch(ev);
   }
@@ -161,17 +221,24 @@ public final class PairingStore {
       Events ev = null;
       shard.lock.lock();
       try {
-        Iterator<Slot> it = shard.slots.values().iterator();
+        SpanArena arena = shard.arena;
+        long nowTick = tick(shard, now);
+        // The ring is in arrival order: stop at the first span still in its window.
+        while (arena.size() > 0 && nowTick - arena.arrived(arena.head()) >= windowTicks) {
+          ev = endOldest(shard, Outcome.EXPIRED, ev);
+        }
+        Iterator<HeldLogs> it = shard.logs.values().iterator();
         while (it.hasNext()) {
-          Slot slot = it.next();
-          if (now - slot.arrivedNanos < windowNanos) {
+          HeldLogs held = it.next();
+          if (now - held.arrivedNanos < windowNanos) {
             break;
           }
           it.remove();
-          ev = end(shard, slot, Outcome.EXPIRED, ev);
+          shard.add(-held.count);
+          ev = Events.of(ev).outcome(Outcome.EXPIRED, held.count);
         }
       } finally {
-        shard.lock.unlock();
+        shard.unlock();
       }
       dispatch(ev);
     }
@@ -183,31 +250,37 @@ public final class PairingStore {
       Events ev = null;
       shard.lock.lock();
       try {
-        for (Slot slot : shard.slots.values()) {
-          ev = end(shard, slot, Outcome.EXPIRED, ev);
+        while (shard.arena.size() > 0) {
+          ev = endOldest(shard, Outcome.EXPIRED, ev);
         }
-        shard.slots.clear();
+        for (HeldLogs held : shard.logs.values()) {
+          shard.add(-held.count);
+          ev = Events.of(ev).outcome(Outcome.EXPIRED, held.count);
+        }
+        shard.logs.clear();
       } finally {
-        shard.lock.unlock();
+        shard.unlock();
       }
       dispatch(ev);
     }
   }
 
   /**
-   * The slot to hold a new entry in, its window restarted: every entry waits a full window from
-   * its own arrival (a long-running parent's children and error logs come before it, minutes
-   * apart), and the slot moves to the young end of the arrival order to match.
+   * The shard's tick for {@code now}: nanoseconds since its epoch, shifted by {@link #tickShift}.
+   * When that nears 2^30 the epoch moves so that it is {@link #REBASED_NOW} again, and held
+   * arrivals move back by as much (see the class comment); this happens at most once every 2^29
+   * ticks, at least twice a window, and costs one pass over the shard's arrivals.
    */
-  private static Slot hold(Shard shard, SpanKey key, Slot slot, long now) {
-    if (slot == null) {
-      slot = new Slot(now);
-    } else {
-      shard.slots.remove(key);
-      slot.arrivedNanos = now;
+  private int tick(Shard shard, long now) {
+    long t = (now - shard.epochNanos) >> tickShift;
+    if (t > REBASE_ABOVE) {
+      long delta = t - REBASED_NOW;
+      shard.epochNanos += delta << tickShift;
+      shard.arena.shiftArrivals(delta, FLOOR_TICK);
+      t = REBASED_NOW;
     }
-    shard.slots.put(key, slot);
-    return slot;
+    // A clock that went back by more than the floor is clamped, as if it had stood still.
+    return (int) Math.max(t, FLOOR_TICK);
   }
 
   private static boolean mayHaveCrossed(Span span, boolean parentInBatch) {
@@ -215,80 +288,135 @@ public final class PairingStore {
     return link == ParentLink.REMOTE || (link == ParentLink.UNKNOWN && !parentInBatch);
   }
 
-  private Events pair(Shard shard, Slot parentSlot, Span child, Slot childSlot, Events ev) {
-    parentSlot.spanPaired = true;
-    Span parent = parentSlot.span;
-    if (!parent.origin().differentSide(child.origin())) {
+  /**
+   * A crossing child found its parent. Either half may be the span being offered ({@code parent}
+   * or {@code child} non-null, handed on as it is); a held half is rebuilt only if the two are
+   * on different sides and so make an edge.
+   *
+   * @param childOwn the position holding the child as a candidate parent, or {@link
+   *     SpanArena#NONE}
+   */
+  private Events pair(Shard shard, int parentPos, Span parent, int childPos, Span child, int childOwn, Events ev) {
+    SpanArena arena = shard.arena;
+    arena.markPaired(parentPos);
+    Origin childOrigin = child != null ? child.origin() : arena.origin(childPos);
+    if (!arena.origin(parentPos).differentSide(childOrigin)) {
       return ev;
+    }
+    if (parent == null) {
+      parent = arena.span(parentPos);
+    }
+    if (child == null) {
+      child = arena.span(childPos);
     }
     Edge edge = new Edge(parent, child, TransportClassifier.classify(parent, child));
     ev = Events.of(ev).edge(edge);
-    ev = attach(shard, parentSlot, edge, Side.CALLER, ev);
-    if (childSlot != null) {
-      ev = attach(shard, childSlot, edge, Side.CALLEE, ev);
+    // Each half keeps its first edge only (error logs naming it count against that one).
+    boolean parentFirst = !arena.hasEdge(parentPos);
+    boolean childFirst = childOwn != SpanArena.NONE && !arena.hasEdge(childOwn);
+    if (parentFirst || childFirst) {
+      // The callee half is where error logs naming the child find it; if its candidate-parent
+      // part was evicted (and no copy offered since), only the parent keeps the edge.
+      arena.link(parentPos, parentFirst, childOwn != SpanArena.NONE ? childOwn : childPos, childFirst, edge.transport());
+      if (parentFirst) {
+        ev = releaseLogs(shard, parentPos, edge, Side.CALLER, ev);
+      }
+      if (childFirst) {
+        ev = releaseLogs(shard, childOwn, edge, Side.CALLEE, ev);
+      }
     }
     return ev;
   }
 
-  /** Remembers which side of which edge a span is, and releases error logs waiting for it. */
-  private static Events attach(Shard shard, Slot slot, Edge edge, Side side, Events ev) {
-    if (slot.edge != null) {
-      return ev;
-    }
-    slot.edge = edge;
-    slot.edgeSide = side;
-    if (slot.errorLogs > 0) {
-      int n = slot.errorLogs;
-      slot.errorLogs = 0;
-      shard.add(-n);
-      ev = Events.of(ev).errorLogs(edge, side, n).outcome(Outcome.PAIRED, n);
+  /** Error logs that waited for the span at {@code p}, now the {@code side} of its first edge. */
+  private static Events releaseLogs(Shard shard, int p, Edge edge, Side side, Events ev) {
+    SpanArena arena = shard.arena;
+    if (!shard.logs.isEmpty()) {
+      HeldLogs held = shard.logs.remove(new SpanKey(arena.traceHi(p), arena.traceLo(p), arena.spanId(p)));
+      if (held != null) {
+        shard.add(-held.count);
+        ev = Events.of(ev).errorLogs(edge, side, held.count).outcome(Outcome.PAIRED, held.count);
+      }
     }
     return ev;
   }
 
   private Events evictOverflow(Shard shard, Events ev) {
-    if (shard.entries <= maxEntriesPerShard) {
-      return ev;
-    }
-    Iterator<Slot> it = shard.slots.values().iterator();
-    while (shard.entries > maxEntriesPerShard && it.hasNext()) {
-      Slot slot = it.next();
-      it.remove();
-      ev = end(shard, slot, Outcome.EVICTED, ev);
+    while (shard.entries > maxEntriesPerShard) {
+      ev = evictOldest(shard, ev);
     }
     return ev;
   }
 
-  private static Events end(Shard shard, Slot slot, Outcome outcome, Events ev) {
+  /**
+   * Ends the oldest entry as evicted: the first logs, or one part of the ring's head (its
+   * candidate-parent part first, which came first when the two were kept apart), whichever
+   * arrived first. Evicted halves are not reported unpaired.
+   */
+  private static Events evictOldest(Shard shard, Events ev) {
+    SpanArena arena = shard.arena;
     ev = Events.of(ev);
-    Span span = slot.span;
-    if (span != null) {
+    if (!shard.logs.isEmpty()) {
+      Map.Entry<SpanKey, HeldLogs> oldest = shard.logs.entrySet().iterator().next();
+      // Logs that came when the ring's tail was at serial s are older than entry s and later.
+      if (arena.size() == 0 || oldest.getValue().serial <= arena.headSerial()) {
+        shard.logs.remove(oldest.getKey());
+        shard.add(-oldest.getValue().count);
+        return ev.outcome(Outcome.EVICTED, oldest.getValue().count);
+      }
+    }
+    int p = arena.head();
+    if (arena.has(p, SpanArena.OWN)) {
+      arena.dropOwn(p);
+      ev.outcome(arena.has(p, SpanArena.PAIRED) ? Outcome.PAIRED : Outcome.EVICTED, 1);
+    } else {
+      arena.dropOldestWait(p);
+      ev.outcome(Outcome.EVICTED, 1);
+    }
+    shard.add(-1);
+    popDeadHeads(arena);
+    return ev;
+  }
+
+  /** Ends every part of the ring's oldest position with {@code outcome} and removes it. */
+  private static Events endOldest(Shard shard, Outcome outcome, Events ev) {
+    SpanArena arena = shard.arena;
+    ev = Events.of(ev);
+    int p = arena.head();
+    Span span = null; // rebuilt at most once, and only if it is reported
+    if (arena.has(p, SpanArena.OWN)) {
+      arena.dropOwn(p);
       shard.add(-1);
-      if (slot.spanPaired) {
+      if (arena.has(p, SpanArena.PAIRED)) {
         ev.outcome(Outcome.PAIRED, 1);
       } else {
         ev.outcome(outcome, 1);
-        if (outcome == Outcome.EXPIRED && span.kind().isOutgoing() && span.protocol() != ProtocolHint.DATABASE) {
+        if (outcome == Outcome.EXPIRED && arena.kind(p).isOutgoing() && arena.protocol(p) != ProtocolHint.DATABASE) {
+          span = arena.span(p);
           ev.unpaired(span, Side.CALLER);
         }
       }
     }
-    if (slot.waiting != null) {
-      shard.add(-slot.waiting.size());
-      ev.outcome(outcome, slot.waiting.size());
-      if (outcome == Outcome.EXPIRED) {
-        for (Span child : slot.waiting) {
-          if (child.parentLink() == ParentLink.REMOTE || child.kind().isIncoming()) {
-            ev.unpaired(child, Side.CALLEE);
-          }
-        }
+    if (arena.has(p, SpanArena.WAIT)) {
+      arena.dropOldestWait(p);
+      shard.add(-1);
+      ev.outcome(outcome, 1);
+      if (outcome == Outcome.EXPIRED && (arena.parentLink(p) == ParentLink.REMOTE || arena.kind(p).isIncoming())) {
+        ev.unpaired(span != null ? span : arena.span(p), Side.CALLEE);
       }
     }
-    if (slot.errorLogs > 0) {
-      shard.add(-slot.errorLogs);
-      ev.outcome(outcome, slot.errorLogs);
-    }
+    arena.popHead();
     return ev;
+  }
+
+  /**
+   * Removes head positions with no part left. Only the head can be such: a position loses its
+   * candidate-parent part only at the head, and its wait early only when its parent came.
+   */
+  private static void popDeadHeads(SpanArena arena) {
+    while (arena.size() > 0 && !arena.has(arena.head(), SpanArena.OWN | SpanArena.WAIT)) {
+      arena.popHead();
+    }
   }
 
   private void dispatch(Events ev) {
@@ -310,7 +438,7 @@ public final class PairingStore {
         listener.onUnpaired(ev.unpaired.get(i), ev.unpairedSides.get(i));
       }
     }
-    for (Outcome o : Outcome.values()) {
+    for (Outcome o : OUTCOMES) {
       int n = ev.outcomes[o.ordinal()];
       if (n > 0) {
         listener.onOutcome(o, n);
@@ -327,29 +455,39 @@ public final class PairingStore {
   /** The key of a span in the store: its trace and its own id. */
   private record SpanKey(long traceIdHigh, long traceIdLow, long spanId) {}
 
-  /** Everything held under one span id: the span, children waiting for it, error logs naming it. */
-  private static final class Slot {
+  /** Error logs naming one span that is not yet a half of an edge. */
+  private static final class HeldLogs {
+    int count;
     long arrivedNanos;
-    Span span;
-    boolean spanPaired;
-    List<Span> waiting;
-    int errorLogs;
-    Edge edge;
-    Side edgeSide;
-
-    Slot(long arrivedNanos) {
-      this.arrivedNanos = arrivedNanos;
-    }
+    /** {@link SpanArena#tailSerial} when the latest of them came, to compare with the ring. */
+    long serial;
   }
 
   private static final class Shard {
     final ReentrantLock lock = new ReentrantLock();
-    // Insertion order is arrival order, so expiry stops at the first slot still in its window.
-    final LinkedHashMap<SpanKey, Slot> slots = new LinkedHashMap<>(1 << 12);
-    volatile int entries;
+    final SpanArena arena;
+    // Insertion order is arrival order, so expiry stops at the first key still in its window.
+    final LinkedHashMap<SpanKey, HeldLogs> logs = new LinkedHashMap<>();
+    /** Clock reading that is tick 0 for this shard's arena. */
+    long epochNanos;
+    /** Entries held; exact under the lock. */
+    int entries;
+    /** {@link #entries} as of the last unlock, for {@link #pending()}, which reads it without the lock. */
+    volatile int published;
+
+    Shard(SpanArena arena, long epochNanos) {
+      this.arena = arena;
+      this.epochNanos = epochNanos;
+    }
 
     void add(int delta) {
-      entries = entries + delta; // written only under the lock; read without it by pending()
+      entries += delta;
+    }
+
+    /** Publishes the count (one volatile write per locked call, not one per entry) and unlocks. */
+    void unlock() {
+      published = entries;
+      lock.unlock();
     }
   }
 
@@ -361,7 +499,7 @@ public final class PairingStore {
     List<Edge> logEdges;
     List<Side> logSides;
     List<Integer> logCounts;
-    final int[] outcomes = new int[Outcome.values().length];
+    final int[] outcomes = new int[OUTCOMES.length];
 
     static Events of(Events ev) {
       return ev != null ? ev : new Events();

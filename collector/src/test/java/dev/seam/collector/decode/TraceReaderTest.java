@@ -128,7 +128,7 @@ class TraceReaderTest {
     int spans = 0;
     for (int res = 0; res < read.resourceCount(); res++) {
       ResourceSpans rs = expected.getResourceSpans(res);
-      byte[] resource = Arrays.copyOfRange(body, read.resourceOffset(res), read.resourceOffset(res) + read.resourceLength(res));
+      byte[] resource = Arrays.copyOfRange(read.resourceBytes(res), read.resourceOffset(res), read.resourceOffset(res) + read.resourceLength(res));
       try {
         assertEquals(rs.getResource(), Resource.parseFrom(resource));
       } catch (IOException e) {

@@ -80,8 +80,8 @@ class PairingStoreTest {
 
     List<Edge> edges = listener.edges();
     assertEquals(1, edges.size());
-    assertSame(parent, edges.get(0).caller());
-    assertSame(child, edges.get(0).callee());
+    assertEquals(parent, edges.get(0).caller());
+    assertEquals(child, edges.get(0).callee());
     assertEquals(Transport.GRPC, edges.get(0).transport());
     assertEquals(2, store.pending());
 
@@ -106,8 +106,8 @@ class PairingStoreTest {
     assertTrue(store.offerSpan(parent, false));
     List<Edge> edges = listener.edges();
     assertEquals(1, edges.size());
-    assertSame(parent, edges.get(0).caller());
-    assertSame(child, edges.get(0).callee());
+    assertEquals(parent, edges.get(0).caller());
+    assertEquals(child, edges.get(0).callee());
     assertEquals(Transport.OTHER, edges.get(0).transport());
     // The child's wait ended as soon as the parent arrived.
     assertEquals(1, listener.outcome(Outcome.PAIRED));
@@ -189,7 +189,7 @@ class PairingStoreTest {
     store.offerSpan(child2, false);
     store.offerSpan(parent2, false);
     assertEquals(2, listener.edges().size());
-    assertSame(child2, listener.edges().get(1).callee());
+    assertEquals(child2, listener.edges().get(1).callee());
   }
 
   @Test
@@ -202,10 +202,10 @@ class PairingStoreTest {
     store.offerSpan(b, false);
     List<Edge> edges = listener.edges();
     assertEquals(2, edges.size());
-    assertSame(parent, edges.get(0).caller());
-    assertSame(a, edges.get(0).callee());
-    assertSame(parent, edges.get(1).caller());
-    assertSame(b, edges.get(1).callee());
+    assertEquals(parent, edges.get(0).caller());
+    assertEquals(a, edges.get(0).callee());
+    assertEquals(parent, edges.get(1).caller());
+    assertEquals(b, edges.get(1).callee());
 
     Span parent2 = root(2, 10, SpanKind.INTERNAL, GO);
     store.offerSpan(child(2, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST), false);
@@ -327,7 +327,7 @@ class PairingStoreTest {
     Span parent = root(1, 10, SpanKind.INTERNAL, GO);
     store.offerSpan(parent, false);
     assertTrue(
-        listener.edges().stream().anyMatch(e -> e.callee() == second && e.caller() == parent),
+        listener.edges().stream().anyMatch(e -> e.callee().equals(second) && e.caller().equals(parent)),
         "the second child is inside its window when the parent arrives");
   }
 
@@ -370,7 +370,7 @@ class PairingStoreTest {
     List<RecordingListener.Unpaired> unpaired = listener.unpaired();
     assertEquals(8, unpaired.size());
     for (int i = 0; i < 8; i++) {
-      assertSame(spans.get(12 + i), unpaired.get(i).span(), "the newest spans were kept");
+      assertEquals(spans.get(12 + i), unpaired.get(i).span(), "the newest spans were kept");
     }
   }
 
