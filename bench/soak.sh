@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 rate=${2:-45000}
-mvn -q -B -ntp -Dstyle.color=never -pl collector -am -DskipTests package
-mvn -q -B -ntp -Dstyle.color=never -f bench/pom.xml package
+# The load generator depends on the collector module: build both from the root.
+mvn -q -B -ntp -Dstyle.color=never -pl bench -am -DskipTests package
 out=$(mktemp -d)
 cat > "$out/seam.yaml" <<YAML
 receivers: {otlp: {grpc: {host: 127.0.0.1, port: 14317}, http: {host: 127.0.0.1, port: 14318}}}

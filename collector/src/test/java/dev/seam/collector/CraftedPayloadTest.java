@@ -71,7 +71,7 @@ class CraftedPayloadTest {
       // The waiting callee ended as paired; both spans are still held as candidate parents.
       assertEquals(1, s.value("seam_pairing_entries_total", "outcome", "paired"));
       assertEquals(2, s.value("seam_pairing_pending"));
-      assertEquals(500_000, s.value("seam_pairing_capacity"), "pairing.max-pending, for alerts on how full the store is");
+      assertEquals(2_000_000, s.value("seam_pairing_capacity"), "pairing.max-pending, for alerts on how full the store is");
     }
   }
 

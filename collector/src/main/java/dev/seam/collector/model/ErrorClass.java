@@ -43,6 +43,28 @@ public final class ErrorClass {
    * {@code NotFound}, {@code CANCELED}) or as a decimal string; -1 when it is neither.
    */
   public static int grpcCodeNumber(String text) {
+    return grpcCodeNumberOf(text);
+  }
+
+  /** Code names as the SDKs write them: {@code UNAVAILABLE}, {@code Unavailable}, {@code unavailable}. */
+  private static final java.util.Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
+
+  private static java.util.Map<String, Integer> grpcCodesByName() {
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+    for (int i = 0; i < GRPC_NAMES.length; i++) {
+      String lower = GRPC_NAMES[i];
+      m.put(lower, i);
+      m.put(lower.toUpperCase(Locale.ROOT), i);
+      StringBuilder camel = new StringBuilder();
+      for (String part : lower.split("_")) {
+        camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+      m.put(camel.toString(), i);
+    }
+    return java.util.Map.copyOf(m);
+  }
+
+  private static int grpcCodeNumberOf(String text) {
     if (text == null || text.isEmpty()) {
       return -1;
     }
@@ -54,6 +76,11 @@ public final class ErrorClass {
       } catch (NumberFormatException e) {
         return -1;
       }
+    }
+    Integer exact = GRPC_CODE_BY_NAME.get(text);
+    if (exact != null) {
+      // The common case, an SDK's own spelling (OK, UNAVAILABLE): no normalizing, no allocation.
+      return exact;
     }
     String norm = text.trim().replace("_", "").toLowerCase(Locale.ROOT);
     if (norm.equals("canceled")) {

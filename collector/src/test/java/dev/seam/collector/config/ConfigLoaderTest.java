@@ -41,7 +41,7 @@ class ConfigLoaderTest {
     assertTrue(c.http().enabled());
     assertEquals("0.0.0.0", c.grpc().host());
     assertEquals(Duration.ofSeconds(10), c.pairing().window());
-    assertEquals(500_000, c.pairing().maxPending());
+    assertEquals(2_000_000, c.pairing().maxPending());
     assertEquals(64, c.pairing().shards());
     assertEquals(Duration.ofMillis(500), c.pairing().sweepInterval());
     assertEquals(16 * MIB, c.grpcMaxMessageBytes());
@@ -74,7 +74,7 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMillis(500), c.pairing().window());
     assertEquals(14317, c.grpc().port());
     assertEquals(4318, c.http().port());
-    assertEquals(500_000, c.pairing().maxPending());
+    assertEquals(2_000_000, c.pairing().maxPending());
     assertTrue(c.grpc().enabled());
   }
 

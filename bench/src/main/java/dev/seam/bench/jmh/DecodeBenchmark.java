@@ -1,0 +1,100 @@
+package dev.seam.bench.jmh;
+
+import dev.seam.bench.Workload;
+import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.decode.OtlpJson;
+import dev.seam.collector.decode.StringTable;
+import dev.seam.collector.decode.TraceReader;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Decoding a trace export: Seam's reader against protobuf's generated parser (which Seam used
+ * before), and the OTLP/JSON path. Spans per second are the {@code spans} counter.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@State(Scope.Thread)
+public class DecodeBenchmark {
+
+  private List<byte[]> requests;
+  private List<byte[]> json;
+  private int[] spans;
+  private int next;
+  private final TraceReader reader = new TraceReader(new StringTable(4096));
+
+  /** Spans decoded, reported per second next to the requests. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Spans {
+    public long spans;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      spans = 0;
+    }
+  }
+
+  @Setup
+  public void setUp() {
+    requests = Fixtures.traceRequests(64);
+    json = requests.stream().map(Workload::toJson).toList();
+    spans = new int[requests.size()];
+    for (int i = 0; i < spans.length; i++) {
+      try {
+        spans[i] = reader.read(requests.get(i)).endSpan(reader.resourceCount() - 1);
+      } catch (OtlpDecodeException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private int advance() {
+    int i = next;
+    next = (i + 1) % requests.size();
+    return i;
+  }
+
+  @Benchmark
+  public TraceReader seamReader(Spans counter) throws OtlpDecodeException {
+    int i = advance();
+    counter.spans += spans[i];
+    return reader.read(requests.get(i));
+  }
+
+  @Benchmark
+  public ExportTraceServiceRequest generatedParser(Spans counter) throws Exception {
+    int i = advance();
+    counter.spans += spans[i];
+    ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(requests.get(i));
+    // Touch what Seam reads, since the generated parser decodes strings lazily.
+    r.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> ss.getSpansList().forEach(s -> {
+      s.getName();
+      s.getAttributesList().forEach(kv -> kv.getKey());
+    })));
+    return r;
+  }
+
+  @Benchmark
+  public ExportTraceServiceRequest json(Spans counter) throws OtlpDecodeException {
+    int i = advance();
+    counter.spans += spans[i];
+    return OtlpJson.traces(json.get(i));
+  }
+}

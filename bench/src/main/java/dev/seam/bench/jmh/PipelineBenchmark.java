@@ -1,0 +1,89 @@
+package dev.seam.bench.jmh;
+
+import dev.seam.collector.Assembly;
+import dev.seam.collector.decode.OtlpDecodeException;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole in-process pipeline on one thread: protobuf bytes of a trace export in, through the
+ * reader, normalization, the pairing store and the boundary metrics, to the reply; Seam's
+ * embedded default configuration. Each pass over the pre-built requests moves the store's clock
+ * past the pairing window and expires it, as Seam's sweeper does, so the same ids pair afresh.
+ * Spans per second are the {@code spans} counter.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Threads(1)
+@State(Scope.Thread)
+public class PipelineBenchmark {
+
+  /** Spans processed, reported per second next to the requests. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Spans {
+    public long spans;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      spans = 0;
+    }
+  }
+
+  private List<byte[]> requests;
+  private int[] spans;
+  private Assembly seam;
+  private long now;
+  private int next;
+
+  @Setup
+  public void setUp() throws OtlpDecodeException {
+    requests = Fixtures.traceRequests(512);
+    seam = Assembly.build(Fixtures.config(""), registry -> null, () -> now);
+    spans = new int[requests.size()];
+    dev.seam.collector.decode.TraceReader reader = new dev.seam.collector.decode.TraceReader(new dev.seam.collector.decode.StringTable(64));
+    for (int i = 0; i < spans.length; i++) {
+      reader.read(requests.get(i));
+      spans[i] = reader.endSpan(reader.resourceCount() - 1);
+    }
+  }
+
+  @Benchmark
+  public ExportTraceServiceResponse traces(Spans counter) throws OtlpDecodeException {
+    int i = next;
+    if (++next == requests.size()) {
+      next = 0;
+      now += TimeUnit.SECONDS.toNanos(30);
+      seam.store().expire();
+    }
+    counter.spans += spans[i];
+    return seam.pipeline().traces(requests.get(i), "grpc");
+  }
+
+  @TearDown
+  public void check() {
+    // A benchmark that paired nothing would measure the wrong thing.
+    double calls = seam.registry().find("seam.boundary.calls").counters().stream().mapToDouble(c -> c.count()).sum();
+    if (calls == 0) {
+      throw new IllegalStateException("no boundary call was paired: the workload or the clock is wrong");
+    }
+  }
+}
