@@ -9,6 +9,7 @@ import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.model.Ids;
 import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.Severity;
 import dev.seam.collector.model.Signal;
 import dev.seam.collector.forward.Forwarder;
@@ -142,7 +143,9 @@ public final class Pipeline {
       renames |= resources[res].renamed();
       int from = request.firstSpan(res);
       int to = request.endSpan(res);
-      long[] batchIds = request.sortedSpanIds(res);
+      // Only a span whose flags do not say where its parent lives needs to know whether the
+      // parent is in its own batch; the Go and Rust SDKs always say, so this is rarely built.
+      long[] batchIds = null;
       for (int i = from; i < to; i++) {
         RawSpan s = request.span(i);
         String invalid = SpanNormalizer.invalidReason(s);
@@ -154,7 +157,14 @@ public final class Pipeline {
         try {
           dev.seam.collector.model.Span span = spans.normalize(s, origin);
           long parent = span.parentSpanId();
-          boolean fresh = store.offerSpan(span, parent != 0 && Arrays.binarySearch(batchIds, 0, to - from, parent) >= 0);
+          boolean parentInBatch = false;
+          if (parent != 0 && span.parentLink() == ParentLink.UNKNOWN) {
+            if (batchIds == null) {
+              batchIds = request.sortedSpanIds(res);
+            }
+            parentInBatch = Arrays.binarySearch(batchIds, 0, to - from, parent) >= 0;
+          }
+          boolean fresh = store.offerSpan(span, parentInBatch);
           if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
             contextBreaks.offerRoot(span);
           }
