@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Soak: runs Seam for a fixed time at a fixed offered rate and samples heap after GC, threads and
 # open file descriptors every 30 s, so a leak shows as a trend. Not part of the test run.
-#   bench/soak.sh [seconds=600] [spans-per-second=45000]
+#   bench/soak.sh [seconds=600] [spans-per-second=130000] [senders=4]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-rate=${2:-45000}
+rate=${2:-130000}
+senders=${3:-4}
 # The load generator depends on the collector module: build both from the root.
 mvn -q -B -ntp -Dstyle.color=never -pl bench -am -DskipTests package
 out=$(mktemp -d)
@@ -17,9 +18,11 @@ java -Xmx1g -jar collector/target/seam-collector.jar --config "$out/seam.yaml" >
 seam=$!
 trap 'kill $seam 2>/dev/null || true' EXIT
 until curl -sf 127.0.0.1:19464/readyz >/dev/null; do sleep 0.2; done
-java -jar bench/target/seam-bench.jar --port 14317 --seconds "$seconds" --inflight 2 --rate "$rate" > "$out/load.log" 2>&1 &
+# The generator's own flags as bench/compare.sh runs it (C1 only, serial GC: little CPU of its own).
+java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m -jar bench/target/seam-bench.jar --port 14317 --seconds "$seconds" \
+  --inflight "$senders" --rate "$rate" > "$out/load.log" 2>&1 &
 load=$!
-echo "time_s heap_after_gc_mib threads fds received processed dropped pending"
+echo "time_s heap_after_gc_mib rss_mib threads fds received processed dropped pending evicted"
 t=0
 while kill -0 $load 2>/dev/null; do
   jcmd $seam GC.run >/dev/null 2>&1 || true
@@ -31,7 +34,9 @@ while kill -0 $load 2>/dev/null; do
   pro=$(echo "$m" | awk '/^seam_processed_items_total.*signal="spans"/ {s+=$2} END {printf "%.0f", s}')
   dro=$(echo "$m" | awk '/^seam_dropped_items_total.*signal="spans"/ {s+=$2} END {printf "%.0f", s}')
   pen=$(echo "$m" | awk '/^seam_pairing_pending/ {print $2}')
-  echo "$t $heap $threads $fds $rec $pro $dro $pen"
+  evi=$(echo "$m" | awk '/^seam_pairing_entries_total.*outcome="evicted"/ {printf "%.0f", $2}')
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' /proc/$seam/status)
+  echo "$t $heap $rss $threads $fds $rec $pro $dro $pen $evi"
   sleep 30
   t=$((t + 30))
 done
