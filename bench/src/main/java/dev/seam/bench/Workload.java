@@ -766,48 +766,17 @@ public final class Workload {
       return out;
     }
 
-    /** Spans (log records) in an encoded trace (logs) export request: request.1 -> .2 -> .2. */
+    /** Spans (log records) in an encoded trace (logs) export request. */
     static int countItems(byte[] b) {
-      int items = 0;
-      Reader top = new Reader(b, 0, b.length);
-      while (top.more()) {
-        int tag = top.tag();
-        if (tag != ((1 << 3) | 2)) {
-          top.skip(tag);
-          continue;
-        }
-        Reader res = top.sub();
-        while (res.more()) {
-          int rt = res.tag();
-          if (rt != ((2 << 3) | 2)) {
-            res.skip(rt);
-            continue;
-          }
-          Reader sc = res.sub();
-          while (sc.more()) {
-            int st = sc.tag();
-            if (st == ((2 << 3) | 2)) {
-              items++;
-            }
-            sc.skip(st);
-          }
-        }
-      }
-      return items;
+      return forEachItem(b, item -> {});
     }
 
     /**
-     * Walks an encoded ExportTraceServiceRequest (or, with {@code logs}, ExportLogsServiceRequest)
-     * and records where its ids and timestamps are: request.1 -> resource container .2 -> scope
+     * Hands a reader over each span (log record) of an encoded trace (logs) export request to
+     * {@code visit}, and returns how many there were: request.1 -> resource container .2 -> scope
      * container .2 -> span or log record.
      */
-    static Template compile(byte[] b, boolean logs) {
-      IntList tracePos = new IntList();
-      IntList traceSlot = new IntList();
-      IntList spanPos = new IntList();
-      IntList spanSlot = new IntList();
-      IntList timePos = new IntList();
-      List<Long> timeOffset = new ArrayList<>();
+    private static int forEachItem(byte[] b, java.util.function.Consumer<Reader> visit) {
       int items = 0;
       Reader top = new Reader(b, 0, b.length);
       while (top.more()) {
@@ -830,52 +799,68 @@ public final class Workload {
               sc.skip(st);
               continue;
             }
-            Reader item = sc.sub();
             items++;
-            while (item.more()) {
-              int it = item.tag();
-              int field = it >>> 3;
-              int wire = it & 7;
-              int traceField = logs ? 9 : 1;
-              int spanField = logs ? 10 : 2;
-              if (wire == 2 && (field == traceField || field == spanField || (!logs && field == 4))) {
-                int len = item.varint();
-                int pos = item.pos;
-                if (len == 16 && field == traceField) {
-                  tracePos.add(pos);
-                  traceSlot.add((int) ((long) BE_LONG.get(b, pos + 8) - 1));
-                } else if (len == 8 && field != traceField) {
-                  spanPos.add(pos);
-                  spanSlot.add((int) ((long) BE_LONG.get(b, pos) - 1));
-                }
-                item.pos += len;
-              } else if (wire == 1 && (logs ? (field == 1 || field == 11) : (field == 7 || field == 8))) {
-                long v = (long) LE_LONG.get(b, item.pos);
-                if (v != 0) {
-                  timePos.add(item.pos);
-                  timeOffset.add(v - TIME_BASE);
-                }
-                item.pos += 8;
-              } else if (!logs && wire == 2 && field == 11) {
-                // Span.Event: its time (field 1) moves with the span.
-                Reader ev = item.sub();
-                while (ev.more()) {
-                  int et = ev.tag();
-                  if (et == ((1 << 3) | 1)) {
-                    timePos.add(ev.pos);
-                    timeOffset.add((long) LE_LONG.get(b, ev.pos) - TIME_BASE);
-                    ev.pos += 8;
-                  } else {
-                    ev.skip(et);
-                  }
-                }
-              } else {
-                item.skip(it);
-              }
-            }
+            visit.accept(sc.sub());
           }
         }
       }
+      return items;
+    }
+
+    /**
+     * Walks an encoded ExportTraceServiceRequest (or, with {@code logs}, ExportLogsServiceRequest)
+     * and records where the ids and timestamps of its spans (log records) are.
+     */
+    static Template compile(byte[] b, boolean logs) {
+      IntList tracePos = new IntList();
+      IntList traceSlot = new IntList();
+      IntList spanPos = new IntList();
+      IntList spanSlot = new IntList();
+      IntList timePos = new IntList();
+      List<Long> timeOffset = new ArrayList<>();
+      int items = forEachItem(b, item -> {
+        while (item.more()) {
+          int it = item.tag();
+          int field = it >>> 3;
+          int wire = it & 7;
+          int traceField = logs ? 9 : 1;
+          int spanField = logs ? 10 : 2;
+          if (wire == 2 && (field == traceField || field == spanField || (!logs && field == 4))) {
+            int len = item.varint();
+            int pos = item.pos;
+            if (len == 16 && field == traceField) {
+              tracePos.add(pos);
+              traceSlot.add((int) ((long) BE_LONG.get(b, pos + 8) - 1));
+            } else if (len == 8 && field != traceField) {
+              spanPos.add(pos);
+              spanSlot.add((int) ((long) BE_LONG.get(b, pos) - 1));
+            }
+            item.pos += len;
+          } else if (wire == 1 && (logs ? (field == 1 || field == 11) : (field == 7 || field == 8))) {
+            long v = (long) LE_LONG.get(b, item.pos);
+            if (v != 0) {
+              timePos.add(item.pos);
+              timeOffset.add(v - TIME_BASE);
+            }
+            item.pos += 8;
+          } else if (!logs && wire == 2 && field == 11) {
+            // Span.Event: its time (field 1) moves with the span.
+            Reader ev = item.sub();
+            while (ev.more()) {
+              int et = ev.tag();
+              if (et == ((1 << 3) | 1)) {
+                timePos.add(ev.pos);
+                timeOffset.add((long) LE_LONG.get(b, ev.pos) - TIME_BASE);
+                ev.pos += 8;
+              } else {
+                ev.skip(et);
+              }
+            }
+          } else {
+            item.skip(it);
+          }
+        }
+      });
       return new Template(b, items, tracePos, traceSlot, spanPos, spanSlot, timePos, timeOffset);
     }
   }

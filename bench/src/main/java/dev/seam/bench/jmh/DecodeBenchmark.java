@@ -8,11 +8,9 @@ import dev.seam.collector.decode.TraceReader;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -39,30 +37,11 @@ public class DecodeBenchmark {
   private int next;
   private final TraceReader reader = new TraceReader(new StringTable(4096));
 
-  /** Spans decoded, reported per second next to the requests. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Spans {
-    public long spans;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      spans = 0;
-    }
-  }
-
   @Setup
   public void setUp() {
     requests = Fixtures.traceRequests(64);
     json = requests.stream().map(Workload::toJson).toList();
-    spans = new int[requests.size()];
-    for (int i = 0; i < spans.length; i++) {
-      try {
-        spans[i] = reader.read(requests.get(i)).endSpan(reader.resourceCount() - 1);
-      } catch (OtlpDecodeException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    spans = Fixtures.spanCounts(requests);
   }
 
   private int advance() {
@@ -72,14 +51,14 @@ public class DecodeBenchmark {
   }
 
   @Benchmark
-  public TraceReader seamReader(Spans counter) throws OtlpDecodeException {
+  public TraceReader seamReader(SpanCount counter) throws OtlpDecodeException {
     int i = advance();
     counter.spans += spans[i];
     return reader.read(requests.get(i));
   }
 
   @Benchmark
-  public ExportTraceServiceRequest generatedParser(Spans counter) throws Exception {
+  public ExportTraceServiceRequest generatedParser(SpanCount counter) throws Exception {
     int i = advance();
     counter.spans += spans[i];
     ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(requests.get(i));
@@ -92,7 +71,7 @@ public class DecodeBenchmark {
   }
 
   @Benchmark
-  public ExportTraceServiceRequest json(Spans counter) throws OtlpDecodeException {
+  public ExportTraceServiceRequest json(SpanCount counter) throws OtlpDecodeException {
     int i = advance();
     counter.spans += spans[i];
     return OtlpJson.traces(json.get(i));

@@ -25,6 +25,12 @@ final class Fixtures {
     return out;
   }
 
+  /** The number of spans in each request. */
+  static int[] spanCounts(List<byte[]> requests) {
+    Workload w = new Workload(0, SPANS_PER_REQUEST);
+    return requests.stream().mapToInt(w::spansIn).toArray();
+  }
+
   /** Seam's embedded defaults, with overrides given as YAML. */
   static SeamConfig config(String yaml) {
     try {

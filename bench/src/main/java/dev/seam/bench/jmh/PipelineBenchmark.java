@@ -5,11 +5,9 @@ import dev.seam.collector.decode.OtlpDecodeException;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -36,18 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class PipelineBenchmark {
 
-  /** Spans processed, reported per second next to the requests. */
-  @State(Scope.Thread)
-  @AuxCounters(AuxCounters.Type.OPERATIONS)
-  public static class Spans {
-    public long spans;
-
-    @Setup(Level.Iteration)
-    public void reset() {
-      spans = 0;
-    }
-  }
-
   private List<byte[]> requests;
   private int[] spans;
   private Assembly seam;
@@ -58,16 +44,11 @@ public class PipelineBenchmark {
   public void setUp() throws OtlpDecodeException {
     requests = Fixtures.traceRequests(512);
     seam = Assembly.build(Fixtures.config(""), registry -> null, () -> now);
-    spans = new int[requests.size()];
-    dev.seam.collector.decode.TraceReader reader = new dev.seam.collector.decode.TraceReader(new dev.seam.collector.decode.StringTable(64));
-    for (int i = 0; i < spans.length; i++) {
-      reader.read(requests.get(i));
-      spans[i] = reader.endSpan(reader.resourceCount() - 1);
-    }
+    spans = Fixtures.spanCounts(requests);
   }
 
   @Benchmark
-  public ExportTraceServiceResponse traces(Spans counter) throws OtlpDecodeException {
+  public ExportTraceServiceResponse traces(SpanCount counter) throws OtlpDecodeException {
     int i = next;
     if (++next == requests.size()) {
       next = 0;

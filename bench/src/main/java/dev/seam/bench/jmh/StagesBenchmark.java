@@ -78,20 +78,11 @@ public class StagesBenchmark {
     requests = Fixtures.traceRequests(256);
     normalized = new ArrayList<>();
     edges = new ArrayList<>();
-    BoundaryListener collect = new BoundaryListener() {
+    BoundaryListener collect = new Ignoring() {
       @Override
       public void onEdge(Edge edge) {
         edges.add(edge);
       }
-
-      @Override
-      public void onUnpaired(Span span, Side side) {}
-
-      @Override
-      public void onErrorLogs(Edge edge, Side side, int count) {}
-
-      @Override
-      public void onOutcome(Outcome outcome, int count) {}
     };
     PairingStore collecting = new PairingStore(TimeUnit.SECONDS.toNanos(10), 10_000_000, 16, collect, () -> 0L);
     for (byte[] body : requests) {
@@ -109,21 +100,24 @@ public class StagesBenchmark {
       }
     }
     // Each pass over the spans moves the store's clock past the window, so the same ids pair again.
-    store = new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new BoundaryListener() {
-      @Override
-      public void onEdge(Edge edge) {}
-
-      @Override
-      public void onUnpaired(Span span, Side side) {}
-
-      @Override
-      public void onErrorLogs(Edge edge, Side side, int count) {}
-
-      @Override
-      public void onOutcome(Outcome outcome, int count) {}
-    }, () -> now);
+    store = new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new Ignoring(), () -> now);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
     metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 100, Fixtures.config("").boundary().buckets());
+  }
+
+  /** A listener that ignores what the store reports, so that only the store is measured. */
+  private static class Ignoring implements BoundaryListener {
+    @Override
+    public void onEdge(Edge edge) {}
+
+    @Override
+    public void onUnpaired(Span span, Side side) {}
+
+    @Override
+    public void onErrorLogs(Edge edge, Side side, int count) {}
+
+    @Override
+    public void onOutcome(Outcome outcome, int count) {}
   }
 
   private Origin origin(byte[] body, int r) {

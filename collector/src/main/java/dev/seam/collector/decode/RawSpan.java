@@ -199,20 +199,25 @@ public final class RawSpan {
         double d = Double.longBitsToDouble(numbers[i]);
         return Double.isFinite(d) ? (long) d : ABSENT;
       case STRING:
-        if (valueLen[i] > 64) {
-          return ABSENT;
-        }
-        String s = strings.get(buf, valueOff[i], valueLen[i]).trim();
-        if (s.isEmpty() || s.length() > 19) {
-          return ABSENT;
-        }
-        try {
-          return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-          return ABSENT;
-        }
+        return valueLen[i] > 64 ? ABSENT : decimal(strings.get(buf, valueOff[i], valueLen[i]));
       default:
         return ABSENT;
+    }
+  }
+
+  /**
+   * The integer a decimal string holds, surrounding blanks allowed (some SDKs send status codes
+   * as strings), or {@link #ABSENT}.
+   */
+  public static long decimal(String text) {
+    String s = text.trim();
+    if (s.isEmpty() || s.length() > 19) {
+      return ABSENT;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return ABSENT;
     }
   }
 

@@ -43,28 +43,6 @@ public final class ErrorClass {
    * {@code NotFound}, {@code CANCELED}) or as a decimal string; -1 when it is neither.
    */
   public static int grpcCodeNumber(String text) {
-    return grpcCodeNumberOf(text);
-  }
-
-  /** Code names as the SDKs write them: {@code UNAVAILABLE}, {@code Unavailable}, {@code unavailable}. */
-  private static final java.util.Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
-
-  private static java.util.Map<String, Integer> grpcCodesByName() {
-    java.util.Map<String, Integer> m = new java.util.HashMap<>();
-    for (int i = 0; i < GRPC_NAMES.length; i++) {
-      String lower = GRPC_NAMES[i];
-      m.put(lower, i);
-      m.put(lower.toUpperCase(Locale.ROOT), i);
-      StringBuilder camel = new StringBuilder();
-      for (String part : lower.split("_")) {
-        camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-      }
-      m.put(camel.toString(), i);
-    }
-    return java.util.Map.copyOf(m);
-  }
-
-  private static int grpcCodeNumberOf(String text) {
     if (text == null || text.isEmpty()) {
       return -1;
     }
@@ -77,21 +55,33 @@ public final class ErrorClass {
         return -1;
       }
     }
-    Integer exact = GRPC_CODE_BY_NAME.get(text);
-    if (exact != null) {
-      // The common case, an SDK's own spelling (OK, UNAVAILABLE): no normalizing, no allocation.
-      return exact;
+    // An SDK's own spelling (OK, UNAVAILABLE, Unavailable) is found as it is, without allocating;
+    // any other is looked up in its normal form: trimmed, without '_', lower case.
+    Integer code = GRPC_CODE_BY_NAME.get(text);
+    if (code == null) {
+      code = GRPC_CODE_BY_NAME.get(text.trim().replace("_", "").toLowerCase(Locale.ROOT));
     }
-    String norm = text.trim().replace("_", "").toLowerCase(Locale.ROOT);
-    if (norm.equals("canceled")) {
-      return 1;
-    }
+    return code != null ? code : -1;
+  }
+
+  /** Each code under the SDKs' spellings (not_found, NOT_FOUND, NotFound) and its normal form (notfound). */
+  private static final java.util.Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
+
+  private static java.util.Map<String, Integer> grpcCodesByName() {
+    java.util.Map<String, Integer> m = new java.util.HashMap<>();
     for (int i = 0; i < GRPC_NAMES.length; i++) {
-      if (GRPC_NAMES[i].replace("_", "").equals(norm)) {
-        return i;
+      String lower = GRPC_NAMES[i];
+      m.put(lower, i);
+      m.put(lower.toUpperCase(Locale.ROOT), i);
+      m.put(lower.replace("_", ""), i);
+      StringBuilder camel = new StringBuilder();
+      for (String part : lower.split("_")) {
+        camel.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
       }
+      m.put(camel.toString(), i);
     }
-    return -1;
+    m.put("canceled", 1); // the American spelling, as Go's context package writes it
+    return java.util.Map.copyOf(m);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.seam.collector.normalize;
 
+import dev.seam.collector.decode.RawSpan;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /** Typed reads of OTLP attribute values, tolerant of the int-as-string habits of some SDKs. */
 final class Attributes {
 
-  static final long ABSENT = Long.MIN_VALUE;
+  static final long ABSENT = RawSpan.ABSENT;
 
   private Attributes() {}
 
@@ -36,15 +37,7 @@ final class Attributes {
         double d = v.getDoubleValue();
         return Double.isFinite(d) ? (long) d : ABSENT;
       case STRING_VALUE:
-        String s = v.getStringValue().trim();
-        if (s.isEmpty() || s.length() > 19) {
-          return ABSENT;
-        }
-        try {
-          return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-          return ABSENT;
-        }
+        return RawSpan.decimal(v.getStringValue());
       default:
         return ABSENT;
     }

@@ -1,6 +1,7 @@
 package dev.seam.collector.normalize;
 
 import dev.seam.collector.model.ErrorClass;
+import dev.seam.collector.model.Ids;
 import dev.seam.collector.model.LabelValues;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
@@ -47,27 +48,33 @@ public final class SpanNormalizer {
    * bytes.
    */
   public static String invalidReason(io.opentelemetry.proto.trace.v1.Span s) {
-    return invalidReason(RawSpan.of(s));
+    int t = s.getTraceId().size();
+    int id = s.getSpanId().size();
+    return invalidReason(t, id, s.getParentSpanId().size(),
+        t == 16 && Ids.readLong(s.getTraceId(), 0) == 0 && Ids.readLong(s.getTraceId(), 8) == 0,
+        id == 8 && Ids.readLong(s.getSpanId(), 0) == 0);
   }
 
   /** {@link #invalidReason(io.opentelemetry.proto.trace.v1.Span)} for a span read by the {@link dev.seam.collector.decode.TraceReader}. */
   public static String invalidReason(RawSpan s) {
-    int t = s.traceIdLength();
-    if (t != 16) {
-      return "span has a " + t + "-byte trace_id (want 16)";
+    return invalidReason(s.traceIdLength(), s.spanIdLength(), s.parentSpanIdLength(),
+        s.traceIdHigh() == 0 && s.traceIdLow() == 0, s.spanId() == 0);
+  }
+
+  private static String invalidReason(int traceIdLength, int spanIdLength, int parentIdLength, boolean zeroTraceId, boolean zeroSpanId) {
+    if (traceIdLength != 16) {
+      return "span has a " + traceIdLength + "-byte trace_id (want 16)";
     }
-    int id = s.spanIdLength();
-    if (id != 8) {
-      return "span has a " + id + "-byte span_id (want 8)";
+    if (spanIdLength != 8) {
+      return "span has a " + spanIdLength + "-byte span_id (want 8)";
     }
-    int p = s.parentSpanIdLength();
-    if (p != 0 && p != 8) {
-      return "span has a " + p + "-byte parent_span_id (want 0 or 8)";
+    if (parentIdLength != 0 && parentIdLength != 8) {
+      return "span has a " + parentIdLength + "-byte parent_span_id (want 0 or 8)";
     }
-    if (s.traceIdHigh() == 0 && s.traceIdLow() == 0) {
+    if (zeroTraceId) {
       return "span has an all-zero trace_id";
     }
-    if (s.spanId() == 0) {
+    if (zeroSpanId) {
       return "span has an all-zero span_id";
     }
     return null;
