@@ -1,15 +1,11 @@
 package dev.seam.collector.pair;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -18,27 +14,27 @@ import java.util.function.LongSupplier;
  * within a window.
  *
  * <p>Every span is kept as a candidate parent, because a parent does not announce that a child
- * on another side will name it. A child that may have crossed (its remote-parent flag is set,
- * or the flags are silent and its parent is not in its own batch) looks its parent up, and waits
+ * on another side will name it. A child that may have crossed (its remote-parent flag is set, or
+ * the flags are silent and its parent is not in its own batch) looks its parent up, and waits
  * under the parent's id when the parent has not come yet. Error logs wait under the id of the
  * span they name. Each held item is one <em>entry</em>; every entry ends as paired, expired or
  * evicted and is reported to the {@link BoundaryListener}.
  *
  * <p>The store is split into shards by trace id, each behind its own lock, so pipeline threads
  * working on different traces rarely meet. The listener is always called after the lock is
- * released.
+ * released, with the {@link PairingEvents} collected under it.
  *
  * <h2>Layout</h2>
  *
  * <p>The store holds up to a million spans, so a held span must be small: each is one position
  * in its shard's {@link SpanArena}, a ring of flat arrays in arrival order with open-addressing
- * indexes (about 92 bytes a span with its share of the index, plus about 20 once it is a half
- * of an edge, and no allocation to hold one; the arena's Javadoc has the details). One position
- * carries up to two entries: the span as a candidate parent ({@link SpanArena#OWN}) and, for a
- * child that crossed before its parent came, its wait ({@link SpanArena#WAIT}); such a position
- * counts twice in {@link #pending()}, as the two entries did when they were kept apart. Both
- * parts start their window when the span arrives, which is why one ring in arrival order serves
- * expiry and eviction for both.
+ * indexes (about 92 bytes a span with its share of the index, plus about 20 once it is a half of
+ * an edge, and no allocation to hold one; {@link SpanRing} has the details). One position carries
+ * up to two entries: the span as a candidate parent ({@link SpanArena#OWN}) and, for a child that
+ * crossed before its parent came, its wait ({@link SpanArena#WAIT}); such a position counts twice
+ * in {@link #pending()}, once for each entry. Both parts start their window when the span
+ * arrives, which is why one ring in arrival order serves expiry and eviction for both. Arrivals
+ * are kept in the shard's {@link TickClock} ticks.
  *
  * <p>The store keeps no {@link Span} object. A held span handed to the listener (a half of an
  * edge, an unpaired half) is rebuilt from the ring when it is reported: equal field by field to
@@ -46,17 +42,9 @@ import java.util.function.LongSupplier;
  * as it is. Likewise the edge given with error logs that arrive after their span paired is
  * rebuilt, equal to the one {@link BoundaryListener#onEdge} was given.
  *
- * <p>Error logs that name a span not yet in an edge are rare, so they wait in a plain
- * insertion-ordered map per shard, one entry per key with a count, whose window restarts at
- * each new log for the key. Eviction takes whichever is older, the ring's head or the map's
- * first key, comparing arrival numbers ({@link SpanArena#tailSerial} when the log came).
- *
- * <p>Time is kept per span as an {@code int} tick: the clock's nanoseconds since the shard's
- * epoch, shifted right just enough that the window is under 2^28 ticks (no shift at all for
- * windows under 0.27 s, so a test's nanosecond clock is judged exactly; 64 ns ticks for a 15 s
- * window, which moves an expiry by at most one tick). Ticks are compared as differences, and
- * when they approach 2^30 the epoch moves forward and the held ticks are shifted back, an
- * arrival too old to shift staying at a floor that is older than any window.
+ * <p>Error logs that name a span not yet in an edge wait in the shard's {@link HeldErrorLogs}.
+ * Eviction takes whichever is older, the ring's head or the oldest logs, comparing arrival
+ * numbers ({@link SpanArena#tailSerial} when the logs came).
  *
  * <h2>Windows</h2>
  *
@@ -68,23 +56,12 @@ import java.util.function.LongSupplier;
  */
 public final class PairingStore {
 
-  /** A window is at most this many ticks; see the class comment. */
-  private static final int WINDOW_TICK_BITS = 28;
-  /** Beyond this tick the shard's epoch moves forward ... */
-  private static final long REBASE_ABOVE = 1L << 30;
-  /** ... so that the present becomes this tick ... */
-  private static final long REBASED_NOW = 1L << 29;
-  /** ... and no held arrival goes below this one, which is more than a window before it. */
-  private static final int FLOOR_TICK = -(1 << 30);
-  /** Outcome.values() copies its array on every call, and dispatch runs for every pairing. */
-  private static final Outcome[] OUTCOMES = Outcome.values();
   /** Positions a shard's ring starts with: an idle shard costs about 25 KB. */
   private static final int INITIAL_RING = 256;
 
   private final Shard[] shards;
   private final int shardMask;
   private final long windowNanos;
-  private final int tickShift;
   private final long windowTicks;
   private final int maxEntriesPerShard;
   private final BoundaryListener listener;
@@ -97,7 +74,12 @@ public final class PairingStore {
    * @param listener receives edges, unpaired halves, error-log matches and outcomes
    * @param nanoClock monotonic time in nanoseconds ({@code System::nanoTime} outside tests)
    */
-  public PairingStore(long windowNanos, int maxEntries, int shardCount, BoundaryListener listener, LongSupplier nanoClock) {
+  public PairingStore(
+      long windowNanos,
+      int maxEntries,
+      int shardCount,
+      BoundaryListener listener,
+      LongSupplier nanoClock) {
     if (windowNanos <= 0) {
       throw new IllegalArgumentException("window must be positive");
     }
@@ -107,8 +89,7 @@ public final class PairingStore {
     }
     this.shardMask = n - 1;
     this.windowNanos = windowNanos;
-    this.tickShift = Math.max(0, 64 - Long.numberOfLeadingZeros(windowNanos) - WINDOW_TICK_BITS);
-    this.windowTicks = (windowNanos >> tickShift) + ((windowNanos & ((1L << tickShift) - 1)) != 0 ? 1 : 0);
+    this.windowTicks = TickClock.windowTicks(windowNanos);
     this.maxEntriesPerShard = Math.max(1, maxEntries / n);
     this.listener = listener;
     this.nanoClock = nanoClock;
@@ -117,7 +98,8 @@ public final class PairingStore {
     long epoch = nanoClock.getAsLong();
     this.shards = new Shard[n];
     for (int i = 0; i < n; i++) {
-      shards[i] = new Shard(new SpanArena(INITIAL_RING, ringBound), epoch);
+      shards[i] =
+          new Shard(new SpanArena(INITIAL_RING, ringBound), new TickClock(windowNanos, epoch));
     }
   }
 
@@ -142,14 +124,14 @@ public final class PairingStore {
     long traceHigh = span.traceIdHigh();
     long traceLow = span.traceIdLow();
     Shard shard = shardOf(traceHigh, traceLow);
-    Events ev = null;
+    PairingEvents ev = null;
     shard.lock.lock();
     try {
       SpanArena arena = shard.arena;
       if (arena.find(traceHigh, traceLow, span.spanId()) != SpanArena.NONE) {
         return false;
       }
-      int own = arena.append(span, tick(shard, nanoClock.getAsLong()));
+      int own = arena.append(span, shard.clock.tick(nanoClock.getAsLong(), arena));
       shard.add(1);
 
       // Children that crossed and came first stop waiting, in the order they came.
@@ -164,7 +146,7 @@ public final class PairingStore {
           ev = pair(shard, own, span, c, null, childOwn, ev);
         }
         shard.add(-n);
-        ev = Events.of(ev).outcome(Outcome.PAIRED, n);
+        ev = PairingEvents.of(ev).outcome(Outcome.PAIRED, n);
         popDeadHeads(arena);
       }
 
@@ -188,23 +170,15 @@ public final class PairingStore {
   /** Takes one ERROR-or-worse log record that names a span. */
   public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId) {
     Shard shard = shardOf(traceIdHigh, traceIdLow);
-    Events ev = null;
+    PairingEvents ev = null;
     shard.lock.lock();
     try {
-      int p = shard.arena.find(traceIdHigh, traceIdLow, spanId);
-      if (p != SpanArena.NONE && shard.arena.hasEdge(p)) {
-        ev = Events.of(ev).errorLogs(shard.arena.edge(p), shard.arena.edgeSide(p), 1);
+      SpanArena arena = shard.arena;
+      int p = arena.find(traceIdHigh, traceIdLow, spanId);
+      if (p != SpanArena.NONE && arena.hasEdge(p)) {
+        ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
       } else {
-        SpanKey key = new SpanKey(traceIdHigh, traceIdLow, spanId);
-        // A new log for a key moves it to the young end and restarts the window of all its logs.
-        HeldLogs held = shard.logs.remove(key);
-        if (held == null) {
-          held = new HeldLogs();
-        }
-        held.count++;
-        held.arrivedNanos = nanoClock.getAsLong();
-        held.serial = shard.arena.tailSerial();
-        shard.logs.put(key, held);
+        shard.logs.add(traceIdHigh, traceIdLow, spanId, nanoClock.getAsLong(), arena.tailSerial());
         shard.add(1);
         ev = evictOverflow(shard, ev);
       }
@@ -218,24 +192,19 @@ public final class PairingStore {
   public void expire() {
     long now = nanoClock.getAsLong();
     for (Shard shard : shards) {
-      Events ev = null;
+      PairingEvents ev = null;
       shard.lock.lock();
       try {
         SpanArena arena = shard.arena;
-        long nowTick = tick(shard, now);
+        long nowTick = shard.clock.tick(now, arena);
         // The ring is in arrival order: stop at the first span still in its window.
         while (arena.size() > 0 && nowTick - arena.arrived(arena.head()) >= windowTicks) {
           ev = endOldest(shard, Outcome.EXPIRED, ev);
         }
-        Iterator<HeldLogs> it = shard.logs.values().iterator();
-        while (it.hasNext()) {
-          HeldLogs held = it.next();
-          if (now - held.arrivedNanos < windowNanos) {
-            break;
-          }
-          it.remove();
-          shard.add(-held.count);
-          ev = Events.of(ev).outcome(Outcome.EXPIRED, held.count);
+        int logs = shard.logs.expire(now, windowNanos);
+        if (logs > 0) {
+          shard.add(-logs);
+          ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
       } finally {
         shard.unlock();
@@ -247,40 +216,22 @@ public final class PairingStore {
   /** Ends every entry now, as if its window had passed (for shutdown). */
   public void expireAll() {
     for (Shard shard : shards) {
-      Events ev = null;
+      PairingEvents ev = null;
       shard.lock.lock();
       try {
         while (shard.arena.size() > 0) {
           ev = endOldest(shard, Outcome.EXPIRED, ev);
         }
-        for (HeldLogs held : shard.logs.values()) {
-          shard.add(-held.count);
-          ev = Events.of(ev).outcome(Outcome.EXPIRED, held.count);
+        int logs = shard.logs.clear();
+        if (logs > 0) {
+          shard.add(-logs);
+          ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
-        shard.logs.clear();
       } finally {
         shard.unlock();
       }
       dispatch(ev);
     }
-  }
-
-  /**
-   * The shard's tick for {@code now}: nanoseconds since its epoch, shifted by {@link #tickShift}.
-   * When that nears 2^30 the epoch moves so that it is {@link #REBASED_NOW} again, and held
-   * arrivals move back by as much (see the class comment); this happens at most once every 2^29
-   * ticks, at least twice a window, and costs one pass over the shard's arrivals.
-   */
-  private int tick(Shard shard, long now) {
-    long t = (now - shard.epochNanos) >> tickShift;
-    if (t > REBASE_ABOVE) {
-      long delta = t - REBASED_NOW;
-      shard.epochNanos += delta << tickShift;
-      shard.arena.shiftArrivals(delta, FLOOR_TICK);
-      t = REBASED_NOW;
-    }
-    // A clock that went back by more than the floor is clamped, as if it had stood still.
-    return (int) Math.max(t, FLOOR_TICK);
   }
 
   private static boolean mayHaveCrossed(Span span, boolean parentInBatch) {
@@ -290,13 +241,20 @@ public final class PairingStore {
 
   /**
    * A crossing child found its parent. Either half may be the span being offered ({@code parent}
-   * or {@code child} non-null, handed on as it is); a held half is rebuilt only if the two are
-   * on different sides and so make an edge.
+   * or {@code child} non-null, handed on as it is); a held half is rebuilt only if the two are on
+   * different sides and so make an edge. Call with the shard's lock held.
    *
    * @param childOwn the position holding the child as a candidate parent, or {@link
    *     SpanArena#NONE}
    */
-  private Events pair(Shard shard, int parentPos, Span parent, int childPos, Span child, int childOwn, Events ev) {
+  private static PairingEvents pair(
+      Shard shard,
+      int parentPos,
+      Span parent,
+      int childPos,
+      Span child,
+      int childOwn,
+      PairingEvents ev) {
     SpanArena arena = shard.arena;
     arena.markPaired(parentPos);
     Origin childOrigin = child != null ? child.origin() : arena.origin(childPos);
@@ -310,14 +268,15 @@ public final class PairingStore {
       child = arena.span(childPos);
     }
     Edge edge = new Edge(parent, child, TransportClassifier.classify(parent, child));
-    ev = Events.of(ev).edge(edge);
+    ev = PairingEvents.of(ev).edge(edge);
     // Each half keeps its first edge only (error logs naming it count against that one).
     boolean parentFirst = !arena.hasEdge(parentPos);
     boolean childFirst = childOwn != SpanArena.NONE && !arena.hasEdge(childOwn);
     if (parentFirst || childFirst) {
       // The callee half is where error logs naming the child find it; if its candidate-parent
       // part was evicted (and no copy offered since), only the parent keeps the edge.
-      arena.link(parentPos, parentFirst, childOwn != SpanArena.NONE ? childOwn : childPos, childFirst, edge.transport());
+      int calleePos = childOwn != SpanArena.NONE ? childOwn : childPos;
+      arena.link(parentPos, parentFirst, calleePos, childFirst, edge.transport());
       if (parentFirst) {
         ev = releaseLogs(shard, parentPos, edge, Side.CALLER, ev);
       }
@@ -328,20 +287,23 @@ public final class PairingStore {
     return ev;
   }
 
-  /** Error logs that waited for the span at {@code p}, now the {@code side} of its first edge. */
-  private static Events releaseLogs(Shard shard, int p, Edge edge, Side side, Events ev) {
+  /**
+   * Error logs that waited for the span at {@code p}, now the {@code side} of its first edge.
+   * Call with the shard's lock held.
+   */
+  private static PairingEvents releaseLogs(
+      Shard shard, int p, Edge edge, Side side, PairingEvents ev) {
     SpanArena arena = shard.arena;
-    if (!shard.logs.isEmpty()) {
-      HeldLogs held = shard.logs.remove(new SpanKey(arena.traceHi(p), arena.traceLo(p), arena.spanId(p)));
-      if (held != null) {
-        shard.add(-held.count);
-        ev = Events.of(ev).errorLogs(edge, side, held.count).outcome(Outcome.PAIRED, held.count);
-      }
+    int n = shard.logs.take(arena.traceHi(p), arena.traceLo(p), arena.spanId(p));
+    if (n > 0) {
+      shard.add(-n);
+      ev = PairingEvents.of(ev).errorLogs(edge, side, n).outcome(Outcome.PAIRED, n);
     }
     return ev;
   }
 
-  private Events evictOverflow(Shard shard, Events ev) {
+  /** Evicts the oldest entries while the shard holds too many. Call with its lock held. */
+  private PairingEvents evictOverflow(Shard shard, PairingEvents ev) {
     while (shard.entries > maxEntriesPerShard) {
       ev = evictOldest(shard, ev);
     }
@@ -349,21 +311,18 @@ public final class PairingStore {
   }
 
   /**
-   * Ends the oldest entry as evicted: the first logs, or one part of the ring's head (its
-   * candidate-parent part first, which came first when the two were kept apart), whichever
-   * arrived first. Evicted halves are not reported unpaired.
+   * Ends the oldest entry as evicted: the oldest logs, or one part of the ring's head (its
+   * candidate-parent part first, as the span is held before it waits), whichever arrived first.
+   * Evicted halves are not reported unpaired. Call with the shard's lock held.
    */
-  private static Events evictOldest(Shard shard, Events ev) {
+  private static PairingEvents evictOldest(Shard shard, PairingEvents ev) {
     SpanArena arena = shard.arena;
-    ev = Events.of(ev);
-    if (!shard.logs.isEmpty()) {
-      Map.Entry<SpanKey, HeldLogs> oldest = shard.logs.entrySet().iterator().next();
-      // Logs that came when the ring's tail was at serial s are older than entry s and later.
-      if (arena.size() == 0 || oldest.getValue().serial <= arena.headSerial()) {
-        shard.logs.remove(oldest.getKey());
-        shard.add(-oldest.getValue().count);
-        return ev.outcome(Outcome.EVICTED, oldest.getValue().count);
-      }
+    ev = PairingEvents.of(ev);
+    int logs =
+        shard.logs.evictOldestBefore(arena.size() == 0 ? Long.MAX_VALUE : arena.headSerial());
+    if (logs > 0) {
+      shard.add(-logs);
+      return ev.outcome(Outcome.EVICTED, logs);
     }
     int p = arena.head();
     if (arena.has(p, SpanArena.OWN)) {
@@ -378,10 +337,13 @@ public final class PairingStore {
     return ev;
   }
 
-  /** Ends every part of the ring's oldest position with {@code outcome} and removes it. */
-  private static Events endOldest(Shard shard, Outcome outcome, Events ev) {
+  /**
+   * Ends every part of the ring's oldest position with {@code outcome} and removes it. Call with
+   * the shard's lock held.
+   */
+  private static PairingEvents endOldest(Shard shard, Outcome outcome, PairingEvents ev) {
     SpanArena arena = shard.arena;
-    ev = Events.of(ev);
+    ev = PairingEvents.of(ev);
     int p = arena.head();
     Span span = null; // rebuilt at most once, and only if it is reported
     if (arena.has(p, SpanArena.OWN)) {
@@ -391,7 +353,9 @@ public final class PairingStore {
         ev.outcome(Outcome.PAIRED, 1);
       } else {
         ev.outcome(outcome, 1);
-        if (outcome == Outcome.EXPIRED && arena.kind(p).isOutgoing() && arena.protocol(p) != ProtocolHint.DATABASE) {
+        if (outcome == Outcome.EXPIRED
+            && arena.kind(p).isOutgoing()
+            && arena.protocol(p) != ProtocolHint.DATABASE) {
           span = arena.span(p);
           ev.unpaired(span, Side.CALLER);
         }
@@ -401,7 +365,8 @@ public final class PairingStore {
       arena.dropOldestWait(p);
       shard.add(-1);
       ev.outcome(outcome, 1);
-      if (outcome == Outcome.EXPIRED && (arena.parentLink(p) == ParentLink.REMOTE || arena.kind(p).isIncoming())) {
+      if (outcome == Outcome.EXPIRED
+          && (arena.parentLink(p) == ParentLink.REMOTE || arena.kind(p).isIncoming())) {
         ev.unpaired(span != null ? span : arena.span(p), Side.CALLEE);
       }
     }
@@ -419,30 +384,9 @@ public final class PairingStore {
     }
   }
 
-  private void dispatch(Events ev) {
-    if (ev == null) {
-      return;
-    }
-    if (ev.edges != null) {
-      for (Edge e : ev.edges) {
-        listener.onEdge(e);
-      }
-    }
-    if (ev.logEdges != null) {
-      for (int i = 0; i < ev.logEdges.size(); i++) {
-        listener.onErrorLogs(ev.logEdges.get(i), ev.logSides.get(i), ev.logCounts.get(i));
-      }
-    }
-    if (ev.unpaired != null) {
-      for (int i = 0; i < ev.unpaired.size(); i++) {
-        listener.onUnpaired(ev.unpaired.get(i), ev.unpairedSides.get(i));
-      }
-    }
-    for (Outcome o : OUTCOMES) {
-      int n = ev.outcomes[o.ordinal()];
-      if (n > 0) {
-        listener.onOutcome(o, n);
-      }
+  private void dispatch(PairingEvents ev) {
+    if (ev != null) {
+      ev.dispatchTo(listener);
     }
   }
 
@@ -452,92 +396,44 @@ public final class PairingStore {
     return shards[(int) h & shardMask];
   }
 
-  /** The key of a span in the store: its trace and its own id. */
-  private record SpanKey(long traceIdHigh, long traceIdLow, long spanId) {}
-
-  /** Error logs naming one span that is not yet a half of an edge. */
-  private static final class HeldLogs {
-    int count;
-    long arrivedNanos;
-    /** {@link SpanArena#tailSerial} when the latest of them came, to compare with the ring. */
-    long serial;
-  }
-
+  /** One shard: its lock, and the state of the traces it holds, which that lock guards. */
   private static final class Shard {
     final ReentrantLock lock = new ReentrantLock();
+
+    @GuardedBy("lock")
     final SpanArena arena;
-    // Insertion order is arrival order, so expiry stops at the first key still in its window.
-    final LinkedHashMap<SpanKey, HeldLogs> logs = new LinkedHashMap<>();
-    /** Clock reading that is tick 0 for this shard's arena. */
-    long epochNanos;
+
+    @GuardedBy("lock")
+    final HeldErrorLogs logs = new HeldErrorLogs();
+
+    @GuardedBy("lock")
+    final TickClock clock;
+
     /** Entries held; exact under the lock. */
+    @GuardedBy("lock")
     int entries;
-    /** {@link #entries} as of the last unlock, for {@link #pending()}, which reads it without the lock. */
+
+    /**
+     * {@link #entries} as of the last unlock, for {@link #pending()}, which reads it without the
+     * lock; written only under it.
+     */
     volatile int published;
 
-    Shard(SpanArena arena, long epochNanos) {
+    Shard(SpanArena arena, TickClock clock) {
       this.arena = arena;
-      this.epochNanos = epochNanos;
+      this.clock = clock;
     }
 
+    @GuardedBy("lock")
     void add(int delta) {
       entries += delta;
     }
 
     /** Publishes the count (one volatile write per locked call, not one per entry) and unlocks. */
+    @GuardedBy("lock")
     void unlock() {
       published = entries;
       lock.unlock();
-    }
-  }
-
-  /** What happened under a lock, reported after it is released. */
-  private static final class Events {
-    List<Edge> edges;
-    List<Span> unpaired;
-    List<Side> unpairedSides;
-    List<Edge> logEdges;
-    List<Side> logSides;
-    List<Integer> logCounts;
-    final int[] outcomes = new int[OUTCOMES.length];
-
-    static Events of(Events ev) {
-      return ev != null ? ev : new Events();
-    }
-
-    Events edge(Edge e) {
-      if (edges == null) {
-        edges = new ArrayList<>(2);
-      }
-      edges.add(e);
-      return this;
-    }
-
-    Events unpaired(Span s, Side side) {
-      if (unpaired == null) {
-        unpaired = new ArrayList<>(2);
-        unpairedSides = new ArrayList<>(2);
-      }
-      unpaired.add(s);
-      unpairedSides.add(side);
-      return this;
-    }
-
-    Events errorLogs(Edge e, Side side, int n) {
-      if (logEdges == null) {
-        logEdges = new ArrayList<>(1);
-        logSides = new ArrayList<>(1);
-        logCounts = new ArrayList<>(1);
-      }
-      logEdges.add(e);
-      logSides.add(side);
-      logCounts.add(n);
-      return this;
-    }
-
-    Events outcome(Outcome o, int n) {
-      outcomes[o.ordinal()] += n;
-      return this;
     }
   }
 }
