@@ -15,6 +15,7 @@ import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.model.Transport;
 import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
+import dev.seam.collector.testing.Spans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Tags;
@@ -83,10 +84,26 @@ class BoundaryMetricsTest {
     S allocated(long v) { allocatedBytes = v; return this; }
 
     Span build() {
-      return new Span(
-          0x0af7651916cd43ddL, 0x8448eb211c80319cL, id, parent, link, kind, origin, name,
-          T0, T0 + durationNanos, failed, errorClass, protocol, operation, peer,
-          requestBytes, responseBytes, allocatedBytes);
+      return Spans.builder()
+          .traceIdHigh(0x0af7651916cd43ddL)
+          .traceIdLow(0x8448eb211c80319cL)
+          .spanId(id)
+          .parentSpanId(parent)
+          .parentLink(link)
+          .kind(kind)
+          .origin(origin)
+          .name(name)
+          .startNanos(T0)
+          .endNanos(T0 + durationNanos)
+          .failed(failed)
+          .errorClass(errorClass)
+          .protocol(protocol)
+          .operation(operation)
+          .peer(peer)
+          .requestBytes(requestBytes)
+          .responseBytes(responseBytes)
+          .allocatedBytes(allocatedBytes)
+          .build();
     }
   }
 

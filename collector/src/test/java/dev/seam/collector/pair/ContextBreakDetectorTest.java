@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
+import dev.seam.collector.testing.Spans;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,11 +56,47 @@ class ContextBreakDetectorTest {
   }
 
   private static Span client(long id, String peer, ProtocolHint hint, String operation, long start, long dur) {
-    return new Span(1, id, id, 0, ParentLink.NONE, SpanKind.CLIENT, GO, "GET", start, start + dur, false, ErrorClass.UNKNOWN, hint, operation, peer, -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(1)
+        .traceIdLow(id)
+        .spanId(id)
+        .kind(SpanKind.CLIENT)
+        .origin(GO)
+        .name("GET")
+        .startNanos(start)
+        .endNanos(start + dur)
+        .protocol(hint)
+        .operation(operation)
+        .peer(peer)
+        .build();
   }
 
   private static Span server(long trace, Origin origin, ProtocolHint hint, String operation, long start, long dur) {
-    return new Span(2, trace, trace, 0, ParentLink.NONE, SpanKind.SERVER, origin, "GET /price", start, start + dur, false, ErrorClass.UNKNOWN, hint, operation, null, -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(2)
+        .traceIdLow(trace)
+        .spanId(trace)
+        .kind(SpanKind.SERVER)
+        .origin(origin)
+        .name("GET /price")
+        .startNanos(start)
+        .endNanos(start + dur)
+        .protocol(hint)
+        .operation(operation)
+        .build();
+  }
+
+  /** A span of trace 1/1 with id 1 on the Rust side, from T for a millisecond, named "h". */
+  private static Spans.Builder rustSpan(SpanKind kind) {
+    return Spans.builder()
+        .traceIdHigh(1)
+        .traceIdLow(1)
+        .spanId(1)
+        .kind(kind)
+        .origin(RUST)
+        .name("h")
+        .startNanos(T)
+        .endNanos(T + MS);
   }
 
   @Test
@@ -163,7 +199,20 @@ class ContextBreakDetectorTest {
 
   @Test
   void calleesMissingTheirCallerPassThrough() {
-    Span orphan = new Span(3, 9, 9, 8, ParentLink.REMOTE, SpanKind.SERVER, RUST, "x", T, T + MS, false, ErrorClass.UNKNOWN, ProtocolHint.HTTP, null, null, -1, -1, -1);
+    Span orphan =
+        Spans.builder()
+            .traceIdHigh(3)
+            .traceIdLow(9)
+            .spanId(9)
+            .parentSpanId(8)
+            .parentLink(ParentLink.REMOTE)
+            .kind(SpanKind.SERVER)
+            .origin(RUST)
+            .name("x")
+            .startNanos(T)
+            .endNanos(T + MS)
+            .protocol(ProtocolHint.HTTP)
+            .build();
     detector.onUnpaired(orphan, Side.CALLEE);
     assertEquals(List.of(orphan), unpaired);
   }
@@ -171,11 +220,17 @@ class ContextBreakDetectorTest {
   @Test
   void onlyRootsThatServeACallAreCandidates() {
     assertTrue(ContextBreakDetector.isCandidate(server(1, RUST, ProtocolHint.NONE, null, T, MS)));
-    Span internalWithRoute = new Span(1, 1, 1, 0, ParentLink.NONE, SpanKind.INTERNAL, RUST, "h", T, T + MS, false, ErrorClass.UNKNOWN, ProtocolHint.HTTP, "/a", null, -1, -1, -1);
+    Span internalWithRoute =
+        rustSpan(SpanKind.INTERNAL).protocol(ProtocolHint.HTTP).operation("/a").build();
     assertTrue(ContextBreakDetector.isCandidate(internalWithRoute));
-    Span internalPlain = new Span(1, 1, 1, 0, ParentLink.NONE, SpanKind.INTERNAL, RUST, "h", T, T + MS, false, ErrorClass.UNKNOWN, ProtocolHint.NONE, null, null, -1, -1, -1);
+    Span internalPlain = rustSpan(SpanKind.INTERNAL).protocol(ProtocolHint.NONE).build();
     assertEquals(false, ContextBreakDetector.isCandidate(internalPlain));
-    Span child = new Span(1, 1, 1, 7, ParentLink.REMOTE, SpanKind.SERVER, RUST, "h", T, T + MS, false, ErrorClass.UNKNOWN, ProtocolHint.HTTP, null, null, -1, -1, -1);
+    Span child =
+        rustSpan(SpanKind.SERVER)
+            .parentSpanId(7)
+            .parentLink(ParentLink.REMOTE)
+            .protocol(ProtocolHint.HTTP)
+            .build();
     assertEquals(false, ContextBreakDetector.isCandidate(child));
     assertEquals(false, ContextBreakDetector.isCandidate(client(1, "p", ProtocolHint.HTTP, null, T, MS)));
   }

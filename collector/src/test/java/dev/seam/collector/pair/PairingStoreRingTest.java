@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
+import dev.seam.collector.testing.Spans;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,13 +40,36 @@ class PairingStoreRingTest {
   }
 
   private static Span client(long traceLow, long id) {
-    return new Span(TRACE_HIGH, traceLow, id, 0L, ParentLink.NONE, SpanKind.CLIENT, GO, "GET /items", 1_000L * id, 1_000L * id + 500L,
-        false, ErrorClass.UNKNOWN, ProtocolHint.HTTP, "/items", "pricing", -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(TRACE_HIGH)
+        .traceIdLow(traceLow)
+        .spanId(id)
+        .kind(SpanKind.CLIENT)
+        .origin(GO)
+        .name("GET /items")
+        .startNanos(1_000L * id)
+        .endNanos(1_000L * id + 500L)
+        .protocol(ProtocolHint.HTTP)
+        .operation("/items")
+        .peer("pricing")
+        .build();
   }
 
   private static Span server(long traceLow, long id, long parent) {
-    return new Span(TRACE_HIGH, traceLow, id, parent, ParentLink.REMOTE, SpanKind.SERVER, RUST, "GET /items", 1_000L * id + 10L,
-        1_000L * id + 400L, false, ErrorClass.UNKNOWN, ProtocolHint.HTTP, "/items", null, -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(TRACE_HIGH)
+        .traceIdLow(traceLow)
+        .spanId(id)
+        .parentSpanId(parent)
+        .parentLink(ParentLink.REMOTE)
+        .kind(SpanKind.SERVER)
+        .origin(RUST)
+        .name("GET /items")
+        .startNanos(1_000L * id + 10L)
+        .endNanos(1_000L * id + 400L)
+        .protocol(ProtocolHint.HTTP)
+        .operation("/items")
+        .build();
   }
 
   private static long calleeSpanId(Edge e) {
@@ -306,18 +329,76 @@ class PairingStoreRingTest {
   void rebuiltSpansCarryEveryField() {
     PairingStore store = store(WINDOW, 1_000);
     List<Span> spans = new ArrayList<>();
-    spans.add(new Span(TRACE_HIGH, 1, 10, 0, ParentLink.NONE, SpanKind.CLIENT, GO, "POST /pay", 5L, 5L + 10_000_000_000L, true,
-        "unavailable", ProtocolHint.GRPC, "pay.Pay/Charge", "payments", 512, 2_048, 4_096, 4.0, false));
-    spans.add(new Span(TRACE_HIGH, 2, 10, 0, ParentLink.NONE, SpanKind.PRODUCER, GO, "publish", Long.MAX_VALUE - 5, Long.MIN_VALUE + 5,
-        false, ErrorClass.UNKNOWN, ProtocolHint.MESSAGING, null, null, -1, -1, -1, 1.0, true));
-    spans.add(new Span(TRACE_HIGH, 3, 10, 0, ParentLink.NONE, SpanKind.CLIENT, GO, "GET", 1_000, 900, false, ErrorClass.UNKNOWN,
-        ProtocolHint.OTHER_RPC, "op", "peer", -1, -1, -1, -0.0, true));
+    spans.add(
+        Spans.builder()
+            .traceIdHigh(TRACE_HIGH)
+            .traceIdLow(1)
+            .spanId(10)
+            .kind(SpanKind.CLIENT)
+            .origin(GO)
+            .name("POST /pay")
+            .startNanos(5L)
+            .endNanos(5L + 10_000_000_000L)
+            .failed(true)
+            .errorClass("unavailable")
+            .protocol(ProtocolHint.GRPC)
+            .operation("pay.Pay/Charge")
+            .peer("payments")
+            .requestBytes(512)
+            .responseBytes(2_048)
+            .allocatedBytes(4_096)
+            .adjustedCount(4.0)
+            .answered(false)
+            .build());
+    spans.add(
+        Spans.builder()
+            .traceIdHigh(TRACE_HIGH)
+            .traceIdLow(2)
+            .spanId(10)
+            .kind(SpanKind.PRODUCER)
+            .origin(GO)
+            .name("publish")
+            .startNanos(Long.MAX_VALUE - 5)
+            .endNanos(Long.MIN_VALUE + 5)
+            .protocol(ProtocolHint.MESSAGING)
+            .adjustedCount(1.0)
+            .answered(true)
+            .build());
+    spans.add(
+        Spans.builder()
+            .traceIdHigh(TRACE_HIGH)
+            .traceIdLow(3)
+            .spanId(10)
+            .kind(SpanKind.CLIENT)
+            .origin(GO)
+            .name("GET")
+            .startNanos(1_000)
+            .endNanos(900)
+            .protocol(ProtocolHint.OTHER_RPC)
+            .operation("op")
+            .peer("peer")
+            .adjustedCount(-0.0)
+            .build());
     for (Span s : spans) {
       store.offerSpan(s, false);
     }
     // The third becomes a half of an edge first, with its extras moved along.
-    Span callee = new Span(TRACE_HIGH, 3, 11, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST, "GET", 950, 960, false, ErrorClass.UNKNOWN,
-        ProtocolHint.OTHER_RPC, "op", null, 7, -1, -1, 1.0, true);
+    Span callee =
+        Spans.builder()
+            .traceIdHigh(TRACE_HIGH)
+            .traceIdLow(3)
+            .spanId(11)
+            .parentSpanId(10)
+            .parentLink(ParentLink.REMOTE)
+            .kind(SpanKind.SERVER)
+            .origin(RUST)
+            .name("GET")
+            .startNanos(950)
+            .endNanos(960)
+            .protocol(ProtocolHint.OTHER_RPC)
+            .operation("op")
+            .requestBytes(7)
+            .build();
     store.offerSpan(callee, false);
     store.offerErrorLog(TRACE_HIGH, 3, 10);
     assertEquals(new Edge(spans.get(2), callee, TransportClassifier.classify(spans.get(2), callee)), listener.errorLogs().get(0).edge());

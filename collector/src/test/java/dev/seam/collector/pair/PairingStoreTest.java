@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
@@ -14,6 +13,7 @@ import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.model.Transport;
+import dev.seam.collector.testing.Spans;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,9 +51,19 @@ class PairingStoreTest {
   }
 
   private static Span span(long trace, long id, long parent, ParentLink link, SpanKind kind, Origin origin, ProtocolHint hint) {
-    return new Span(
-        TRACE_HIGH, trace, id, parent, link, kind, origin, "span-" + id,
-        1_000L * id, 1_000L * id + 500L, false, ErrorClass.UNKNOWN, hint, null, null, -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(TRACE_HIGH)
+        .traceIdLow(trace)
+        .spanId(id)
+        .parentSpanId(parent)
+        .parentLink(link)
+        .kind(kind)
+        .origin(origin)
+        .name("span-" + id)
+        .startNanos(1_000L * id)
+        .endNanos(1_000L * id + 500L)
+        .protocol(hint)
+        .build();
   }
 
   private static Span root(long trace, long id, SpanKind kind, Origin origin) {

@@ -3,13 +3,12 @@ package dev.seam.collector.pair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Origin;
-import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.model.Transport;
+import dev.seam.collector.testing.Spans;
 import org.junit.jupiter.api.Test;
 
 class TransportClassifierTest {
@@ -21,7 +20,17 @@ class TransportClassifierTest {
   private static final Origin RUST_NO_PROCESS = new Origin("pricing-core", "rust", null, "unknown");
 
   private static Span span(Origin origin, SpanKind kind, ProtocolHint hint) {
-    return new Span(1L, 2L, 3L, 0L, ParentLink.NONE, kind, origin, "op", 0L, 10L, false, ErrorClass.UNKNOWN, hint, null, null, -1, -1, -1);
+    return Spans.builder()
+        .traceIdHigh(1L)
+        .traceIdLow(2L)
+        .spanId(3L)
+        .kind(kind)
+        .origin(origin)
+        .name("op")
+        .startNanos(0L)
+        .endNanos(10L)
+        .protocol(hint)
+        .build();
   }
 
   @Test
