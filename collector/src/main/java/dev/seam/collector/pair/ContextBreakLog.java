@@ -22,7 +22,7 @@ final class ContextBreakLog {
     this.nanoClock = nanoClock;
   }
 
-  /** Logs that {@code caller} and {@code callee} are one call, unless its boundary was just logged. */
+  /** Logs that the two spans are one call, unless their boundary was logged within the minute. */
   void describe(Span caller, Span callee) {
     String boundary =
         caller.origin().service()

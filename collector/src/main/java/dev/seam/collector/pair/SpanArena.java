@@ -237,7 +237,7 @@ final class SpanArena {
     return waiting.take(traceHigh, traceLow, id);
   }
 
-  /** The next newer child after {@code p} in a chain from {@link #takeWaiting}, or {@link #NONE}. */
+  /** The next newer child after {@code p} in a chain from {@link #takeWaiting}, or NONE. */
   int nextTaken(int p) {
     return waiting.next(p);
   }

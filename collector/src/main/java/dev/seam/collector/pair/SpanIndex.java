@@ -24,10 +24,10 @@ final class SpanIndex {
 
   private final SpanRing ring;
 
-  /** Where the ring keeps the id of the key: {@link SpanRing#SPAN_ID} or {@link SpanRing#PARENT_ID}. */
+  /** Where the ring keeps the key's id: {@link SpanRing#SPAN_ID} or {@link SpanRing#PARENT_ID}. */
   private final int idField;
 
-  /** Random per store shard, so that ids crafted to collide in one collector need not in another. */
+  /** Random per shard, so that ids crafted to collide in one collector need not in another. */
   private final long seed;
 
   /** Bits of an entry that hold position + 1: enough for the ring's capacity. */
@@ -199,7 +199,7 @@ final class SpanIndex {
     return tagBits == 0 ? home : home | (h >>> (32 - tagBits)) << homeBits;
   }
 
-  /** Sets {@link #posBits} for a ring of {@code capacity} positions, and the fingerprint's parts. */
+  /** Sets {@link #posBits} for a ring of {@code capacity} positions, and the fingerprint parts. */
   private void setPositionBits(int capacity) {
     posBits = 32 - Integer.numberOfLeadingZeros(capacity);
     homeBits = Math.min(HOME_BITS, 32 - posBits);

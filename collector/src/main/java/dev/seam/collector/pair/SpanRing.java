@@ -50,7 +50,7 @@ final class SpanRing {
    */
   private static final int DURATION_ARRIVED = 5;
 
-  /** High half: the {@link EntryCodec} bits. Low half: the next newer sibling, for a waiting span. */
+  /** High half: the {@link EntryCodec} bits. Low half: the next newer sibling of a waiting span. */
   private static final int BITS_NEXT = 6;
 
   private static final int NUMS = 7;
@@ -154,7 +154,8 @@ final class SpanRing {
     nums[n + SPAN_ID] = s.spanId();
     nums[n + PARENT_ID] = s.parentSpanId();
     nums[n + START] = s.startNanos();
-    nums[n + DURATION_ARRIVED] = EntryCodec.pack((int) (s.endNanos() - s.startNanos()), arrivedTick);
+    int duration = (int) (s.endNanos() - s.startNanos());
+    nums[n + DURATION_ARRIVED] = EntryCodec.pack(duration, arrivedTick);
     nums[n + BITS_NEXT] = EntryCodec.pack(bits, NONE);
     int r = p * REFS;
     refs[r + ORIGIN] = s.origin();

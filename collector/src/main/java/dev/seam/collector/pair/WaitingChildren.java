@@ -63,7 +63,7 @@ final class WaitingChildren {
     return oldest;
   }
 
-  /** The next newer child after {@code p} in a chain from {@link #take}, or {@link SpanRing#NONE}. */
+  /** The next newer child after {@code p} in a chain from {@link #take}, or NONE. */
   int next(int p) {
     return ring.next(p);
   }
