@@ -1,12 +1,10 @@
 package dev.seam.collector.pair;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -59,7 +57,7 @@ public final class PairingStore {
   /** Positions a shard's ring starts with: an idle shard costs about 25 KB. */
   private static final int INITIAL_RING = 256;
 
-  private final Shard[] shards;
+  private final PairingShard[] shards;
   private final int shardMask;
   private final long windowNanos;
   private final long windowTicks;
@@ -96,17 +94,17 @@ public final class PairingStore {
     // A shard holds no more spans than entries, plus the newest before it evicts for it.
     int ringBound = (int) Math.min(maxEntriesPerShard + 1L, SpanArena.MAX_CAPACITY);
     long epoch = nanoClock.getAsLong();
-    this.shards = new Shard[n];
+    this.shards = new PairingShard[n];
     for (int i = 0; i < n; i++) {
-      shards[i] =
-          new Shard(new SpanArena(INITIAL_RING, ringBound), new TickClock(windowNanos, epoch));
+      SpanArena arena = new SpanArena(INITIAL_RING, ringBound);
+      shards[i] = new PairingShard(arena, new TickClock(windowNanos, epoch));
     }
   }
 
   /** Entries held right now. */
   public long pending() {
     long sum = 0;
-    for (Shard s : shards) {
+    for (PairingShard s : shards) {
       sum += s.published;
     }
     return sum;
@@ -123,7 +121,7 @@ public final class PairingStore {
   public boolean offerSpan(Span span, boolean parentInBatch) {
     long traceHigh = span.traceIdHigh();
     long traceLow = span.traceIdLow();
-    Shard shard = shardOf(traceHigh, traceLow);
+    PairingShard shard = shardOf(traceHigh, traceLow);
     PairingEvents ev = null;
     shard.lock.lock();
     try {
@@ -169,7 +167,7 @@ public final class PairingStore {
 
   /** Takes one ERROR-or-worse log record that names a span. */
   public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId) {
-    Shard shard = shardOf(traceIdHigh, traceIdLow);
+    PairingShard shard = shardOf(traceIdHigh, traceIdLow);
     PairingEvents ev = null;
     shard.lock.lock();
     try {
@@ -191,7 +189,7 @@ public final class PairingStore {
   /** Ends every entry whose window has passed. Call it periodically. */
   public void expire() {
     long now = nanoClock.getAsLong();
-    for (Shard shard : shards) {
+    for (PairingShard shard : shards) {
       PairingEvents ev = null;
       shard.lock.lock();
       try {
@@ -215,7 +213,7 @@ public final class PairingStore {
 
   /** Ends every entry now, as if its window had passed (for shutdown). */
   public void expireAll() {
-    for (Shard shard : shards) {
+    for (PairingShard shard : shards) {
       PairingEvents ev = null;
       shard.lock.lock();
       try {
@@ -248,7 +246,7 @@ public final class PairingStore {
    *     SpanArena#NONE}
    */
   private static PairingEvents pair(
-      Shard shard,
+      PairingShard shard,
       int parentPos,
       Span parent,
       int childPos,
@@ -292,7 +290,7 @@ public final class PairingStore {
    * Call with the shard's lock held.
    */
   private static PairingEvents releaseLogs(
-      Shard shard, int p, Edge edge, Side side, PairingEvents ev) {
+      PairingShard shard, int p, Edge edge, Side side, PairingEvents ev) {
     SpanArena arena = shard.arena;
     int n = shard.logs.take(arena.traceHi(p), arena.traceLo(p), arena.spanId(p));
     if (n > 0) {
@@ -303,7 +301,7 @@ public final class PairingStore {
   }
 
   /** Evicts the oldest entries while the shard holds too many. Call with its lock held. */
-  private PairingEvents evictOverflow(Shard shard, PairingEvents ev) {
+  private PairingEvents evictOverflow(PairingShard shard, PairingEvents ev) {
     while (shard.entries > maxEntriesPerShard) {
       ev = evictOldest(shard, ev);
     }
@@ -315,7 +313,7 @@ public final class PairingStore {
    * candidate-parent part first, as the span is held before it waits), whichever arrived first.
    * Evicted halves are not reported unpaired. Call with the shard's lock held.
    */
-  private static PairingEvents evictOldest(Shard shard, PairingEvents ev) {
+  private static PairingEvents evictOldest(PairingShard shard, PairingEvents ev) {
     SpanArena arena = shard.arena;
     ev = PairingEvents.of(ev);
     int logs =
@@ -341,7 +339,7 @@ public final class PairingStore {
    * Ends every part of the ring's oldest position with {@code outcome} and removes it. Call with
    * the shard's lock held.
    */
-  private static PairingEvents endOldest(Shard shard, Outcome outcome, PairingEvents ev) {
+  private static PairingEvents endOldest(PairingShard shard, Outcome outcome, PairingEvents ev) {
     SpanArena arena = shard.arena;
     ev = PairingEvents.of(ev);
     int p = arena.head();
@@ -390,50 +388,9 @@ public final class PairingStore {
     }
   }
 
-  private Shard shardOf(long traceIdHigh, long traceIdLow) {
+  private PairingShard shardOf(long traceIdHigh, long traceIdLow) {
     long h = traceIdLow ^ (traceIdHigh * 0x9E3779B97F4A7C15L);
     h ^= h >>> 31;
     return shards[(int) h & shardMask];
-  }
-
-  /** One shard: its lock, and the state of the traces it holds, which that lock guards. */
-  private static final class Shard {
-    final ReentrantLock lock = new ReentrantLock();
-
-    @GuardedBy("lock")
-    final SpanArena arena;
-
-    @GuardedBy("lock")
-    final HeldErrorLogs logs = new HeldErrorLogs();
-
-    @GuardedBy("lock")
-    final TickClock clock;
-
-    /** Entries held; exact under the lock. */
-    @GuardedBy("lock")
-    int entries;
-
-    /**
-     * {@link #entries} as of the last unlock, for {@link #pending()}, which reads it without the
-     * lock; written only under it.
-     */
-    volatile int published;
-
-    Shard(SpanArena arena, TickClock clock) {
-      this.arena = arena;
-      this.clock = clock;
-    }
-
-    @GuardedBy("lock")
-    void add(int delta) {
-      entries += delta;
-    }
-
-    /** Publishes the count (one volatile write per locked call, not one per entry) and unlocks. */
-    @GuardedBy("lock")
-    void unlock() {
-      published = entries;
-      lock.unlock();
-    }
   }
 }
