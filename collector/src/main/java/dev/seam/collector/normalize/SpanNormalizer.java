@@ -9,6 +9,7 @@ import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.decode.RawSpan;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,6 +23,10 @@ public final class SpanNormalizer {
 
   private static final int STATUS_OK = 1;
   private static final int STATUS_ERROR = 2;
+
+  /** This thread's reading of the span being normalized. */
+  private static final ThreadLocal<SpanAttributes> ATTRIBUTES =
+      ThreadLocal.withInitial(SpanAttributes::new);
 
   private final Set<String> allocatedBytesAttributes;
   private final ServiceNames serviceNames;
@@ -85,162 +90,20 @@ public final class SpanNormalizer {
     return normalize(RawSpan.of(s), origin);
   }
 
-  /** Normalizes a span read by the {@link dev.seam.collector.decode.TraceReader} whose ids passed {@link #invalidReason}. */
+  /**
+   * Normalizes a span read by the {@link dev.seam.collector.decode.TraceReader} whose ids passed
+   * {@link #invalidReason}. Ids, times and origin are carried over; each other fact of the
+   * boundary model has its own step below.
+   */
   public Span normalize(RawSpan s, Origin origin) {
+    SpanAttributes a = ATTRIBUTES.get();
+    a.read(s, allocatedBytesAttributes);
     long parent = s.parentSpanId();
-    SpanKind kind = SpanKind.fromNumber(s.kind());
-
-    ProtocolHint protocol = ProtocolHint.NONE;
-    boolean http = false;
-    String rpcSystem = null;
-    String rpcService = null;
-    String rpcMethod = null;
-    String route = null;
-    String destination = null;
-    String peerService = null;
-    String serverAddress = null;
-    String peerAddress = null;
-    String errorType = null;
-    long httpStatus = Attributes.ABSENT;
-    int grpcCode = -1;
-    long requestBytes = -1;
-    long responseBytes = -1;
-    long allocated = -1;
-    boolean messaging = false;
-    boolean database = false;
-    boolean otelStatusError = false;
-    String otelStatusDescription = null;
-    String otelKind = null;
-
-    for (int i = 0, n = s.attributeCount(); i < n; i++) {
-      String key = s.key(i);
-      switch (key) {
-        case "http.request.method":
-        case "http.method":
-          http = true;
-          break;
-        case "http.response.status_code":
-        case "http.status_code":
-          httpStatus = s.integerValue(i);
-          http = true;
-          break;
-        case "http.route":
-          // A route is only ever set by an HTTP server, even when the method attribute is missing.
-          route = s.stringValue(i);
-          http = true;
-          break;
-        case "rpc.system":
-        case "rpc.system.name":
-          rpcSystem = s.stringValue(i);
-          break;
-        case "rpc.service":
-          rpcService = s.stringValue(i);
-          break;
-        case "rpc.method":
-          rpcMethod = s.stringValue(i);
-          break;
-        case "rpc.grpc.status_code":
-          {
-            long c = s.integerValue(i);
-            grpcCode = c >= 0 && c <= 16 ? (int) c : ErrorClass.grpcCodeNumber(s.stringValue(i));
-          }
-          break;
-        case "rpc.response.status_code":
-          grpcCode = ErrorClass.grpcCodeNumber(s.stringValue(i));
-          break;
-        case "messaging.system":
-          messaging = true;
-          break;
-        case "messaging.destination.name":
-        case "messaging.destination":
-          destination = s.stringValue(i);
-          break;
-        case "db.system":
-        case "db.system.name":
-          database = true;
-          break;
-        case "peer.service":
-        case "service.peer.name":
-          peerService = s.stringValue(i);
-          break;
-        case "server.address":
-        case "net.peer.name":
-          serverAddress = s.stringValue(i);
-          break;
-        case "network.peer.address":
-        case "net.sock.peer.addr":
-          peerAddress = s.stringValue(i);
-          break;
-        case "error.type":
-          errorType = s.stringValue(i);
-          break;
-        // tracing-opentelemetry turns these fields into the span's status and kind; a layer
-        // that does not (or an older one) leaves them as attributes, which mean the same.
-        case "otel.status_code":
-          otelStatusError = "ERROR".equalsIgnoreCase(s.stringValue(i));
-          break;
-        case "otel.status_description":
-          otelStatusDescription = s.stringValue(i);
-          break;
-        case "otel.kind":
-          otelKind = s.stringValue(i);
-          break;
-        case "http.request.body.size":
-        case "http.request_content_length":
-        case "messaging.message.body.size":
-        case "rpc.request.body.size":
-          requestBytes = nonNegative(s.integerValue(i));
-          break;
-        case "http.response.body.size":
-        case "http.response_content_length":
-        case "rpc.response.body.size":
-          responseBytes = nonNegative(s.integerValue(i));
-          break;
-        default:
-          if (allocatedBytesAttributes.contains(key)) {
-            allocated = nonNegative(s.integerValue(i));
-          }
-          break;
-      }
-    }
-
-    String operation = null;
-    if (messaging) {
-      protocol = ProtocolHint.MESSAGING;
-      operation = destination;
-    } else if (rpcSystem != null) {
-      protocol = "grpc".equalsIgnoreCase(rpcSystem) ? ProtocolHint.GRPC : ProtocolHint.OTHER_RPC;
-      operation = OPERATIONS.get().of(rpcService, rpcMethod, s.name());
-    } else if (http) {
-      protocol = ProtocolHint.HTTP;
-      operation = route;
-    } else if (database) {
-      protocol = ProtocolHint.DATABASE;
-    } else if (grpcCode >= 0) {
-      protocol = ProtocolHint.GRPC;
-      operation = OPERATIONS.get().of(rpcService, rpcMethod, s.name());
-    }
-
-    if (otelKind != null && (kind == SpanKind.INTERNAL || kind == SpanKind.UNSPECIFIED)) {
-      kind = kindNamed(otelKind, kind);
-    }
-    boolean statusError = s.statusCode() == STATUS_ERROR || otelStatusError;
-    boolean failed;
-    if (statusError) {
-      failed = true;
-    } else if (s.statusCode() == STATUS_OK) {
-      // An explicit OK is the instrumentation overriding the code-based rule on purpose.
-      failed = false;
-    } else if (grpcCode > 0) {
-      failed = kind.isOutgoing() || (SERVER_ERROR_CODES & (1 << grpcCode)) != 0;
-    } else if (httpStatus != Attributes.ABSENT && httpStatus > 0) {
-      failed = kind.isOutgoing() ? httpStatus >= 400 : httpStatus >= 500;
-    } else {
-      failed = false;
-    }
-    String errorClass = failed ? errorClass(s, grpcCode, httpStatus, errorType != null ? errorType : otelStatusDescription) : ErrorClass.UNKNOWN;
-
-    String peer = peerService != null ? serviceNames.name(peerService) : serverAddress != null ? serverAddress : peerAddress;
+    SpanKind kind = kind(s, a);
+    ProtocolHint protocol = a.transportHint();
+    String operation = operation(protocol, a, s.name());
+    boolean failed = failed(s.statusCode(), kind, a);
+    String errorClass = failed ? errorClass(s, a) : ErrorClass.UNKNOWN;
     return new Span(
         s.traceIdHigh(),
         s.traceIdLow(),
@@ -256,47 +119,85 @@ public final class SpanNormalizer {
         errorClass,
         protocol,
         LabelValues.sanitize(emptyToNull(operation)),
-        LabelValues.sanitize(emptyToNull(peer)),
-        requestBytes,
-        responseBytes,
-        allocated,
-        adjustedCount(s.traceState()),
-        grpcCode >= 0 || (httpStatus != Attributes.ABSENT && httpStatus > 0));
+        LabelValues.sanitize(emptyToNull(peerHint(a))),
+        a.requestBytes,
+        a.responseBytes,
+        a.allocatedBytes,
+        SamplingThreshold.adjustedCount(s.traceState()),
+        a.grpcCode >= 0 || a.hasHttpStatus());
   }
 
+  // ---- kind ----
+
   /**
-   * How many spans a sampled span stands for, from the OpenTelemetry sampling threshold in its
-   * tracestate ({@code ot=th:<1-14 hex digits>}, a rejection threshold out of 2^56): 1 / (1 -
-   * th / 2^56). Anything else, or nothing, means 1.
+   * The span's kind, or the one its {@code otel.kind} attribute names when the span itself says
+   * INTERNAL or nothing: a Rust {@code tracing} span names its kind in that field.
    */
-  static double adjustedCount(String traceState) {
-    if (traceState == null || traceState.isEmpty()) {
-      return 1.0;
+  private static SpanKind kind(RawSpan s, SpanAttributes a) {
+    SpanKind kind = SpanKind.fromNumber(s.kind());
+    if (a.otelKind != null && (kind == SpanKind.INTERNAL || kind == SpanKind.UNSPECIFIED)) {
+      return kindNamed(a.otelKind, kind);
     }
-    int ot = -1;
-    for (int at = traceState.indexOf("ot="); at >= 0; at = traceState.indexOf("ot=", at + 1)) {
-      if (at == 0 || traceState.charAt(at - 1) == ',' || traceState.charAt(at - 1) == ' ') {
-        ot = at + 3;
-        break;
-      }
+    return kind;
+  }
+
+  private static SpanKind kindNamed(String name, SpanKind otherwise) {
+    switch (name.trim().toLowerCase(Locale.ROOT)) {
+      case "server":
+        return SpanKind.SERVER;
+      case "client":
+        return SpanKind.CLIENT;
+      case "producer":
+        return SpanKind.PRODUCER;
+      case "consumer":
+        return SpanKind.CONSUMER;
+      case "internal":
+        return SpanKind.INTERNAL;
+      default:
+        return otherwise;
     }
-    if (ot < 0) {
-      return 1.0;
+  }
+
+  // ---- operation ----
+
+  /** The messaging destination, full RPC method or HTTP route, by the span's transport hint. */
+  private static String operation(ProtocolHint protocol, SpanAttributes a, String spanName) {
+    switch (protocol) {
+      case MESSAGING:
+        return a.destination;
+      case GRPC:
+      case OTHER_RPC:
+        return a.rpcOperations.of(a.rpcService, a.rpcMethod, spanName);
+      case HTTP:
+        return a.route;
+      default:
+        return null;
     }
-    int end = traceState.indexOf(',', ot);
-    String value = traceState.substring(ot, end < 0 ? traceState.length() : end);
-    for (String part : value.split(";")) {
-      if (part.startsWith("th:")) {
-        String hex = part.substring(3);
-        if (hex.isEmpty() || hex.length() > 14 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-          return 1.0;
-        }
-        long threshold = Long.parseUnsignedLong((hex + "00000000000000").substring(0, 14), 16);
-        double keep = ((double) ((1L << 56) - threshold)) / (double) (1L << 56);
-        return keep > 0 ? 1.0 / keep : 1.0;
-      }
+  }
+
+  // ---- outcome ----
+
+  /** Whether this half of the call failed, judged as the span's own SDK would. */
+  private static boolean failed(int statusCode, SpanKind kind, SpanAttributes a) {
+    if (statusCode == STATUS_ERROR || a.otelStatusError) {
+      return true;
     }
-    return 1.0;
+    if (statusCode == STATUS_OK) {
+      // An explicit OK is the instrumentation overriding the code-based rule on purpose.
+      return false;
+    }
+    if (a.grpcCode > 0) {
+      return kind.isOutgoing() || (SERVER_ERROR_CODES & (1 << a.grpcCode)) != 0;
+    }
+    if (a.hasHttpStatus()) {
+      return kind.isOutgoing() ? a.httpStatus >= 400 : a.httpStatus >= 500;
+    }
+    return false;
+  }
+
+  private static String errorClass(RawSpan s, SpanAttributes a) {
+    String errorText = a.errorType != null ? a.errorType : a.otelStatusDescription;
+    return errorClass(s, a.grpcCode, a.httpStatus, errorText);
   }
 
   private static String errorClass(RawSpan s, int grpcCode, long httpStatus, String errorType) {
@@ -334,74 +235,14 @@ public final class SpanNormalizer {
     return ErrorClass.UNKNOWN;
   }
 
-  private static SpanKind kindNamed(String name, SpanKind otherwise) {
-    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "server":
-        return SpanKind.SERVER;
-      case "client":
-        return SpanKind.CLIENT;
-      case "producer":
-        return SpanKind.PRODUCER;
-      case "consumer":
-        return SpanKind.CONSUMER;
-      case "internal":
-        return SpanKind.INTERNAL;
-      default:
-        return otherwise;
+  // ---- peer hints ----
+
+  /** {@code peer.service}, named the way reported services are, else the address it called. */
+  private String peerHint(SpanAttributes a) {
+    if (a.peerService != null) {
+      return serviceNames.name(a.peerService);
     }
-  }
-
-  /**
-   * The RPC operations of recent spans, by the identity of the strings they were made from: the
-   * reader hands out one shared String per distinct name, so a hit spares building the same
-   * {@code pkg.Service/Method} for every span, and spans held for pairing share one copy.
-   */
-  private static final ThreadLocal<OperationCache> OPERATIONS = ThreadLocal.withInitial(OperationCache::new);
-
-  private static final class OperationCache {
-    private final String[] service = new String[256];
-    private final String[] method = new String[256];
-    private final String[] spanName = new String[256];
-    private final String[] operation = new String[256];
-
-    String of(String svc, String m, String name) {
-      int slot = (System.identityHashCode(svc) * 31 + System.identityHashCode(m)) * 31 + System.identityHashCode(name);
-      slot = (slot ^ (slot >>> 16)) & 255;
-      if (service[slot] == svc && method[slot] == m && spanName[slot] == name && operation[slot] != null) {
-        return operation[slot];
-      }
-      String op = rpcOperation(svc, m, name);
-      service[slot] = svc;
-      method[slot] = m;
-      spanName[slot] = name;
-      operation[slot] = op;
-      return op;
-    }
-  }
-
-  /** {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has that form. */
-  static String rpcOperation(String service, String method, String spanName) {
-    String m = stripSlash(method);
-    if (m != null && m.indexOf('/') > 0) {
-      return m;
-    }
-    if (service != null && m != null) {
-      return stripSlash(service) + "/" + m;
-    }
-    String n = stripSlash(spanName);
-    if (n != null && n.indexOf('/') > 0 && n.indexOf(' ') < 0) {
-      return n;
-    }
-    return m;
-  }
-
-  /** gRPC paths are written both ways: {@code /pkg.Service/Method} and {@code pkg.Service/Method}. */
-  private static String stripSlash(String s) {
-    return s != null && s.length() > 1 && s.charAt(0) == '/' ? s.substring(1) : s;
-  }
-
-  private static long nonNegative(long v) {
-    return v == Attributes.ABSENT || v < 0 ? -1 : v;
+    return a.serverAddress != null ? a.serverAddress : a.peerAddress;
   }
 
   private static String emptyToNull(String s) {
