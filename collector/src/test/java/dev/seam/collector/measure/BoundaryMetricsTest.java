@@ -3,6 +3,7 @@ package dev.seam.collector.measure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.seam.collector.model.ErrorClass;
@@ -24,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +49,7 @@ class BoundaryMetricsTest {
   @BeforeEach
   void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 50, BUCKETS);
+    metrics = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS));
   }
 
   /** A span under construction. */
@@ -284,7 +286,7 @@ class BoundaryMetricsTest {
 
   @Test
   void operationsPastTheCapAreOther() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 2, BUCKETS);
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 2));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/c"), Transport.HTTP));
@@ -299,7 +301,7 @@ class BoundaryMetricsTest {
 
   @Test
   void theCapIsPerBoundary() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 1, BUCKETS);
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 1));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.GRPC));
@@ -310,7 +312,7 @@ class BoundaryMetricsTest {
 
   @Test
   void operationDisabledIsEmpty() {
-    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), false, 50, BUCKETS);
+    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(false, 50));
     off.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     off.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "")).count());
@@ -424,7 +426,7 @@ class BoundaryMetricsTest {
   @Test
   void cardinalityCapsSendNewBoundariesAndServicesToOther() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), true, 50, BUCKETS, false, 3, 4);
+    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(3, 4));
     // Services: checkout (caller of all) + 3 callees fit the cap of 4; the 4th callee is "other".
     for (int i = 0; i < 5; i++) {
       Origin callee = new Origin("svc-" + i, "rust", "h/" + i, "i");
@@ -439,5 +441,92 @@ class BoundaryMetricsTest {
     assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_boundaries").counter().count());
     assertEquals(2.0, r.get("seam.boundary.calls").tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
     assertEquals(4, r.find("seam.boundary.calls").counters().size());
+  }
+
+  // --- idle series ---
+
+  private static final long TTL = 60_000 * MS;
+
+  @Test
+  void idleBoundariesAreRemovedAndComeBackFromZero() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    Edge e = edge(caller().request(10), callee().operation("/q").failed("internal"), Transport.HTTP);
+    timed.onEdge(e);
+    timed.onErrorLogs(e, Side.CALLEE, 1);
+    now.addAndGet(TTL);
+    assertEquals(0, timed.expireIdle(TTL), "idle for exactly the ttl is not yet idle");
+    now.addAndGet(1);
+    assertEquals(1, timed.expireIdle(TTL));
+    assertEquals(0, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("seam.boundary.")).count());
+    timed.onEdge(e);
+    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_CALLS, goToRust("http", "/q")).count());
+    assertEquals(1, summary(MeasureMetricNames.BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
+  }
+
+  @Test
+  void anIdleUnpairedCounterLeavesTheCallsOfItsBoundaryAlone() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    S client = caller().protocol(ProtocolHint.HTTP);
+    S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
+    // One call lost its context long ago; calls on the same boundary keep coming.
+    timed.onContextBroken(client.build(), server.build());
+    now.addAndGet(TTL / 2);
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    now.addAndGet(TTL / 2 + 1);
+    assertEquals(1, timed.expireIdle(TTL));
+    Tags t = goToRust("http", "/q");
+    assertNull(registry.find(MeasureMetricNames.BOUNDARY_UNPAIRED).counter());
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    assertEquals(2.0, counter(MeasureMetricNames.BOUNDARY_CALLS, t).count(), "the live series stays exported");
+    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_CONTEXT_BROKEN, t).count());
+  }
+
+  @Test
+  void anUnpairedCounterStillCountingOutlivesTheIdleCallsOfItsBoundary() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    S client = caller().protocol(ProtocolHint.HTTP);
+    S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    now.addAndGet(TTL / 2);
+    timed.onContextBroken(client.build(), server.build());
+    now.addAndGet(TTL / 2 + 1);
+    // The boundary's meters (calls, context broken) were last used with the broken call.
+    assertEquals(0, timed.expireIdle(TTL));
+    now.addAndGet(TTL / 2);
+    assertEquals(2, timed.expireIdle(TTL), "the meters of the label set and its unpaired counter");
+    timed.onContextBroken(client.build(), server.build());
+    Tags t = goToRust("http", "/q");
+    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
+    assertEquals(0.0, counter(MeasureMetricNames.BOUNDARY_CALLS, t).count(), "back from zero");
+  }
+
+  @Test
+  void servicesOfExpiredSeriesCountAfreshAgainstTheCap() {
+    AtomicLong now = new AtomicLong();
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BoundaryMetrics capped =
+        new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(10, 2).withNanoClock(now::get));
+    capped.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
+    Origin billing = new Origin("billing", "rust", "node-3/300", "node-3/300");
+    capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
+    assertEquals(1.0, r.get(MeasureMetricNames.BOUNDARY_CALLS).tags("callee_service", "other").counter().count());
+    assertEquals(1.0, r.get(MeasureMetricNames.CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
+    now.addAndGet(TTL + 1);
+    assertEquals(2, capped.expireIdle(TTL));
+    capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
+    assertEquals(1.0, r.get(MeasureMetricNames.BOUNDARY_CALLS).tags("callee_service", "billing").counter().count());
+    assertEquals(1, r.find(MeasureMetricNames.BOUNDARY_CALLS).counters().size());
+  }
+
+  @Test
+  void settingsRefuseCapsBelowOne() {
+    MeasureSettings d = MeasureSettings.defaults(BUCKETS);
+    assertThrows(IllegalArgumentException.class, () -> d.withOperations(true, 0));
+    assertThrows(IllegalArgumentException.class, () -> d.withCaps(0, 10));
+    assertThrows(IllegalArgumentException.class, () -> d.withCaps(10, 0));
+    assertThrows(NullPointerException.class, () -> d.withNanoClock(null));
   }
 }
