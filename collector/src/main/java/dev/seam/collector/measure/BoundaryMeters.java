@@ -120,11 +120,14 @@ final class BoundaryMeters {
                         + " context was lost at the boundary"));
     requestBytes =
         new Lazy<>(
-            () -> bytes(BOUNDARY_REQUEST_BYTES, "Request payload bytes of paired calls, when known"));
+            () ->
+                bytes(
+                    BOUNDARY_REQUEST_BYTES, "Request payload bytes of paired calls, when known"));
     responseBytes =
         new Lazy<>(
             () ->
-                bytes(BOUNDARY_RESPONSE_BYTES, "Response payload bytes of paired calls, when known"));
+                bytes(
+                    BOUNDARY_RESPONSE_BYTES, "Response payload bytes of paired calls, when known"));
     allocatedBytes =
         new Lazy<>(
             () ->

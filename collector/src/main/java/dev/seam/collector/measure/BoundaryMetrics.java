@@ -35,7 +35,8 @@ public final class BoundaryMetrics implements BoundaryListener {
    * @param exemplars the exemplar hook the registry was built with
    * @param settings labels, caps, buckets and clock
    */
-  public BoundaryMetrics(MeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
+  public BoundaryMetrics(
+      MeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
     this.exemplars = exemplars;
     this.guard = new CardinalityGuard(registry, settings);
     this.series = new BoundarySeries(registry, guard, settings);
@@ -151,9 +152,11 @@ public final class BoundaryMetrics implements BoundaryListener {
     Transport t = TransportClassifier.classify(caller, callee);
     BoundaryKey base = base(caller.origin(), callee.origin(), t);
     String op = calleeOperation(callee, t);
-    BoundaryKey key = base.withOperation(guard.operation(base, op != null ? op : caller.operation()));
-    series.meters(key).contextBroken.get().increment(caller.adjustedCount());
-    series.unpaired(key, Side.CALLER, UnpairedReason.CONTEXT_BROKEN).increment(caller.adjustedCount());
+    BoundaryKey key =
+        base.withOperation(guard.operation(base, op != null ? op : caller.operation()));
+    double weight = caller.adjustedCount();
+    series.meters(key).contextBroken.get().increment(weight);
+    series.unpaired(key, Side.CALLER, UnpairedReason.CONTEXT_BROKEN).increment(weight);
   }
 
   @Override

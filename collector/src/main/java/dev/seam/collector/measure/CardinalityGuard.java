@@ -55,7 +55,7 @@ final class CardinalityGuard {
         .register(registry);
   }
 
-  /** The service name as a label value: {@code other} once {@code maxServices} others are in use. */
+  /** The service name as a label value: {@code other} once {@code maxServices} are in use. */
   String service(String name) {
     if (services.contains(name) || Origin.UNKNOWN.equals(name)) {
       return name;

@@ -44,22 +44,26 @@ public record MeasureSettings(
 
   /** The same with the {@code operation} label switched on or off and capped per boundary. */
   public MeasureSettings withOperations(boolean enabled, int max) {
-    return new MeasureSettings(enabled, max, buckets, serviceGraph, maxBoundaries, maxServices, nanoClock);
+    return new MeasureSettings(
+        enabled, max, buckets, serviceGraph, maxBoundaries, maxServices, nanoClock);
   }
 
   /** The same with the service-graph metrics switched on or off. */
   public MeasureSettings withServiceGraph(boolean enabled) {
-    return new MeasureSettings(operationEnabled, maxOperations, buckets, enabled, maxBoundaries, maxServices, nanoClock);
+    return new MeasureSettings(
+        operationEnabled, maxOperations, buckets, enabled, maxBoundaries, maxServices, nanoClock);
   }
 
   /** The same with other cardinality caps. */
   public MeasureSettings withCaps(int boundaries, int services) {
-    return new MeasureSettings(operationEnabled, maxOperations, buckets, serviceGraph, boundaries, services, nanoClock);
+    return new MeasureSettings(
+        operationEnabled, maxOperations, buckets, serviceGraph, boundaries, services, nanoClock);
   }
 
   /** The same with another clock. */
   public MeasureSettings withNanoClock(LongSupplier clock) {
-    return new MeasureSettings(operationEnabled, maxOperations, buckets, serviceGraph, maxBoundaries, maxServices, clock);
+    return new MeasureSettings(
+        operationEnabled, maxOperations, buckets, serviceGraph, maxBoundaries, maxServices, clock);
   }
 
   private static void positive(String name, int value) {
