@@ -1,5 +1,19 @@
 package dev.seam.collector.measure;
 
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_ALLOCATED_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_DURATION;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLER_DURATION;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CONTEXT_BROKEN;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERRORS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERROR_LOGS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_NEGATIVE_OVERHEAD;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_OVERHEAD;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_REQUEST_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_RESPONSE_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_UNPAIRED;
+import static dev.seam.collector.measure.MeasureMetricNames.CARDINALITY_OVERFLOW;
+import static dev.seam.collector.measure.MeasureMetricNames.PAIRING_ENTRIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -140,46 +154,46 @@ class BoundaryMetricsTest {
     metrics.onEdge(e);
 
     Tags t = goToRust("http", "/quote/{sku}");
-    assertEquals(2.0, counter("seam.boundary.calls", t).count());
-    Timer callerDuration = timer("seam.boundary.caller.duration", t);
-    Timer calleeDuration = timer("seam.boundary.callee.duration", t);
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(2.0, counter(BOUNDARY_CALLS, t).count());
+    Timer callerDuration = timer(BOUNDARY_CALLER_DURATION, t);
+    Timer calleeDuration = timer(BOUNDARY_CALLEE_DURATION, t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(2, callerDuration.count());
     assertNanos(20 * MS, callerDuration);
     assertEquals(2, calleeDuration.count());
     assertNanos(14 * MS, calleeDuration);
     assertEquals(2, overhead.count());
     assertNanos(6 * MS, overhead);
-    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+    assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
   }
 
   @Test
   void negativeOverheadIsClampedToZeroAndCounted() {
     metrics.onEdge(edge(caller().duration(7 * MS), callee().operation("Quote").duration(10 * MS), Transport.GRPC));
     Tags t = goToRust("grpc", "Quote");
-    Timer overhead = timer("seam.boundary.overhead", t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(0, overhead);
-    assertEquals(1.0, counter("seam.boundary.negative.overhead", t).count());
-    assertNanos(7 * MS, timer("seam.boundary.caller.duration", t));
-    assertNanos(10 * MS, timer("seam.boundary.callee.duration", t));
+    assertEquals(1.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
+    assertNanos(7 * MS, timer(BOUNDARY_CALLER_DURATION, t));
+    assertNanos(10 * MS, timer(BOUNDARY_CALLEE_DURATION, t));
   }
 
   @Test
   void overheadIsNotRecordedForServerToServer() {
     metrics.onEdge(edge(caller().kind(SpanKind.SERVER).duration(10 * MS), callee().operation("/q").duration(7 * MS), Transport.HTTP));
     Tags t = goToRust("http", "/q");
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
-    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+    assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
   }
 
   @Test
   void overheadIsRecordedForProducerCallers() {
     metrics.onEdge(edge(caller().kind(SpanKind.PRODUCER).duration(10 * MS),
         callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS), Transport.MESSAGING));
-    Timer overhead = timer("seam.boundary.overhead", goToRust("messaging", "orders"));
+    Timer overhead = timer(BOUNDARY_OVERHEAD, goToRust("messaging", "orders"));
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
   }
@@ -190,10 +204,10 @@ class BoundaryMetricsTest {
         callee().kind(SpanKind.INTERNAL).origin(RUST_IN_GO_PROCESS).name("pricing_core::quote").duration(7 * MS), Transport.FFI));
     // The FFI operation is the callee's span name.
     Tags t = goToRust("ffi", "pricing_core::quote");
-    Timer overhead = timer("seam.boundary.overhead", t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
   }
 
   @Test
@@ -201,8 +215,8 @@ class BoundaryMetricsTest {
     metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).duration(10 * MS),
         callee().kind(SpanKind.INTERNAL).name("handle").duration(7 * MS), Transport.OTHER));
     Tags t = goToRust("other", "handle");
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
   }
 
@@ -212,34 +226,34 @@ class BoundaryMetricsTest {
   void bothFailedTakesTheCalleesClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unavailable"), Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "both", "error_class", "unavailable");
-    assertEquals(1.0, counter("seam.boundary.errors", t).count());
-    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
+    assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
   }
 
   @Test
   void callerOnlyFailureIsTheCallersClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "caller", "error_class", "deadline_exceeded");
-    assertEquals(1.0, counter("seam.boundary.errors", t).count());
-    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
+    assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
   }
 
   @Test
   void calleeOnlyFailureIsTheCalleesClass() {
     metrics.onEdge(edge(caller(), callee().operation("/q").failed("internal"), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
   }
 
   @Test
   void calleeFailedWithoutSayingWhyTakesTheCallersClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unknown"), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
   }
 
   @Test
   void noFailureNoErrorSeries() {
     metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
-    assertNull(registry.find("seam.boundary.errors").counter());
+    assertNull(registry.find(BOUNDARY_ERRORS).counter());
   }
 
   // --- bytes ---
@@ -247,9 +261,9 @@ class BoundaryMetricsTest {
   @Test
   void payloadHistogramsOnlyWhenKnown() {
     metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
-    assertNull(registry.find("seam.boundary.request").summary());
-    assertNull(registry.find("seam.boundary.response").summary());
-    assertNull(registry.find("seam.boundary.callee.allocated").summary());
+    assertNull(registry.find(BOUNDARY_REQUEST_BYTES).summary());
+    assertNull(registry.find(BOUNDARY_RESPONSE_BYTES).summary());
+    assertNull(registry.find(BOUNDARY_CALLEE_ALLOCATED_BYTES).summary());
   }
 
   @Test
@@ -257,10 +271,10 @@ class BoundaryMetricsTest {
     metrics.onEdge(edge(caller().request(100), callee().operation("/q").request(200).response(5_000), Transport.HTTP));
     metrics.onEdge(edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q");
-    DistributionSummary request = summary("seam.boundary.request", t);
+    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, t);
     assertEquals(2, request.count());
     assertEquals(400.0, request.totalAmount());
-    DistributionSummary response = summary("seam.boundary.response", t);
+    DistributionSummary response = summary(BOUNDARY_RESPONSE_BYTES, t);
     assertEquals(2, response.count());
     assertEquals(5_007.0, response.totalAmount());
   }
@@ -268,7 +282,7 @@ class BoundaryMetricsTest {
   @Test
   void zeroBytesIsKnown() {
     metrics.onEdge(edge(caller().request(0), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary request = summary("seam.boundary.request", goToRust("http", "/q"));
+    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q"));
     assertEquals(1, request.count());
     assertEquals(0.0, request.totalAmount());
   }
@@ -277,7 +291,7 @@ class BoundaryMetricsTest {
   void allocatedBytesComeFromTheCallee() {
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary allocated = summary("seam.boundary.callee.allocated", goToRust("http", "/q"));
+    DistributionSummary allocated = summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
     assertEquals(1, allocated.count());
     assertEquals(4_096.0, allocated.totalAmount());
   }
@@ -292,11 +306,11 @@ class BoundaryMetricsTest {
     capped.onEdge(edge(caller(), callee().operation("/c"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/d"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/b")).count());
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
-    assertNull(counter("seam.boundary.calls", goToRust("http", "/c")));
-    assertEquals(3, registry.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "/a")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/b")).count());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "other")).count());
+    assertNull(counter(BOUNDARY_CALLS, goToRust("http", "/c")));
+    assertEquals(3, registry.find(BOUNDARY_CALLS).counters().size());
   }
 
   @Test
@@ -305,9 +319,9 @@ class BoundaryMetricsTest {
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.GRPC));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "/b")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/a")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "other")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "/b")).count());
   }
 
   @Test
@@ -315,16 +329,16 @@ class BoundaryMetricsTest {
     BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(false, 50));
     off.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     off.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "")).count());
-    assertEquals(1, registry.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "")).count());
+    assertEquals(1, registry.find(BOUNDARY_CALLS).counters().size());
   }
 
   @Test
   void operationFallsBackToTheCallersThenUnknown() {
     metrics.onEdge(edge(caller().operation("pricing.v1.Pricing/Quote"), callee(), Transport.GRPC));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
     metrics.onEdge(edge(caller(), callee(), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "unknown")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "unknown")).count());
   }
 
   // --- unpaired, error logs, outcomes ---
@@ -338,8 +352,8 @@ class BoundaryMetricsTest {
         "caller_service", "checkout", "caller_language", "go",
         "callee_service", "pricing-core", "callee_language", "unknown",
         "transport", "grpc", "operation", "pricing.v1.Pricing/Quote", "side", "caller");
-    assertEquals(2.0, counter("seam.boundary.unpaired", t).count());
-    assertEquals(1, registry.find("seam.boundary.unpaired").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_UNPAIRED, t).count());
+    assertEquals(1, registry.find(BOUNDARY_UNPAIRED).counters().size());
   }
 
   @Test
@@ -349,7 +363,7 @@ class BoundaryMetricsTest {
         "caller_service", "checkout", "caller_language", "go",
         "callee_service", "unknown", "callee_language", "unknown",
         "transport", "other", "operation", "unknown", "side", "caller");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -359,7 +373,7 @@ class BoundaryMetricsTest {
         "caller_service", "unknown", "caller_language", "unknown",
         "callee_service", "pricing-core", "callee_language", "rust",
         "transport", "http", "operation", "/quote", "side", "callee");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -369,7 +383,7 @@ class BoundaryMetricsTest {
         "caller_service", "unknown", "caller_language", "unknown",
         "callee_service", "pricing-core", "callee_language", "rust",
         "transport", "ffi", "operation", "pricing_core::quote", "side", "callee");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -380,8 +394,8 @@ class BoundaryMetricsTest {
     metrics.onErrorLogs(e, Side.CALLEE, 1);
     metrics.onErrorLogs(e, Side.CALLER, 2);
     Tags t = goToRust("http", "/q");
-    assertEquals(5.0, counter("seam.boundary.error.logs", t.and("side", "caller")).count());
-    assertEquals(1.0, counter("seam.boundary.error.logs", t.and("side", "callee")).count());
+    assertEquals(5.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "caller")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "callee")).count());
   }
 
   @Test
@@ -389,9 +403,9 @@ class BoundaryMetricsTest {
     metrics.onOutcome(Outcome.PAIRED, 3);
     metrics.onOutcome(Outcome.EXPIRED, 1);
     metrics.onOutcome(Outcome.PAIRED, 2);
-    assertEquals(5.0, registry.find("seam.pairing.entries").tag("outcome", "paired").counter().count());
-    assertEquals(1.0, registry.find("seam.pairing.entries").tag("outcome", "expired").counter().count());
-    assertEquals(0.0, registry.find("seam.pairing.entries").tag("outcome", "evicted").counter().count());
+    assertEquals(5.0, registry.find(PAIRING_ENTRIES).tag("outcome", "paired").counter().count());
+    assertEquals(1.0, registry.find(PAIRING_ENTRIES).tag("outcome", "expired").counter().count());
+    assertEquals(0.0, registry.find(PAIRING_ENTRIES).tag("outcome", "evicted").counter().count());
   }
 
   // --- the exported names ---
@@ -420,7 +434,7 @@ class BoundaryMetricsTest {
         "seam_pairing_entries_total{outcome=\"evicted\"} 4.0")) {
       assertTrue(text.contains(name), "scrape lacks " + name + ":\n" + text);
     }
-    assertNotNull(registry.find("seam.boundary.calls").counter());
+    assertNotNull(registry.find(BOUNDARY_CALLS).counter());
   }
 
   @Test
@@ -432,15 +446,15 @@ class BoundaryMetricsTest {
       Origin callee = new Origin("svc-" + i, "rust", "h/" + i, "i");
       capped.onEdge(edge(caller().protocol(ProtocolHint.HTTP), callee().origin(callee).operation("/x"), Transport.HTTP));
     }
-    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-0").counter().count());
-    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-2").counter().count());
-    assertEquals(0, r.find("seam.boundary.calls").tags("callee_service", "svc-3").counters().size());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-0").counter().count());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-2").counter().count());
+    assertEquals(0, r.find(BOUNDARY_CALLS).tags("callee_service", "svc-3").counters().size());
     // svc-3 and svc-4 became "other" (service cap); that boundary would be a 4th series: the
     // boundary cap of 3 folds both observations into the all-"other" series of their transport.
-    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_services").counter().count());
-    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_boundaries").counter().count());
-    assertEquals(2.0, r.get("seam.boundary.calls").tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
-    assertEquals(4, r.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
+    assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_boundaries").counter().count());
+    assertEquals(2.0, r.get(BOUNDARY_CALLS).tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
+    assertEquals(4, r.find(BOUNDARY_CALLS).counters().size());
   }
 
   // --- idle series ---
@@ -460,8 +474,8 @@ class BoundaryMetricsTest {
     assertEquals(1, timed.expireIdle(TTL));
     assertEquals(0, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("seam.boundary.")).count());
     timed.onEdge(e);
-    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_CALLS, goToRust("http", "/q")).count());
-    assertEquals(1, summary(MeasureMetricNames.BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/q")).count());
+    assertEquals(1, summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
   }
 
   @Test
@@ -477,10 +491,10 @@ class BoundaryMetricsTest {
     now.addAndGet(TTL / 2 + 1);
     assertEquals(1, timed.expireIdle(TTL));
     Tags t = goToRust("http", "/q");
-    assertNull(registry.find(MeasureMetricNames.BOUNDARY_UNPAIRED).counter());
+    assertNull(registry.find(BOUNDARY_UNPAIRED).counter());
     timed.onEdge(edge(client, server, Transport.HTTP));
-    assertEquals(2.0, counter(MeasureMetricNames.BOUNDARY_CALLS, t).count(), "the live series stays exported");
-    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_CONTEXT_BROKEN, t).count());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, t).count(), "the live series stays exported");
+    assertEquals(1.0, counter(BOUNDARY_CONTEXT_BROKEN, t).count());
   }
 
   @Test
@@ -499,8 +513,8 @@ class BoundaryMetricsTest {
     assertEquals(2, timed.expireIdle(TTL), "the meters of the label set and its unpaired counter");
     timed.onContextBroken(client.build(), server.build());
     Tags t = goToRust("http", "/q");
-    assertEquals(1.0, counter(MeasureMetricNames.BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
-    assertEquals(0.0, counter(MeasureMetricNames.BOUNDARY_CALLS, t).count(), "back from zero");
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
+    assertEquals(0.0, counter(BOUNDARY_CALLS, t).count(), "back from zero");
   }
 
   @Test
@@ -512,13 +526,13 @@ class BoundaryMetricsTest {
     capped.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
     Origin billing = new Origin("billing", "rust", "node-3/300", "node-3/300");
     capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
-    assertEquals(1.0, r.get(MeasureMetricNames.BOUNDARY_CALLS).tags("callee_service", "other").counter().count());
-    assertEquals(1.0, r.get(MeasureMetricNames.CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "other").counter().count());
+    assertEquals(1.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
     now.addAndGet(TTL + 1);
     assertEquals(2, capped.expireIdle(TTL));
     capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
-    assertEquals(1.0, r.get(MeasureMetricNames.BOUNDARY_CALLS).tags("callee_service", "billing").counter().count());
-    assertEquals(1, r.find(MeasureMetricNames.BOUNDARY_CALLS).counters().size());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "billing").counter().count());
+    assertEquals(1, r.find(BOUNDARY_CALLS).counters().size());
   }
 
   @Test
