@@ -4,6 +4,8 @@ import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.MeasureMetricNames;
+import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.normalize.LogContextExtractor;
@@ -66,14 +68,15 @@ public record Assembly(
    * Builds one.
    *
    * @param forwarder makes the forwarder for the registry when the configuration forwards (may return {@code null})
-   * @param nanoClock monotonic time for the pairing windows ({@code System::nanoTime} outside tests)
+   * @param nanoClock monotonic time for the pairing windows and idle boundary series ({@code System::nanoTime} outside tests)
    */
   public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
     ExemplarContext exemplars = new ExemplarContext();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
     SeamConfig.Boundary b = config.boundary();
-    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
-        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices());
+    MeasureSettings measure = new MeasureSettings(b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
+        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices(), nanoClock);
+    BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
     SeamConfig.Pairing p = config.pairing();
     BoundaryListener listener = boundaryMetrics;
     ContextBreakDetector contextBreaks = null;
@@ -84,11 +87,11 @@ public record Assembly(
       listener = contextBreaks;
     }
     PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, nanoClock);
-    Gauge.builder("seam.pairing.pending", store, PairingStore::pending)
+    Gauge.builder(MeasureMetricNames.PAIRING_PENDING, store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);
     // The bound itself, so dashboards and alerts can say how close the backlog is to evictions.
-    Gauge.builder("seam.pairing.capacity", () -> p.maxPending())
+    Gauge.builder(MeasureMetricNames.PAIRING_CAPACITY, () -> p.maxPending())
         .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
         .register(registry);
     PipelineMetrics accounting = new PipelineMetrics(registry);

@@ -4,6 +4,7 @@ import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.expose.MetricsServer;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.forward.Forwarder;
@@ -82,7 +83,7 @@ public final class Seam {
     this.admission = new Admission(config.limits().maxInflightBytes(), config.limits().heapShare());
     this.tokens = config.auth().tokens().reloadable();
     this.current = config;
-    Gauge.builder("seam.pipeline.inflight", admission, Admission::inflightBytes)
+    Gauge.builder(MeasureMetricNames.PIPELINE_INFLIGHT, admission, Admission::inflightBytes)
         .description("Request bytes queued for or being processed by the pipeline; bounded by limits.max-inflight-bytes")
         .baseUnit("bytes")
         .register(registry);

@@ -5,6 +5,7 @@ import dev.seam.collector.decode.StringTable;
 import dev.seam.collector.decode.TraceReader;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.normalize.OriginResolver;
@@ -102,7 +103,8 @@ public class StagesBenchmark {
     // Each pass over the spans moves the store's clock past the window, so the same ids pair again.
     store = new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new Ignoring(), () -> now);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
-    metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 100, Fixtures.config("").boundary().buckets());
+    metrics = new BoundaryMetrics(registry, new ExemplarContext(),
+        MeasureSettings.defaults(Fixtures.config("").boundary().buckets()).withOperations(true, 100));
   }
 
   /** A listener that ignores what the store reports, so that only the store is measured. */

@@ -1,5 +1,9 @@
 package dev.seam.collector.forward;
 
+import static dev.seam.collector.forward.ForwardMetricNames.FORWARDED_ITEMS;
+import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_QUEUE_ITEMS;
+import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_RETRIES;
+
 import com.google.protobuf.Message;
 import dev.seam.collector.decode.Gunzip;
 import dev.seam.collector.model.Signal;
@@ -100,19 +104,19 @@ public final class Forwarder {
     for (Signal s : new Signal[] {Signal.SPANS, Signal.LOGS}) {
       EnumMap<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
       for (Outcome o : Outcome.values()) {
-        byOutcome.put(o, Counter.builder("seam.forwarded.items")
+        byOutcome.put(o, Counter.builder(FORWARDED_ITEMS)
             .description("Normalized items forwarded downstream, by how they ended")
             .tag("signal", s.label())
             .tag("outcome", o.label)
             .register(registry));
       }
       outcomes.put(s, byOutcome);
-      retries.put(s, Counter.builder("seam.forward.retries")
+      retries.put(s, Counter.builder(FORWARD_RETRIES)
           .description("Forwarding requests retried after the downstream throttled or could not be reached")
           .tag("signal", s.label())
           .register(registry));
     }
-    Gauge.builder("seam.forward.queue.items", queuedItems, AtomicLong::get)
+    Gauge.builder(FORWARD_QUEUE_ITEMS, queuedItems, AtomicLong::get)
         .description("Items waiting to be forwarded or being retried")
         .register(registry);
   }

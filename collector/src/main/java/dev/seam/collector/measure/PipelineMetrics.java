@@ -1,5 +1,11 @@
 package dev.seam.collector.measure;
 
+import static dev.seam.collector.measure.MeasureMetricNames.DROPPED_ITEMS;
+import static dev.seam.collector.measure.MeasureMetricNames.PROCESSED_ITEMS;
+import static dev.seam.collector.measure.MeasureMetricNames.RECEIVED_ITEMS;
+import static dev.seam.collector.measure.MeasureMetricNames.REFUSED_ITEMS;
+import static dev.seam.collector.measure.MeasureMetricNames.REFUSED_REQUESTS;
+
 import dev.seam.collector.model.Signal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Seam's own accounting of every item it is sent: received (accepted for processing), refused
  * (turned away, with the reason), processed and dropped. Once idle, received = processed +
  * dropped for each signal.
+ *
+ * <p>Receivers (on event loops) and pipeline threads count concurrently: every counter is looked
+ * up in, or registered inside the {@code computeIfAbsent} of, one concurrent map keyed by name
+ * and label values.
  */
 public final class PipelineMetrics {
 
@@ -35,20 +45,20 @@ public final class PipelineMetrics {
 
   /** Items accepted for processing. */
   public void received(Signal signal, String protocol, long n) {
-    counter("seam.received.items", "Items accepted for processing", signal.label(), "protocol", protocol).increment(n);
+    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol).increment(n);
   }
 
   /** Items turned away individually (the rest of their request was processed). */
   public void refusedItems(Signal signal, String reason, long n) {
-    counter("seam.refused.items", "Items turned away, by reason", signal.label(), "reason", reason).increment(n);
+    counter(REFUSED_ITEMS, "Items turned away, by reason", signal.label(), "reason", reason).increment(n);
   }
 
   /** Whole requests turned away before their items could be counted. */
   public void refusedRequest(String signal, String protocol, String reason) {
-    String key = "seam.refused.requests\0" + signal + '\0' + protocol + '\0' + reason;
+    String key = REFUSED_REQUESTS + '\0' + signal + '\0' + protocol + '\0' + reason;
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> Counter.builder("seam.refused.requests")
+      c = counters.computeIfAbsent(key, k -> Counter.builder(REFUSED_REQUESTS)
           .description("Requests turned away as a whole (undecodable, too large, wrong type), by reason")
           .tag("signal", signal)
           .tag("protocol", protocol)
@@ -60,12 +70,12 @@ public final class PipelineMetrics {
 
   /** Items fully processed. */
   public void processed(Signal signal, long n) {
-    counter("seam.processed.items", "Accepted items that were fully processed", signal.label(), null, null).increment(n);
+    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null).increment(n);
   }
 
   /** Accepted items that could not be processed. */
   public void dropped(Signal signal, String reason, long n) {
-    counter("seam.dropped.items", "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment(n);
+    counter(DROPPED_ITEMS, "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment(n);
   }
 
   private Counter counter(String name, String description, String signal, String tag, String value) {

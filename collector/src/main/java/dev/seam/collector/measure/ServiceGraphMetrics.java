@@ -1,8 +1,14 @@
 package dev.seam.collector.measure;
 
+import static dev.seam.collector.measure.MeasureMetricNames.SERVICE_GRAPH_REQUEST;
+import static dev.seam.collector.measure.MeasureMetricNames.SERVICE_GRAPH_REQUEST_CLIENT;
+import static dev.seam.collector.measure.MeasureMetricNames.SERVICE_GRAPH_REQUEST_FAILED;
+import static dev.seam.collector.measure.MeasureMetricNames.SERVICE_GRAPH_REQUEST_SERVER;
+
 import dev.seam.collector.model.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * Collector's servicegraph connector ({@code traces_service_graph_request_*}), recorded from
  * Seam's paired calls, so Grafana's built-in service graph and Tempo-style panels work unchanged
  * on top of Seam. Switched on with {@code compat.service-graph.enabled}.
+ *
+ * <p>Pipeline threads record concurrently: the meters of a client, server and connection type are
+ * registered once inside the concurrent map's {@code computeIfAbsent}, and are thread-safe.
  */
 public final class ServiceGraphMetrics {
 
@@ -29,24 +38,34 @@ public final class ServiceGraphMetrics {
     final Timer client;
 
     Meters(Key k) {
-      requests = Counter.builder("traces.service.graph.request")
-          .description("Requests between two services (Tempo service-graph compatible)")
-          .tags("client", k.client(), "server", k.server(), "connection_type", k.connectionType())
-          .register(registry);
-      failed = Counter.builder("traces.service.graph.request.failed")
-          .description("Failed requests between two services (Tempo service-graph compatible)")
-          .tags("client", k.client(), "server", k.server(), "connection_type", k.connectionType())
-          .register(registry);
-      server = Timer.builder("traces.service.graph.request.server")
-          .description("Server-side duration of requests between two services (Tempo service-graph compatible)")
-          .tags("client", k.client(), "server", k.server(), "connection_type", k.connectionType())
-          .serviceLevelObjectives(buckets)
-          .register(registry);
-      client = Timer.builder("traces.service.graph.request.client")
-          .description("Client-side duration of requests between two services (Tempo service-graph compatible)")
-          .tags("client", k.client(), "server", k.server(), "connection_type", k.connectionType())
-          .serviceLevelObjectives(buckets)
-          .register(registry);
+      Tags tags =
+          Tags.of("client", k.client(), "server", k.server(), "connection_type", k.connectionType());
+      requests =
+          Counter.builder(SERVICE_GRAPH_REQUEST)
+              .description("Requests between two services (Tempo service-graph compatible)")
+              .tags(tags)
+              .register(registry);
+      failed =
+          Counter.builder(SERVICE_GRAPH_REQUEST_FAILED)
+              .description("Failed requests between two services (Tempo service-graph compatible)")
+              .tags(tags)
+              .register(registry);
+      server =
+          Timer.builder(SERVICE_GRAPH_REQUEST_SERVER)
+              .description(
+                  "Server-side duration of requests between two services (Tempo service-graph"
+                      + " compatible)")
+              .tags(tags)
+              .serviceLevelObjectives(buckets)
+              .register(registry);
+      client =
+          Timer.builder(SERVICE_GRAPH_REQUEST_CLIENT)
+              .description(
+                  "Client-side duration of requests between two services (Tempo service-graph"
+                      + " compatible)")
+              .tags(tags)
+              .serviceLevelObjectives(buckets)
+              .register(registry);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.seam.collector.decode.OtlpProtobuf;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.Buckets;
 import dev.seam.collector.measure.ExemplarContext;
+import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.normalize.LogContextExtractor;
@@ -119,8 +120,8 @@ class MutationFuzzTest {
   @Test
   void mutantsAreProcessedOrRefusedNeverAnythingElse() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BoundaryMetrics metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 50,
-        new Buckets(List.of(Duration.ofMillis(1)), List.of(Duration.ofNanos(1000)), List.of(1024L)));
+    BoundaryMetrics metrics = new BoundaryMetrics(registry, new ExemplarContext(),
+        MeasureSettings.defaults(new Buckets(List.of(Duration.ofMillis(1)), List.of(Duration.ofNanos(1000)), List.of(1024L))));
     AtomicLong clock = new AtomicLong();
     ContextBreakDetector detector = new ContextBreakDetector(metrics, 1_000_000_000L, 1_000_000_000L, 10_000, clock::get);
     PairingStore store = new PairingStore(1_000_000_000L, 50_000, 4, detector, clock::get);

@@ -1,8 +1,23 @@
 package dev.seam.collector.measure;
 
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_ALLOCATED_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_DURATION;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLER_DURATION;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CONTEXT_BROKEN;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERRORS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERROR_LOGS;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_NEGATIVE_OVERHEAD;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_OVERHEAD;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_REQUEST_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_RESPONSE_BYTES;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_UNPAIRED;
+import static dev.seam.collector.measure.MeasureMetricNames.CARDINALITY_OVERFLOW;
+import static dev.seam.collector.measure.MeasureMetricNames.PAIRING_ENTRIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.seam.collector.model.ErrorClass;
@@ -25,6 +40,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +64,7 @@ class BoundaryMetricsTest {
   @BeforeEach
   void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics = new BoundaryMetrics(registry, new ExemplarContext(), true, 50, BUCKETS);
+    metrics = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS));
   }
 
   /** A span under construction. */
@@ -155,46 +171,46 @@ class BoundaryMetricsTest {
     metrics.onEdge(e);
 
     Tags t = goToRust("http", "/quote/{sku}");
-    assertEquals(2.0, counter("seam.boundary.calls", t).count());
-    Timer callerDuration = timer("seam.boundary.caller.duration", t);
-    Timer calleeDuration = timer("seam.boundary.callee.duration", t);
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(2.0, counter(BOUNDARY_CALLS, t).count());
+    Timer callerDuration = timer(BOUNDARY_CALLER_DURATION, t);
+    Timer calleeDuration = timer(BOUNDARY_CALLEE_DURATION, t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(2, callerDuration.count());
     assertNanos(20 * MS, callerDuration);
     assertEquals(2, calleeDuration.count());
     assertNanos(14 * MS, calleeDuration);
     assertEquals(2, overhead.count());
     assertNanos(6 * MS, overhead);
-    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+    assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
   }
 
   @Test
   void negativeOverheadIsClampedToZeroAndCounted() {
     metrics.onEdge(edge(caller().duration(7 * MS), callee().operation("Quote").duration(10 * MS), Transport.GRPC));
     Tags t = goToRust("grpc", "Quote");
-    Timer overhead = timer("seam.boundary.overhead", t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(0, overhead);
-    assertEquals(1.0, counter("seam.boundary.negative.overhead", t).count());
-    assertNanos(7 * MS, timer("seam.boundary.caller.duration", t));
-    assertNanos(10 * MS, timer("seam.boundary.callee.duration", t));
+    assertEquals(1.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
+    assertNanos(7 * MS, timer(BOUNDARY_CALLER_DURATION, t));
+    assertNanos(10 * MS, timer(BOUNDARY_CALLEE_DURATION, t));
   }
 
   @Test
   void overheadIsNotRecordedForServerToServer() {
     metrics.onEdge(edge(caller().kind(SpanKind.SERVER).duration(10 * MS), callee().operation("/q").duration(7 * MS), Transport.HTTP));
     Tags t = goToRust("http", "/q");
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
-    assertEquals(0.0, counter("seam.boundary.negative.overhead", t).count());
+    assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
   }
 
   @Test
   void overheadIsRecordedForProducerCallers() {
     metrics.onEdge(edge(caller().kind(SpanKind.PRODUCER).duration(10 * MS),
         callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS), Transport.MESSAGING));
-    Timer overhead = timer("seam.boundary.overhead", goToRust("messaging", "orders"));
+    Timer overhead = timer(BOUNDARY_OVERHEAD, goToRust("messaging", "orders"));
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
   }
@@ -205,10 +221,10 @@ class BoundaryMetricsTest {
         callee().kind(SpanKind.INTERNAL).origin(RUST_IN_GO_PROCESS).name("pricing_core::quote").duration(7 * MS), Transport.FFI));
     // The FFI operation is the callee's span name.
     Tags t = goToRust("ffi", "pricing_core::quote");
-    Timer overhead = timer("seam.boundary.overhead", t);
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
   }
 
   @Test
@@ -216,8 +232,8 @@ class BoundaryMetricsTest {
     metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).duration(10 * MS),
         callee().kind(SpanKind.INTERNAL).name("handle").duration(7 * MS), Transport.OTHER));
     Tags t = goToRust("other", "handle");
-    assertEquals(1.0, counter("seam.boundary.calls", t).count());
-    Timer overhead = timer("seam.boundary.overhead", t);
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
+    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
   }
 
@@ -227,34 +243,34 @@ class BoundaryMetricsTest {
   void bothFailedTakesTheCalleesClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unavailable"), Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "both", "error_class", "unavailable");
-    assertEquals(1.0, counter("seam.boundary.errors", t).count());
-    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
+    assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
   }
 
   @Test
   void callerOnlyFailureIsTheCallersClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "caller", "error_class", "deadline_exceeded");
-    assertEquals(1.0, counter("seam.boundary.errors", t).count());
-    assertEquals(1, registry.find("seam.boundary.errors").counters().size());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
+    assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
   }
 
   @Test
   void calleeOnlyFailureIsTheCalleesClass() {
     metrics.onEdge(edge(caller(), callee().operation("/q").failed("internal"), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
   }
 
   @Test
   void calleeFailedWithoutSayingWhyTakesTheCallersClass() {
     metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unknown"), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.errors", goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
   }
 
   @Test
   void noFailureNoErrorSeries() {
     metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
-    assertNull(registry.find("seam.boundary.errors").counter());
+    assertNull(registry.find(BOUNDARY_ERRORS).counter());
   }
 
   // --- bytes ---
@@ -262,9 +278,9 @@ class BoundaryMetricsTest {
   @Test
   void payloadHistogramsOnlyWhenKnown() {
     metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
-    assertNull(registry.find("seam.boundary.request").summary());
-    assertNull(registry.find("seam.boundary.response").summary());
-    assertNull(registry.find("seam.boundary.callee.allocated").summary());
+    assertNull(registry.find(BOUNDARY_REQUEST_BYTES).summary());
+    assertNull(registry.find(BOUNDARY_RESPONSE_BYTES).summary());
+    assertNull(registry.find(BOUNDARY_CALLEE_ALLOCATED_BYTES).summary());
   }
 
   @Test
@@ -272,10 +288,10 @@ class BoundaryMetricsTest {
     metrics.onEdge(edge(caller().request(100), callee().operation("/q").request(200).response(5_000), Transport.HTTP));
     metrics.onEdge(edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q");
-    DistributionSummary request = summary("seam.boundary.request", t);
+    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, t);
     assertEquals(2, request.count());
     assertEquals(400.0, request.totalAmount());
-    DistributionSummary response = summary("seam.boundary.response", t);
+    DistributionSummary response = summary(BOUNDARY_RESPONSE_BYTES, t);
     assertEquals(2, response.count());
     assertEquals(5_007.0, response.totalAmount());
   }
@@ -283,7 +299,7 @@ class BoundaryMetricsTest {
   @Test
   void zeroBytesIsKnown() {
     metrics.onEdge(edge(caller().request(0), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary request = summary("seam.boundary.request", goToRust("http", "/q"));
+    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q"));
     assertEquals(1, request.count());
     assertEquals(0.0, request.totalAmount());
   }
@@ -292,7 +308,7 @@ class BoundaryMetricsTest {
   void allocatedBytesComeFromTheCallee() {
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary allocated = summary("seam.boundary.callee.allocated", goToRust("http", "/q"));
+    DistributionSummary allocated = summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
     assertEquals(1, allocated.count());
     assertEquals(4_096.0, allocated.totalAmount());
   }
@@ -301,45 +317,45 @@ class BoundaryMetricsTest {
 
   @Test
   void operationsPastTheCapAreOther() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 2, BUCKETS);
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 2));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/c"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/d"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/b")).count());
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
-    assertNull(counter("seam.boundary.calls", goToRust("http", "/c")));
-    assertEquals(3, registry.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "/a")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/b")).count());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "other")).count());
+    assertNull(counter(BOUNDARY_CALLS, goToRust("http", "/c")));
+    assertEquals(3, registry.find(BOUNDARY_CALLS).counters().size());
   }
 
   @Test
   void theCapIsPerBoundary() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), true, 1, BUCKETS);
+    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 1));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.GRPC));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "/a")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "other")).count());
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "/b")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/a")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "other")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "/b")).count());
   }
 
   @Test
   void operationDisabledIsEmpty() {
-    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), false, 50, BUCKETS);
+    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(false, 50));
     off.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     off.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
-    assertEquals(2.0, counter("seam.boundary.calls", goToRust("http", "")).count());
-    assertEquals(1, registry.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "")).count());
+    assertEquals(1, registry.find(BOUNDARY_CALLS).counters().size());
   }
 
   @Test
   void operationFallsBackToTheCallersThenUnknown() {
     metrics.onEdge(edge(caller().operation("pricing.v1.Pricing/Quote"), callee(), Transport.GRPC));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
     metrics.onEdge(edge(caller(), callee(), Transport.HTTP));
-    assertEquals(1.0, counter("seam.boundary.calls", goToRust("http", "unknown")).count());
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "unknown")).count());
   }
 
   // --- unpaired, error logs, outcomes ---
@@ -353,8 +369,8 @@ class BoundaryMetricsTest {
         "caller_service", "checkout", "caller_language", "go",
         "callee_service", "pricing-core", "callee_language", "unknown",
         "transport", "grpc", "operation", "pricing.v1.Pricing/Quote", "side", "caller");
-    assertEquals(2.0, counter("seam.boundary.unpaired", t).count());
-    assertEquals(1, registry.find("seam.boundary.unpaired").counters().size());
+    assertEquals(2.0, counter(BOUNDARY_UNPAIRED, t).count());
+    assertEquals(1, registry.find(BOUNDARY_UNPAIRED).counters().size());
   }
 
   @Test
@@ -364,7 +380,7 @@ class BoundaryMetricsTest {
         "caller_service", "checkout", "caller_language", "go",
         "callee_service", "unknown", "callee_language", "unknown",
         "transport", "other", "operation", "unknown", "side", "caller");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -374,7 +390,7 @@ class BoundaryMetricsTest {
         "caller_service", "unknown", "caller_language", "unknown",
         "callee_service", "pricing-core", "callee_language", "rust",
         "transport", "http", "operation", "/quote", "side", "callee");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -384,7 +400,7 @@ class BoundaryMetricsTest {
         "caller_service", "unknown", "caller_language", "unknown",
         "callee_service", "pricing-core", "callee_language", "rust",
         "transport", "ffi", "operation", "pricing_core::quote", "side", "callee");
-    assertEquals(1.0, counter("seam.boundary.unpaired", t).count());
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
@@ -395,8 +411,8 @@ class BoundaryMetricsTest {
     metrics.onErrorLogs(e, Side.CALLEE, 1);
     metrics.onErrorLogs(e, Side.CALLER, 2);
     Tags t = goToRust("http", "/q");
-    assertEquals(5.0, counter("seam.boundary.error.logs", t.and("side", "caller")).count());
-    assertEquals(1.0, counter("seam.boundary.error.logs", t.and("side", "callee")).count());
+    assertEquals(5.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "caller")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "callee")).count());
   }
 
   @Test
@@ -404,9 +420,9 @@ class BoundaryMetricsTest {
     metrics.onOutcome(Outcome.PAIRED, 3);
     metrics.onOutcome(Outcome.EXPIRED, 1);
     metrics.onOutcome(Outcome.PAIRED, 2);
-    assertEquals(5.0, registry.find("seam.pairing.entries").tag("outcome", "paired").counter().count());
-    assertEquals(1.0, registry.find("seam.pairing.entries").tag("outcome", "expired").counter().count());
-    assertEquals(0.0, registry.find("seam.pairing.entries").tag("outcome", "evicted").counter().count());
+    assertEquals(5.0, registry.find(PAIRING_ENTRIES).tag("outcome", "paired").counter().count());
+    assertEquals(1.0, registry.find(PAIRING_ENTRIES).tag("outcome", "expired").counter().count());
+    assertEquals(0.0, registry.find(PAIRING_ENTRIES).tag("outcome", "evicted").counter().count());
   }
 
   // --- the exported names ---
@@ -435,26 +451,113 @@ class BoundaryMetricsTest {
         "seam_pairing_entries_total{outcome=\"evicted\"} 4.0")) {
       assertTrue(text.contains(name), "scrape lacks " + name + ":\n" + text);
     }
-    assertNotNull(registry.find("seam.boundary.calls").counter());
+    assertNotNull(registry.find(BOUNDARY_CALLS).counter());
   }
 
   @Test
   void cardinalityCapsSendNewBoundariesAndServicesToOther() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), true, 50, BUCKETS, false, 3, 4);
+    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(3, 4));
     // Services: checkout (caller of all) + 3 callees fit the cap of 4; the 4th callee is "other".
     for (int i = 0; i < 5; i++) {
       Origin callee = new Origin("svc-" + i, "rust", "h/" + i, "i");
       capped.onEdge(edge(caller().protocol(ProtocolHint.HTTP), callee().origin(callee).operation("/x"), Transport.HTTP));
     }
-    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-0").counter().count());
-    assertEquals(1.0, r.get("seam.boundary.calls").tags("callee_service", "svc-2").counter().count());
-    assertEquals(0, r.find("seam.boundary.calls").tags("callee_service", "svc-3").counters().size());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-0").counter().count());
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-2").counter().count());
+    assertEquals(0, r.find(BOUNDARY_CALLS).tags("callee_service", "svc-3").counters().size());
     // svc-3 and svc-4 became "other" (service cap); that boundary would be a 4th series: the
     // boundary cap of 3 folds both observations into the all-"other" series of their transport.
-    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_services").counter().count());
-    assertEquals(2.0, r.get("seam.cardinality.overflow").tags("reason", "max_boundaries").counter().count());
-    assertEquals(2.0, r.get("seam.boundary.calls").tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
-    assertEquals(4, r.find("seam.boundary.calls").counters().size());
+    assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
+    assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_boundaries").counter().count());
+    assertEquals(2.0, r.get(BOUNDARY_CALLS).tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
+    assertEquals(4, r.find(BOUNDARY_CALLS).counters().size());
+  }
+
+  // --- idle series ---
+
+  private static final long TTL = 60_000 * MS;
+
+  @Test
+  void idleBoundariesAreRemovedAndComeBackFromZero() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    Edge e = edge(caller().request(10), callee().operation("/q").failed("internal"), Transport.HTTP);
+    timed.onEdge(e);
+    timed.onErrorLogs(e, Side.CALLEE, 1);
+    now.addAndGet(TTL);
+    assertEquals(0, timed.expireIdle(TTL), "idle for exactly the ttl is not yet idle");
+    now.addAndGet(1);
+    assertEquals(1, timed.expireIdle(TTL));
+    assertEquals(0, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("seam.boundary.")).count());
+    timed.onEdge(e);
+    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/q")).count());
+    assertEquals(1, summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
+  }
+
+  @Test
+  void anIdleUnpairedCounterLeavesTheCallsOfItsBoundaryAlone() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    S client = caller().protocol(ProtocolHint.HTTP);
+    S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
+    // One call lost its context long ago; calls on the same boundary keep coming.
+    timed.onContextBroken(client.build(), server.build());
+    now.addAndGet(TTL / 2);
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    now.addAndGet(TTL / 2 + 1);
+    assertEquals(1, timed.expireIdle(TTL));
+    Tags t = goToRust("http", "/q");
+    assertNull(registry.find(BOUNDARY_UNPAIRED).counter());
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    assertEquals(2.0, counter(BOUNDARY_CALLS, t).count(), "the live series stays exported");
+    assertEquals(1.0, counter(BOUNDARY_CONTEXT_BROKEN, t).count());
+  }
+
+  @Test
+  void anUnpairedCounterStillCountingOutlivesTheIdleCallsOfItsBoundary() {
+    AtomicLong now = new AtomicLong();
+    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    S client = caller().protocol(ProtocolHint.HTTP);
+    S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
+    timed.onEdge(edge(client, server, Transport.HTTP));
+    now.addAndGet(TTL / 2);
+    timed.onContextBroken(client.build(), server.build());
+    now.addAndGet(TTL / 2 + 1);
+    // The boundary's meters (calls, context broken) were last used with the broken call.
+    assertEquals(0, timed.expireIdle(TTL));
+    now.addAndGet(TTL / 2);
+    assertEquals(2, timed.expireIdle(TTL), "the meters of the label set and its unpaired counter");
+    timed.onContextBroken(client.build(), server.build());
+    Tags t = goToRust("http", "/q");
+    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
+    assertEquals(0.0, counter(BOUNDARY_CALLS, t).count(), "back from zero");
+  }
+
+  @Test
+  void servicesOfExpiredSeriesCountAfreshAgainstTheCap() {
+    AtomicLong now = new AtomicLong();
+    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BoundaryMetrics capped =
+        new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(10, 2).withNanoClock(now::get));
+    capped.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
+    Origin billing = new Origin("billing", "rust", "node-3/300", "node-3/300");
+    capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "other").counter().count());
+    assertEquals(1.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
+    now.addAndGet(TTL + 1);
+    assertEquals(2, capped.expireIdle(TTL));
+    capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));
+    assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "billing").counter().count());
+    assertEquals(1, r.find(BOUNDARY_CALLS).counters().size());
+  }
+
+  @Test
+  void settingsRefuseCapsBelowOne() {
+    MeasureSettings d = MeasureSettings.defaults(BUCKETS);
+    assertThrows(IllegalArgumentException.class, () -> d.withOperations(true, 0));
+    assertThrows(IllegalArgumentException.class, () -> d.withCaps(0, 10));
+    assertThrows(IllegalArgumentException.class, () -> d.withCaps(10, 0));
+    assertThrows(NullPointerException.class, () -> d.withNanoClock(null));
   }
 }
