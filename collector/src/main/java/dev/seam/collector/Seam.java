@@ -1,5 +1,6 @@
 package dev.seam.collector;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.expose.MetricsServer;
 import dev.seam.collector.measure.BoundaryMetrics;
@@ -95,10 +96,12 @@ public final class Seam {
   private final Forwarder forwarder;
   private final Admission admission;
   private final BearerTokens tokens;
+  @GuardedBy("this")
   private SeamConfig current;
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
   private long expiryTimer = -1;
+  @GuardedBy("this")
   private Future<Void> stopping;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
 /**
  * Processes trace exports: validates each span, normalizes it, hands it to the pairing store (and
  * root spans to the broken-context detector), counts every span and forwards the accepted ones.
- * Runs on pipeline worker threads; each has its own reader, string table and origin cache.
+ * Runs on pipeline worker threads at once; each has its own reader, string table and origin
+ * cache, and everything else it holds is thread-safe or never changes.
  */
 public final class TraceHandler {
 
@@ -39,7 +40,7 @@ public final class TraceHandler {
   private final ForwardRewriter rewriter;
   private final PipelineMetrics accounting;
 
-  /** What each pipeline thread reads trace requests with. */
+  /** What each pipeline thread reads trace requests with: per thread, so never shared. */
   private final ThreadLocal<Reading> reading = ThreadLocal.withInitial(Reading::new);
 
   /**

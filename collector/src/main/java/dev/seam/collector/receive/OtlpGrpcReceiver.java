@@ -99,6 +99,7 @@ public final class OtlpGrpcReceiver {
       refuse(resp, signal, Refusal.UNAUTHENTICATED, "missing or unknown bearer token");
       return;
     }
+    // One call's handlers all run on its connection's event loop, so this state needs no lock.
     GrpcMessage[] received = new GrpcMessage[1];
     boolean[] refused = {false};
     req.invalidMessageHandler(err -> {

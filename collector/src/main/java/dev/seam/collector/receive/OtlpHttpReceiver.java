@@ -145,6 +145,8 @@ public final class OtlpHttpReceiver {
     }
     // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
     Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
+    // The request's handlers and its read timer all run on its connection's event loop, so this
+    // state needs no lock.
     boolean[] refused = {false};
     // A client that trickles its body (slowloris) holds a connection and a buffer: it gets a bound.
     long readTimer = vertx.setTimer(readTimeoutMillis, id -> {
