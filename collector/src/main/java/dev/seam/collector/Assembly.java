@@ -14,6 +14,7 @@ import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pipeline.Pipeline;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,7 +36,8 @@ import java.util.function.LongSupplier;
  * @param boundaryMetrics the boundary meters (to have idle series expired)
  * @param telemetry what services report about themselves
  * @param accounting Seam's own item accounting
- * @param pipeline where decoded requests go
+ * @param pipeline where export bodies go
+ * @param forwarder where normalized spans and logs go downstream, or {@code null}
  */
 public record Assembly(
     PrometheusMeterRegistry registry,
@@ -43,7 +45,8 @@ public record Assembly(
     BoundaryMetrics boundaryMetrics,
     TelemetryMetrics telemetry,
     PipelineMetrics accounting,
-    Pipeline pipeline) {
+    Pipeline pipeline,
+    Forwarder forwarder) {
 
   /**
    * Micrometer's default puts exemplars on every series of a histogram, {@code _count} included;
@@ -100,8 +103,9 @@ public record Assembly(
     SeamConfig.LogContext lc = n.logContext();
     LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
     TelemetryMetrics telemetry = new TelemetryMetrics(registry);
+    Forwarder forwards = forwarder.apply(registry);
     Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
-        forwarder.apply(registry), accounting, telemetry);
-    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline);
+        forwards, accounting, telemetry);
+    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards);
   }
 }

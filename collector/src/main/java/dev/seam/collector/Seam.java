@@ -1,5 +1,6 @@
 package dev.seam.collector;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.expose.MetricsServer;
 import dev.seam.collector.measure.BoundaryMetrics;
@@ -14,6 +15,7 @@ import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pipeline.Pipeline;
 import dev.seam.collector.receive.Admission;
 import dev.seam.collector.receive.BearerTokens;
 import dev.seam.collector.receive.Exports;
@@ -72,14 +74,14 @@ public final class Seam {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     this.store = assembly.store();
-    this.forwarder = assembly.pipeline().forwarder();
+    this.forwarder = assembly.forwarder();
     this.boundaryMetrics = assembly.boundaryMetrics();
     this.telemetry = assembly.telemetry();
     PipelineMetrics accounting = assembly.accounting();
     Pipeline pipeline = assembly.pipeline();
     int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
-    this.exports = new Exports(pipeline);
+    this.exports = new Exports(pipeline::export);
     this.admission = new Admission(config.limits().maxInflightBytes(), config.limits().heapShare());
     this.tokens = config.auth().tokens().reloadable();
     this.current = config;
@@ -95,10 +97,12 @@ public final class Seam {
   private final Forwarder forwarder;
   private final Admission admission;
   private final BearerTokens tokens;
+  @GuardedBy("this")
   private SeamConfig current;
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
   private long expiryTimer = -1;
+  @GuardedBy("this")
   private Future<Void> stopping;
 
   /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */

@@ -56,7 +56,7 @@ public class PipelineBenchmark {
       seam.store().expire();
     }
     counter.spans += spans[i];
-    return seam.pipeline().traces(requests.get(i), "grpc");
+    return seam.pipeline().traces().export(requests.get(i), "grpc");
   }
 
   @TearDown

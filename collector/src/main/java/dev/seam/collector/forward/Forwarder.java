@@ -66,10 +66,14 @@ public final class Forwarder {
   private final Context context;
   private final HttpClient http;
   private final GrpcClient grpc;
+  // Added to by pipeline threads (forward), taken from on the context, read by the gauge: atomic.
   private final AtomicLong queuedItems = new AtomicLong();
-  private final ArrayDeque<Batch> queue = new ArrayDeque<>(); // touched on the context only
+  // Filled by the constructor and only read after it (the counters themselves are thread-safe).
   private final Map<Signal, EnumMap<Outcome, Counter>> outcomes = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> retries = new EnumMap<>(Signal.class);
+  // The queue and the send state are touched on the context only (pipeline threads hand batches
+  // over with runOnContext), so they need no lock.
+  private final ArrayDeque<Batch> queue = new ArrayDeque<>();
   private int inFlight;
   private boolean closing;
   private Promise<Void> drained;

@@ -17,9 +17,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Admission {
 
+  // Event loops read the bounds on every export and a reload writes them, without a lock: each is
+  // volatile, and a reader that sees one new bound beside the other old one only admits or refuses
+  // one export by the old rule.
   private volatile long maxInflightBytes;
   private volatile double heapShare;
+  // Reserved by event loops, released when a worker's export completes: atomic.
   private final AtomicLong inflightBytes = new AtomicLong();
+  // Filled by the constructor and only read after it, so the final field publishes it safely.
   private final List<MemoryPoolMXBean> collected = new ArrayList<>();
   private final long heapMax;
 

@@ -15,7 +15,8 @@ public final class BearerTokens {
   /** Accepts every request: no tokens configured. */
   public static final BearerTokens NONE = new BearerTokens(List.of());
 
-  // Replaced whole on reload (SIGHUP), read without locks by the receivers.
+  // Replaced whole on reload (SIGHUP) and read without locks by the receivers and /metrics: the
+  // reference is volatile, and neither the list (List.copyOf) nor its arrays change once published.
   private volatile List<byte[]> tokens;
 
   /** @param tokens the accepted tokens; empty means authentication is off */

@@ -1,8 +1,12 @@
 package dev.seam.collector.receive;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
-import dev.seam.collector.decode.BodyTooLargeException;
-import dev.seam.collector.decode.OtlpDecodeException;
+import com.google.rpc.RetryInfo;
+import com.google.rpc.Status;
+import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.model.Signal;
 import io.vertx.core.Future;
@@ -12,12 +16,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.common.GrpcMessage;
-import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcProtocol;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.util.Base64;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -66,7 +70,7 @@ public final class OtlpGrpcReceiver {
   }
 
   /** Starts listening, over TLS when {@code tls} is given. */
-  public Future<HttpServer> listen(String host, int port, dev.seam.collector.config.SeamConfig.Tls tls) {
+  public Future<HttpServer> listen(String host, int port, SeamConfig.Tls tls) {
     GrpcServerOptions grpcOptions = new GrpcServerOptions()
         .setMaxMessageSize(maxMessageBytes)
         // OTLP/HTTP JSON lives on its own port; here application/json must not be taken for transcoding.
@@ -88,26 +92,26 @@ public final class OtlpGrpcReceiver {
     GrpcServerResponse<Buffer, Buffer> resp = req.response();
     Signal signal = signalOf(req.serviceName().fullyQualifiedName());
     if (signal == null || !"Export".equals(req.methodName())) {
-      accounting.refusedRequest("unknown", PipelineMetrics.GRPC, "not_found");
-      resp.status(GrpcStatus.UNIMPLEMENTED).statusMessage("no such method: " + req.fullMethodName()).end();
+      refuse(resp, Refusal.UNKNOWN_SIGNAL, Refusal.NOT_FOUND, "no such method: " + req.fullMethodName());
       return;
     }
     if (!tokens.accepts(req.headers().get("authorization"))) {
-      refuse(resp, signal, GrpcStatus.UNAUTHENTICATED, "missing or unknown bearer token", "unauthenticated");
+      refuse(resp, signal, Refusal.UNAUTHENTICATED, "missing or unknown bearer token");
       return;
     }
+    // One call's handlers all run on its connection's event loop, so this state needs no lock.
     GrpcMessage[] received = new GrpcMessage[1];
     boolean[] refused = {false};
     req.invalidMessageHandler(err -> {
       if (!refused[0]) {
         refused[0] = true;
-        refuse(resp, signal, GrpcStatus.RESOURCE_EXHAUSTED, "message exceeds the limit of " + maxMessageBytes + " bytes", "too_large");
+        refuse(resp, signal, Refusal.TOO_LARGE, "message exceeds the limit of " + maxMessageBytes + " bytes");
       }
     });
     req.messageHandler(msg -> {
       if (received[0] != null && !refused[0]) {
         refused[0] = true;
-        refuse(resp, signal, GrpcStatus.INVALID_ARGUMENT, "Export is unary: one message per call", "malformed");
+        refuse(resp, signal, Refusal.MALFORMED, "Export is unary: one message per call");
       }
       received[0] = msg;
     });
@@ -118,17 +122,12 @@ public final class OtlpGrpcReceiver {
       }
       GrpcMessage msg = received[0];
       if (msg == null) {
-        refuse(resp, signal, GrpcStatus.INVALID_ARGUMENT, "the call carried no message", "malformed");
+        refuse(resp, signal, Refusal.MALFORMED, "the call carried no message");
         return;
       }
-      String encoding = msg.encoding();
-      boolean gzip;
-      if ("identity".equals(encoding)) {
-        gzip = false;
-      } else if ("gzip".equals(encoding)) {
-        gzip = true;
-      } else {
-        refuse(resp, signal, GrpcStatus.UNIMPLEMENTED, "unsupported grpc-encoding '" + encoding + "'; use gzip or identity", "unsupported_encoding");
+      ContentEncoding encoding = ContentEncoding.ofGrpc(msg.encoding());
+      if (encoding == null) {
+        refuse(resp, signal, Refusal.UNSUPPORTED_ENCODING, "unsupported grpc-encoding '" + msg.encoding() + "'; use gzip or identity");
         return;
       }
       Buffer payload = msg.payload();
@@ -137,40 +136,43 @@ public final class OtlpGrpcReceiver {
         overloaded(resp, signal, admission.overloaded());
         return;
       }
-      workers.<Message>executeBlocking(() -> exports.export(signal, payload.getBytes(), gzip, maxMessageBytes, Exports.Format.PROTOBUF, PipelineMetrics.GRPC), false)
+      workers.<Message>executeBlocking(() -> exports.export(signal, payload.getBytes(), encoding, maxMessageBytes, OtlpFormat.PROTOBUF, PipelineMetrics.GRPC), false)
           .onComplete(ar -> {
             admission.release(reserved);
             if (ar.succeeded()) {
               resp.end(Buffer.buffer(ar.result().toByteArray()));
-            } else if (ar.cause() instanceof OtlpDecodeException) {
-              refuse(resp, signal, GrpcStatus.INVALID_ARGUMENT, ar.cause().getMessage(), "malformed");
-            } else if (ar.cause() instanceof BodyTooLargeException) {
-              refuse(resp, signal, GrpcStatus.RESOURCE_EXHAUSTED, ar.cause().getMessage(), "too_large");
-            } else {
-              LOG.log(Level.WARNING, "gRPC export failed", ar.cause());
-              refuse(resp, signal, GrpcStatus.INTERNAL, "internal error: " + ar.cause(), "internal_error");
+              return;
             }
+            Refusal refusal = Refusal.ofFailure(ar.cause());
+            if (refusal == Refusal.INTERNAL_ERROR) {
+              LOG.log(Level.WARNING, "gRPC export failed", ar.cause());
+            }
+            refuse(resp, signal, refusal, Refusal.describe(ar.cause()));
           });
     });
   }
 
   /** UNAVAILABLE with RetryInfo: what the Go and Java exporters retry on. */
   private void overloaded(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, String why) {
-    String message = "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s";
-    com.google.rpc.Status details = com.google.rpc.Status.newBuilder()
-        .setCode(GrpcStatus.UNAVAILABLE.code)
+    String message = Refusal.overloadedMessage(why, retryAfterSeconds);
+    Status details = Status.newBuilder()
+        .setCode(Refusal.OVERLOADED.grpcStatus().code)
         .setMessage(message)
-        .addDetails(com.google.protobuf.Any.pack(com.google.rpc.RetryInfo.newBuilder()
-            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(retryAfterSeconds))
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(Duration.newBuilder().setSeconds(retryAfterSeconds))
             .build()))
         .build();
-    resp.trailers().set("grpc-status-details-bin", java.util.Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
-    refuse(resp, signal, GrpcStatus.UNAVAILABLE, message, "overloaded");
+    resp.trailers().set("grpc-status-details-bin", Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
+    refuse(resp, signal, Refusal.OVERLOADED, message);
   }
 
-  private void refuse(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, GrpcStatus status, String message, String reason) {
-    accounting.refusedRequest(signal.label(), PipelineMetrics.GRPC, reason);
-    resp.status(status).statusMessage(message).end();
+  private void refuse(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
+    refuse(resp, signal.label(), refusal, message);
+  }
+
+  private void refuse(GrpcServerResponse<Buffer, Buffer> resp, String signal, Refusal refusal, String message) {
+    accounting.refusedRequest(signal, PipelineMetrics.GRPC, refusal.label());
+    resp.status(refusal.grpcStatus()).statusMessage(message).end();
   }
 
   static Signal signalOf(String service) {

@@ -1,10 +1,9 @@
 package dev.seam.collector.receive;
 
 import com.google.protobuf.Message;
-import com.google.rpc.Code;
 import com.google.rpc.Status;
-import dev.seam.collector.decode.BodyTooLargeException;
-import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.decode.OtlpJson;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.model.Signal;
@@ -72,7 +71,7 @@ public final class OtlpHttpReceiver {
   }
 
   /** Starts listening, over TLS when {@code tls} is given. */
-  public Future<HttpServer> listen(String host, int port, dev.seam.collector.config.SeamConfig.Tls tls) {
+  public Future<HttpServer> listen(String host, int port, SeamConfig.Tls tls) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
@@ -87,43 +86,39 @@ public final class OtlpHttpReceiver {
 
   private void handle(HttpServerRequest req) {
     Signal signal = signalOf(req.path());
-    String signalLabel = signal == null ? "unknown" : signal.label();
+    String signalLabel = signal == null ? Refusal.UNKNOWN_SIGNAL : signal.label();
     if (signal == null) {
-      refuse(req, 404, Code.NOT_FOUND, "no OTLP endpoint at " + req.path() + "; use /v1/traces, /v1/logs or /v1/metrics", JSON, signalLabel, "not_found");
+      refuse(req, Refusal.NOT_FOUND, "no OTLP endpoint at " + req.path() + "; use /v1/traces, /v1/logs or /v1/metrics", JSON, signalLabel);
       return;
     }
     if (req.method() != HttpMethod.POST) {
       req.response().putHeader("Allow", "POST");
-      refuse(req, 405, Code.UNIMPLEMENTED, req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed", JSON, signalLabel, "method_not_allowed");
+      refuse(req, Refusal.METHOD_NOT_ALLOWED, req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed", JSON, signalLabel);
       return;
     }
     if (!tokens.accepts(req.getHeader("Authorization"))) {
       req.response().putHeader("WWW-Authenticate", "Bearer");
       String guess = JSON.equals(mediaType(req.getHeader("Content-Type"))) ? JSON : PROTOBUF;
-      refuse(req, 401, Code.UNAUTHENTICATED, "missing or unknown bearer token", guess, signalLabel, "unauthenticated");
+      refuse(req, Refusal.UNAUTHENTICATED, "missing or unknown bearer token", guess, signalLabel);
       return;
     }
     String type = mediaType(req.getHeader("Content-Type"));
-    Exports.Format format;
+    OtlpFormat format;
     if (PROTOBUF.equals(type)) {
-      format = Exports.Format.PROTOBUF;
+      format = OtlpFormat.PROTOBUF;
     } else if (JSON.equals(type)) {
-      format = Exports.Format.JSON;
+      format = OtlpFormat.JSON;
     } else {
-      refuse(req, 415, Code.INVALID_ARGUMENT,
+      refuse(req, Refusal.UNSUPPORTED_MEDIA_TYPE,
           "unsupported Content-Type '" + (type == null ? "" : type) + "'; use application/x-protobuf or application/json",
-          JSON, signalLabel, "unsupported_media_type");
+          JSON, signalLabel);
       return;
     }
-    String replyType = format == Exports.Format.JSON ? JSON : PROTOBUF;
-    String encoding = req.getHeader("Content-Encoding");
-    boolean gzip;
-    if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
-      gzip = false;
-    } else if (encoding.trim().equalsIgnoreCase("gzip")) {
-      gzip = true;
-    } else {
-      refuse(req, 415, Code.INVALID_ARGUMENT, "unsupported Content-Encoding '" + encoding + "'; use gzip or none", replyType, signalLabel, "unsupported_encoding");
+    String replyType = format == OtlpFormat.JSON ? JSON : PROTOBUF;
+    String encodingHeader = req.getHeader("Content-Encoding");
+    ContentEncoding encoding = ContentEncoding.ofHttp(encodingHeader);
+    if (encoding == null) {
+      refuse(req, Refusal.UNSUPPORTED_ENCODING, "unsupported Content-Encoding '" + encodingHeader + "'; use gzip or none", replyType, signalLabel);
       return;
     }
     String length = req.getHeader("Content-Length");
@@ -134,7 +129,7 @@ public final class OtlpHttpReceiver {
           return;
         }
       } catch (NumberFormatException e) {
-        refuse(req, 400, Code.INVALID_ARGUMENT, "invalid Content-Length", replyType, signalLabel, "malformed");
+        refuse(req, Refusal.MALFORMED, "invalid Content-Length", replyType, signalLabel);
         return;
       }
     }
@@ -150,6 +145,8 @@ public final class OtlpHttpReceiver {
     }
     // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
     Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
+    // The request's handlers and its read timer all run on its connection's event loop, so this
+    // state needs no lock.
     boolean[] refused = {false};
     // A client that trickles its body (slowloris) holds a connection and a buffer: it gets a bound.
     long readTimer = vertx.setTimer(readTimeoutMillis, id -> {
@@ -181,19 +178,18 @@ public final class OtlpHttpReceiver {
         return;
       }
       // The copy out of the network buffer happens on the worker too: the event loop only collects.
-      workers.<Message>executeBlocking(() -> exports.export(signal, body.getBytes(), gzip, maxBodyBytes, format, PipelineMetrics.HTTP), false)
+      workers.<Message>executeBlocking(() -> exports.export(signal, body.getBytes(), encoding, maxBodyBytes, format, PipelineMetrics.HTTP), false)
           .onComplete(ar -> {
             admission.release(reserved);
             if (ar.succeeded()) {
               reply(req.response(), 200, replyType, ar.result());
-            } else if (ar.cause() instanceof OtlpDecodeException) {
-              refuse(req, 400, Code.INVALID_ARGUMENT, ar.cause().getMessage(), replyType, signalLabel, "malformed");
-            } else if (ar.cause() instanceof BodyTooLargeException) {
-              refuse(req, 413, Code.RESOURCE_EXHAUSTED, ar.cause().getMessage(), replyType, signalLabel, "too_large");
-            } else {
-              LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
-              refuse(req, 500, Code.INTERNAL, "internal error: " + ar.cause(), replyType, signalLabel, "internal_error");
+              return;
             }
+            Refusal refusal = Refusal.ofFailure(ar.cause());
+            if (refusal == Refusal.INTERNAL_ERROR) {
+              LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
+            }
+            refuse(req, refusal, Refusal.describe(ar.cause()), replyType, signalLabel);
           });
     });
   }
@@ -207,8 +203,7 @@ public final class OtlpHttpReceiver {
       resp.endHandler(v -> lingerAndClose(req));
     }
     resp.putHeader("Retry-After", Long.toString(retryAfterSeconds));
-    refuse(req, 503, Code.UNAVAILABLE, "Seam is overloaded (" + (why != null ? why : "busy") + "); retry after " + retryAfterSeconds + " s",
-        replyType, signal, "overloaded");
+    refuse(req, Refusal.OVERLOADED, Refusal.overloadedMessage(why, retryAfterSeconds), replyType, signal);
   }
 
   /**
@@ -226,7 +221,7 @@ public final class OtlpHttpReceiver {
       resp.putHeader("Connection", "close");
       resp.endHandler(v -> lingerAndClose(req));
     }
-    refuse(req, 408, Code.DEADLINE_EXCEEDED, "the request body did not arrive within " + readTimeoutMillis + " ms", replyType, signal, "timeout");
+    refuse(req, Refusal.TIMEOUT, "the request body did not arrive within " + readTimeoutMillis + " ms", replyType, signal);
   }
 
   private void tooLarge(HttpServerRequest req, String replyType, String signal) {
@@ -238,13 +233,13 @@ public final class OtlpHttpReceiver {
       resp.endHandler(v -> lingerAndClose(req));
     }
     // HTTP/2 forbids connection headers, and the rest of that stream's body is simply discarded.
-    refuse(req, 413, Code.RESOURCE_EXHAUSTED, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal, "too_large");
+    refuse(req, Refusal.TOO_LARGE, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal);
   }
 
-  private void refuse(HttpServerRequest req, int status, Code code, String message, String replyType, String signal, String reason) {
-    accounting.refusedRequest(signal, PipelineMetrics.HTTP, reason);
-    Status st = Status.newBuilder().setCode(code.getNumber()).setMessage(message).build();
-    reply(req.response(), status, replyType, st);
+  private void refuse(HttpServerRequest req, Refusal refusal, String message, String replyType, String signal) {
+    accounting.refusedRequest(signal, PipelineMetrics.HTTP, refusal.label());
+    Status st = Status.newBuilder().setCode(refusal.code().getNumber()).setMessage(message).build();
+    reply(req.response(), refusal.httpStatus(), replyType, st);
   }
 
   private static void reply(HttpServerResponse resp, int status, String type, Message message) {

@@ -3,7 +3,6 @@ package dev.seam.collector.fuzz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.seam.collector.Pipeline;
 import dev.seam.collector.decode.BodyTooLargeException;
 import dev.seam.collector.decode.Gunzip;
 import dev.seam.collector.decode.OtlpDecodeException;
@@ -20,11 +19,10 @@ import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pipeline.Pipeline;
 import dev.seam.collector.testing.Otlp;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -141,11 +139,11 @@ class MutationFuzzTest {
       long t0 = System.nanoTime();
       try {
         switch (kind) {
-          case 0 -> pipeline.traces(input, "http"); // straight from the bytes, as the receivers do
-          case 1 -> pipeline.logs(OtlpProtobuf.logs(input), "grpc");
-          case 2 -> pipeline.traces(OtlpJson.traces(input), "http");
+          case 0 -> pipeline.traces().export(input, "http"); // straight from the bytes, as the receivers do
+          case 1 -> pipeline.logs().export(OtlpProtobuf.logs(input), "grpc");
+          case 2 -> pipeline.traces().export(OtlpJson.traces(input), "http");
           default -> {
-            pipeline.metrics(OtlpProtobuf.metrics(input), "grpc");
+            pipeline.metrics().export(OtlpProtobuf.metrics(input), "grpc");
             Gunzip.inflate(Otlp.gzip(input), 1 << 20);
             Gunzip.inflate(input, 1 << 20);
           }

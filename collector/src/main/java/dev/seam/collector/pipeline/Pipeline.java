@@ -1,0 +1,87 @@
+package dev.seam.collector.pipeline;
+
+import com.google.protobuf.Message;
+import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.decode.OtlpFormat;
+import dev.seam.collector.decode.OtlpJson;
+import dev.seam.collector.decode.OtlpProtobuf;
+import dev.seam.collector.forward.Forwarder;
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.model.Signal;
+import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.ServiceNames;
+import dev.seam.collector.normalize.SpanNormalizer;
+import dev.seam.collector.pair.ContextBreakDetector;
+import dev.seam.collector.pair.PairingStore;
+
+/**
+ * The one-way flow of an export body: decoded from protobuf or OTLP JSON and handed to the
+ * handler of its signal, which validates each item, normalizes it, hands spans and error logs to
+ * the pairing store, records what the services report about themselves, and accounts for every
+ * item. Runs on pipeline worker threads, never on an event loop.
+ */
+public final class Pipeline {
+
+  private final TraceHandler traces;
+  private final LogHandler logs;
+  private final MetricHandler metrics;
+
+  /**
+   * @param logContext finds trace context that log records name outside their OTLP ids, or
+   *     {@code null} when that is switched off
+   * @param contextBreaks where root spans go to be matched with unpaired callers, or {@code null}
+   *     when broken contexts are not looked for
+   * @param forwarder where normalized spans and logs go downstream, or {@code null}
+   */
+  public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, LogContextExtractor logContext,
+      PairingStore store, ContextBreakDetector contextBreaks, Forwarder forwarder,
+      PipelineMetrics accounting, TelemetryMetrics telemetry) {
+    Origins origins = new Origins(serviceNames);
+    ForwardRewriter rewriter = new ForwardRewriter(origins, logContext);
+    this.traces =
+        new TraceHandler(spans, origins, store, contextBreaks, forwarder, rewriter, accounting);
+    this.logs =
+        new LogHandler(origins, logContext, store, forwarder, rewriter, accounting, telemetry);
+    this.metrics =
+        new MetricHandler(origins, new ProcessMemoryMapper(telemetry), accounting);
+  }
+
+  /**
+   * Processes one export body and returns the OTLP reply, whose {@code partial_success} says how
+   * many items were refused and why.
+   *
+   * @param body the body, inflated
+   * @param protocol the {@code protocol} label the items are counted under
+   * @throws OtlpDecodeException when the body is not an export request of its signal; nothing of
+   *     it was counted
+   */
+  public Message export(Signal signal, byte[] body, OtlpFormat format, String protocol)
+      throws OtlpDecodeException {
+    boolean json = format == OtlpFormat.JSON;
+    switch (signal) {
+      case SPANS:
+        return traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol);
+      case LOGS:
+        return logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol);
+      default:
+        return metrics.export(
+            json ? OtlpJson.metrics(body) : OtlpProtobuf.metrics(body), protocol);
+    }
+  }
+
+  /** Where trace exports go. */
+  public TraceHandler traces() {
+    return traces;
+  }
+
+  /** Where log exports go. */
+  public LogHandler logs() {
+    return logs;
+  }
+
+  /** Where metrics exports go. */
+  public MetricHandler metrics() {
+    return metrics;
+  }
+}
