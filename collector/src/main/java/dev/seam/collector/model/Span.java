@@ -1,8 +1,8 @@
 package dev.seam.collector.model;
 
 /**
- * A span reduced to the facts the boundary model needs (boundary-model.md, "Spans, after
- * normalization"). Ids are held as longs: the trace id as two halves, zero meaning "none".
+ * A span reduced to the facts the boundary model needs (docs/boundary-model.md, "What Seam reads
+ * from a span"). Ids are held as longs: the trace id as two halves, zero meaning "none".
  *
  * @param traceIdHigh high 64 bits of the trace id
  * @param traceIdLow low 64 bits of the trace id

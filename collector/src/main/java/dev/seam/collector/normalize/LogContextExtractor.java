@@ -11,7 +11,7 @@ import java.util.Locale;
  * Finds the trace context a log record names in its attributes or body when its OTLP ids are
  * empty. Loggers that bypass the OTel log bridges (zap, slog, logrus, tracing-subscriber's JSON
  * layer, Datadog log correlation) still write the ids, as fields or as whole propagation headers;
- * field-notes.md, "Trace ids in logs that bypass the OTel bridges", lists the spellings.
+ * docs/normalization.md, "Ids in logs that bypass the OTel bridges", lists the spellings.
  *
  * <p>Where it looks, first match wins: the record's attributes, then its body (a kvlist, or a
  * string holding one JSON object). Within one of those sources the trace id fields come first,

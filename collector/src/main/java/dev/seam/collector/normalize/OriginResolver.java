@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Reads who reported a batch from its OTLP resource: service, language and process, with the
- * repairs boundary-model.md asks for.
+ * repairs docs/normalization.md lists ("Service identity", "Language", "Process").
  */
 public final class OriginResolver {
 

@@ -4,7 +4,7 @@ import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.Transport;
 
-/** Decides how a paired call crossed its boundary (boundary-model.md, "Transport"). */
+/** Decides how a paired call crossed its boundary (docs/boundary-model.md, "Transports"). */
 public final class TransportClassifier {
 
   private TransportClassifier() {}

@@ -320,7 +320,8 @@ class PairingStoreTest {
   @Test
   void secondChildWaitsItsOwnFullWindowEvenWhenASiblingCameFirst() {
     // Both children wait under their parent's id. The second arrives late in the first one's
-    // window; it must still get a whole window of its own (boundary-model.md, "Pairing").
+    // window; it must still get a whole window of its own (docs/boundary-model.md, "Pairing the
+    // two halves").
     Span first = child(1, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
     Span second = child(1, 30, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
     store.offerSpan(first, false);

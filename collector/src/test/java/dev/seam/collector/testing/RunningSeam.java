@@ -36,21 +36,19 @@ public final class RunningSeam implements AutoCloseable {
     this.seam = seam;
   }
 
-  /** Starts a collector with the test layer and then {@code yaml} laid over the defaults. */
-  public static RunningSeam start(String yaml) throws Exception {
+  /** Starts a collector with the test layer and then each of {@code layers} laid over the defaults. */
+  public static RunningSeam start(String... layers) throws Exception {
+    String[] all = new String[layers.length + 1];
+    all[0] = TEST_LAYER;
+    System.arraycopy(layers, 0, all, 1, layers.length);
     Vertx vertx = Vertx.vertx();
     try {
-      Seam seam = Seam.start(vertx, ConfigLoader.fromYaml(TEST_LAYER, yaml)).await(30, TimeUnit.SECONDS);
+      Seam seam = Seam.start(vertx, ConfigLoader.fromYaml(all)).await(30, TimeUnit.SECONDS);
       return new RunningSeam(vertx, seam);
     } catch (Exception e) {
       vertx.close();
       throw e;
     }
-  }
-
-  /** Starts a collector with the test layer only. */
-  public static RunningSeam start() throws Exception {
-    return start("");
   }
 
   public Seam seam() {
