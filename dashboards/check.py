@@ -59,6 +59,8 @@ def allowed_names():
 
 def substitute(expr, cross="0"):
     e = expr.replace("$__rate_interval", "1m").replace("$__interval", "15s").replace("$__range", "5m")
+    # a single-value variable matched with = (label="$v") matches any value here
+    e = re.sub(r'(\w+)\s*=\s*("\$\{?[a-zA-Z_]\w*\}?")', r"\1=~\2", e)
     e = re.sub(r"\$\{?cross_language\}?", cross, e)
     e = re.sub(r"\$\{[a-zA-Z_]\w*(:[a-z]+)?\}|\$[a-zA-Z_]\w*", ".*", e)
     return e

@@ -34,6 +34,11 @@ cp -r dashboards/grafana "$tmp/grafana"
 python3 "$tmp/grafana/generate_dashboards.py"
 run "dashboards/grafana/*.json are up to date (run generate_dashboards.py)" diff -r -x '*.py' -x provisioning -x __pycache__ dashboards/grafana "$tmp/grafana"
 
+# the compose trial's Seam config is deploy/seam.yaml plus a forward section
+sed -n '/^forward:/q;p' deploy/compose/seam.yaml | grep -v '^# ' | grep -v '^#$' > "$tmp/compose-seam.yaml"
+run "deploy/compose/seam.yaml is deploy/seam.yaml plus forwarding" bash -c '
+  diff -u <(grep -v "^# " deploy/seam.yaml) "$1" && grep -q "^forward:" deploy/compose/seam.yaml' _ "$tmp/compose-seam.yaml"
+
 # the Kubernetes ConfigMap embeds deploy/seam.yaml verbatim
 awk '/^  seam.yaml: \|/{p=1;next} p&&/^---/{exit} p' deploy/kubernetes/seam.yaml | sed -e 's/^    //' > "$tmp/cm.yaml"
 run "ConfigMap in deploy/kubernetes/seam.yaml embeds deploy/seam.yaml" diff -u deploy/seam.yaml "$tmp/cm.yaml"
@@ -68,17 +73,28 @@ PY
 jar=collector/target/seam-collector.jar
 if [ -f "$jar" ]; then
   run "deploy/seam.yaml passes --check-config" java -jar "$jar" --config deploy/seam.yaml --check-config
+  run "deploy/compose/seam.yaml passes --check-config" java -jar "$jar" --config deploy/compose/seam.yaml --check-config
 else
   echo "skip deploy/seam.yaml --check-config: $jar not built"
 fi
 
+# a suite prints one ok/FAIL line per check and, last, "N passed, M failed": add its counts
+suite() {
+  local out rc summary p f
+  if out="$("$@")"; then rc=0; else rc=$?; fi
+  echo "$out" | grep -v ' passed, .* failed$'
+  summary="$(echo "$out" | tail -n 1)"
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}; else p=0; f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  [ "$rc" = 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
+}
+
 # dashboards and rules: JSON, variables, datasources, metric names, runbooks (and live queries)
-if out="$(python3 dashboards/check.py)"; then rc=0; else rc=$?; fi
-echo "$out" | grep -v ' passed, .* failed$'
-summary="$(echo "$out" | tail -n 1)"
-p="${summary%% passed*}"; f="${summary#*passed, }"; f="${f%% failed*}"
-passed=$((passed + p)); failed=$((failed + f))
-[ "$rc" = 0 ] || [ "$f" -gt 0 ] || failed=$((failed + 1))
+suite python3 dashboards/check.py
+
+# the dashboards as Grafana draws them: Grafana's @grafana/data runs every panel's
+# transformations on frames from a Prometheus holding fixed series (dashboards/paneltest)
+suite dashboards/paneltest/run.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -58,7 +58,7 @@ def panel(ids, ptype, title, targets, x, y, w, h, unit=None, desc="", **extra):
     if unit:
         p["fieldConfig"]["defaults"]["unit"] = unit
     if ptype == "timeseries":
-        p["options"] = {"legend": {"displayMode": "table", "placement": "bottom", "calcs": ["mean", "max"]},
+        p["options"] = {"legend": {"showLegend": True, "displayMode": "table", "placement": "bottom", "calcs": ["mean", "max"]},
                         "tooltip": {"mode": "multi", "sort": "desc"}}
     p.update(extra)
     return p
@@ -69,10 +69,15 @@ def row(ids, title, y):
             "gridPos": {"x": 0, "y": y, "w": 24, "h": 1}, "panels": []}
 
 
+def current(include_all):
+    """The selection a dashboard opens with: All, or nothing yet (Grafana then picks the first option)."""
+    return {"text": "All", "value": "$__all"} if include_all else {"text": "", "value": ""}
+
+
 def qvar(name, query, label, multi=True, include_all=True, regex=""):
     v = {"name": name, "label": label, "type": "query", "datasource": DS, "query": query,
          "definition": query, "refresh": 2, "regex": regex, "sort": 1, "multi": multi,
-         "includeAll": include_all, "current": {}, "options": [], "hide": 0}
+         "includeAll": include_all, "current": current(include_all), "options": [], "hide": 0}
     if include_all:
         v["allValue"] = ".*"
     return v
@@ -80,7 +85,7 @@ def qvar(name, query, label, multi=True, include_all=True, regex=""):
 
 def dsvar():
     return {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
-            "refresh": 1, "regex": "", "current": {}, "options": [], "hide": 0}
+            "refresh": 1, "regex": "", "current": {"text": "", "value": ""}, "options": [], "hide": 0}
 
 
 LANGUAGES = ('query_result(group by (language) (label_replace(seam_boundary_calls_total, "language", "$1", '
@@ -96,9 +101,18 @@ def dashboard(uid, title, desc, panels, variables, links=()):
             "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"},
                                       "enable": True, "hide": True, "iconColor": "rgba(0, 211, 255, 1)",
                                       "name": "Annotations & Alerts", "type": "dashboard"}]},
-            "links": [{"title": "Seam", "type": "dashboards", "tags": ["seam"], "asDropdown": True,
-                       "includeVars": False, "keepTime": True}] + list(links),
+            "links": [{"title": "Seam", "type": "dashboards", "tags": ["seam"], "asDropdown": True, "icon": "external link",
+                       "tooltip": "", "targetBlank": False, "includeVars": False, "keepTime": True}] + list(links),
             "templating": {"list": variables}, "panels": panels}
+
+
+def mainstat(ref):
+    """A field really named `mainstat` (Organize's renameByName changes only the display name, which
+    the Node graph does not read), computed on the frame of query `ref` alone: without the filter,
+    Calculate field joins the nodes and edges frames into one."""
+    return {"id": "calculateField", "filter": {"id": "byRefId", "options": ref},
+            "options": {"mode": "reduceRow", "reduce": {"reducer": "sum", "include": [f"Value #{ref}"]},
+                        "alias": "mainstat", "replaceFields": False}}
 
 
 # ------------------------------------------------------------------ Boundaries overview
@@ -132,6 +146,9 @@ def overview():
                    "Overhead is empty for boundaries whose caller is not a CLIENT/PRODUCER span. "
                    "Click a row's caller to open the boundary detail.",
               transformations=[
+                  # Every query returns its recording rule's name as __name__: merged on it, a
+                  # boundary's eight values would not share a row. Drop it first.
+                  {"id": "organize", "options": {"excludeByName": {"__name__": True}}},
                   {"id": "merge", "options": {}},
                   {"id": "organize", "options": {
                       "excludeByName": {"Time": True},
@@ -144,7 +161,7 @@ def overview():
                "&var-caller_service=${__data.fields.caller_service}&var-callee_service=${__data.fields.callee_service}"
                "&var-transport=${__data.fields.transport}"}]
     t["fieldConfig"]["overrides"] = overrides
-    t["options"] = {"showHeader": True, "cellHeight": "sm", "footer": {"show": False, "reducer": ["sum"], "fields": ""},
+    t["options"] = {"showHeader": True, "cellHeight": "sm", "frameIndex": 0, "footer": {"show": False, "reducer": ["sum"], "fields": ""},
                     "sortBy": [{"displayName": "Calls/s", "desc": True}]}
     P.append(t)
 
@@ -167,12 +184,12 @@ def overview():
         desc="Services (nodes, coloured by language: Go blue, Rust orange, other grey; subtitle = language) and "
              "boundaries (edges, calls/s over the dashboard's range). Built from two instant table queries: "
              "`nodes` (labels id, title, subtitle, color made with label_join/label_replace) and `edges` "
-             "(labels id, source, target); the Organize transformation renames each frame's value to mainstat "
-             "and drops Time, which gives the nodes and edges frames the Node graph expects. A node is a "
+             "(labels id, source, target). The Node graph finds fields by their real name, so a Calculate field "
+             "per query (applied to that query's frame only) adds each frame's value as a field named mainstat, "
+             "and Organize drops Time and the original value. A node is a "
              "(service, language) pair, so a service seen in two languages shows twice.",
-        transformations=[{"id": "organize", "options": {
-            "excludeByName": {"Time": True},
-            "renameByName": {"Value": "mainstat", "Value #nodes": "mainstat", "Value #edges": "mainstat"}}}])
+        transformations=[mainstat("nodes"), mainstat("edges"), {"id": "organize", "options": {
+            "excludeByName": {"Time": True, "Value #nodes": True, "Value #edges": True}}}])
     ng["type"] = "nodeGraph"
     ng["options"] = {"nodes": {"mainStatUnit": "reqps"}, "edges": {"mainStatUnit": "reqps"}}
     P.append(ng)
@@ -214,13 +231,16 @@ def overview():
 # ------------------------------------------------------------------ Boundary detail
 def detail():
     ids = Ids()
-    sel = ('caller_service=~"$caller_service", callee_service=~"$callee_service", transport=~"$transport", '
-           'operation=~"$operation"')
+    # caller_service, callee_service and transport hold one value each: matched with =, as Grafana
+    # does not regex-escape a single-value variable (a service named pricing.v2 would also match
+    # pricing-v2). operation may hold several and All, which Grafana escapes for =~.
+    callee_sel = 'callee_service="$callee_service", transport="$transport", operation=~"$operation"'
+    sel = 'caller_service="$caller_service", ' + callee_sel
     P = []
     y = 0
 
-    def L(tmpl):
-        return lang(tmpl, sel)
+    def L(tmpl, s=sel):
+        return lang(tmpl, s)
     P.append(row(ids, "Traffic and errors", y)); y += 1
     P.append(panel(ids, "timeseries", "Calls/s by operation", [target(L("sum by (operation) (rate(seam_boundary_calls_total{SEL}[$__rate_interval]))"), "{{operation}}")], 0, y, 8, 8, "reqps"))
     P.append(panel(ids, "timeseries", "Errors/s by side", [target(L("sum by (error_side) (rate(seam_boundary_errors_total{SEL}[$__rate_interval]))"), "{{error_side}}")], 8, y, 8, 8, "reqps",
@@ -235,8 +255,9 @@ def detail():
                   [target(L(f"sum by (le) (rate({m}_bucket{{SEL}}[$__rate_interval]))"), "{{le}}", fmt="heatmap", exemplar=True)],
                   i * 8, y, 8, 9, desc="Distribution from the histogram buckets; exemplars link to traces when Prometheus stores them.")
         h["options"] = {"calculate": False, "yAxis": {"unit": unit, "axisPlacement": "left"}, "cellGap": 1,
-                        "color": {"mode": "scheme", "scheme": "Oranges", "steps": 64, "exponent": 0.5, "fill": "dark-orange"},
-                        "exemplars": {"color": "rgba(255,0,255,0.7)"}, "tooltip": {"show": True, "yHistogram": False},
+                        "color": {"mode": "scheme", "scheme": "Oranges", "steps": 64, "exponent": 0.5, "fill": "dark-orange", "reverse": False},
+                        "exemplars": {"color": "rgba(255,0,255,0.7)"}, "showValue": "never",
+                        "tooltip": {"mode": "single", "yHistogram": False, "showColorScale": False},
                         "rowsFrame": {"layout": "auto"}, "legend": {"show": True}, "filterValues": {"le": 1e-9}}
         P.append(h)
         q = [target(L(f"histogram_quantile({qq}, sum by (le) (rate({m}_bucket{{SEL}}[$__rate_interval])))"), f"p{int(float(qq)*100)}", ref=r, exemplar=True)
@@ -254,32 +275,34 @@ def detail():
         target(L("sum(rate(seam_boundary_callee_allocated_bytes_sum{SEL}[$__rate_interval])) / sum(rate(seam_boundary_callee_allocated_bytes_count{SEL}[$__rate_interval]))"), "mean", ref="mean")],
         8, y, 8, 8, "bytes", desc="From the callee span's seam.allocated_bytes (boundary.allocated-bytes-attributes)."))
     P.append(panel(ids, "timeseries", "Process memory of both sides", [
-        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service=~"$caller_service"})', "caller {{service}} {{service_instance}} {{type}}", ref="caller"),
-        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service=~"$callee_service"})', "callee {{service}} {{service_instance}} {{type}}", ref="callee")],
+        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service="$caller_service"})', "caller {{service}} {{service_instance}} {{type}}", ref="caller"),
+        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service="$callee_service"})', "callee {{service}} {{service_instance}} {{type}}", ref="callee")],
         16, y, 8, 8, "bytes", desc="type=runtime: the language runtime's heap (Go's excludes Rust memory behind cgo); type=resident: the process."))
     y += 8
     P.append(row(ids, "Pairing and context", y)); y += 1
     P.append(panel(ids, "timeseries", "Error logs/s by side", [target(L("sum by (side) (rate(seam_boundary_error_logs_total{SEL}[$__rate_interval]))"), "{{side}}")], 0, y, 8, 8, "short"))
     P.append(panel(ids, "timeseries", "Unpaired halves/s by side and reason", [
-        target('sum by (side, reason) (rate(seam_boundary_unpaired_total{side="caller", caller_service=~"$caller_service", callee_service=~"$callee_service"}[$__rate_interval]))', "{{side}} {{reason}}", ref="caller"),
-        target('sum by (side, reason) (rate(seam_boundary_unpaired_total{side="callee", callee_service=~"$callee_service"}[$__rate_interval]))', "{{side}} {{reason}} (any caller)", ref="callee")],
+        target(L('sum by (side, reason) (rate(seam_boundary_unpaired_total{SEL, side="caller"}[$__rate_interval]))'), "{{side}} {{reason}}", ref="caller"),
+        target(L('sum by (side, reason) (rate(seam_boundary_unpaired_total{SEL, side="callee"}[$__rate_interval]))', callee_sel), "{{side}} {{reason}} (any caller)", ref="callee")],
         8, y, 8, 8, "short",
-        desc="side=caller is filtered on both services (callee named by the caller's peer hints, its language unknown); "
-             "side=callee has caller_service=unknown by definition, so it is filtered on the callee only and counts halves from any caller."))
+        desc="Both sides are filtered on the transport and operation. side=caller is filtered on both services (callee named by "
+             "the caller's peer hints, its language unknown); side=callee has caller_service=unknown by definition, so it is "
+             "filtered on the callee only and counts halves from any caller."))
     P.append(panel(ids, "timeseries", "Context broken/s", [
         target(L("sum(rate(seam_boundary_context_broken_total{SEL}[$__rate_interval]))"), "context broken", ref="A"),
         target(L("sum(rate(seam_boundary_negative_overhead_total{SEL}[$__rate_interval]))"), "negative overhead (clamped to 0)", ref="B")],
         16, y, 8, 8, "short", desc="Calls whose trace context was lost at the boundary; Seam's log names the side that most likely dropped it."))
     y += 8
     P.append(panel(ids, "timeseries", "Clock skew (callee ahead of caller)", [
-        target('avg by (caller_service, callee_service, transport) (seam_boundary_clock_skew_seconds{caller_service=~"$caller_service", callee_service=~"$callee_service", transport=~"$transport"})', "{{caller_service}} -> {{callee_service}} {{transport}}")],
-        0, y, 12, 7, "s", desc="Remote boundaries only: smoothed NTP estimate of how far the callee host's clock runs ahead (negative: behind)."))
+        target(L("avg by (caller_service, callee_service, transport) (seam_boundary_clock_skew_seconds{SEL})"), "{{caller_service}} -> {{callee_service}} {{transport}}")],
+        0, y, 12, 7, "s", desc="Remote boundaries only: smoothed NTP estimate of how far the callee host's clock runs ahead (negative: behind), "
+                               "averaged over the selected operations."))
     variables = [dsvar(),
                  qvar("caller_service", "label_values(seam_boundary_calls_total, caller_service)", "Caller service", multi=False, include_all=False),
-                 qvar("callee_service", 'label_values(seam_boundary_calls_total{caller_service=~"$caller_service"}, callee_service)', "Callee service", multi=False, include_all=False),
-                 qvar("transport", 'label_values(seam_boundary_calls_total{caller_service=~"$caller_service", callee_service=~"$callee_service"}, transport)', "Transport", multi=False, include_all=False),
+                 qvar("callee_service", 'label_values(seam_boundary_calls_total{caller_service="$caller_service"}, callee_service)', "Callee service", multi=False, include_all=False),
+                 qvar("transport", 'label_values(seam_boundary_calls_total{caller_service="$caller_service", callee_service="$callee_service"}, transport)', "Transport", multi=False, include_all=False),
                  qvar("language", LANGUAGES, "Language (caller or callee)", regex='/language="([^"]+)"/'),
-                 qvar("operation", 'label_values(seam_boundary_calls_total{caller_service=~"$caller_service", callee_service=~"$callee_service", transport=~"$transport"}, operation)', "Operation")]
+                 qvar("operation", 'label_values(seam_boundary_calls_total{caller_service="$caller_service", callee_service="$callee_service", transport="$transport"}, operation)', "Operation")]
     return dashboard("seam-boundary-detail", "Seam / Boundary detail",
                      "One boundary: latency distributions on each side and of the crossing, errors by side and class, payloads, memory, unpaired halves, context breaks and clock skew.",
                      P, variables)
