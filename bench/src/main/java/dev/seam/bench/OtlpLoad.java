@@ -1,5 +1,8 @@
 package dev.seam.bench;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.Unpooled;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -457,7 +460,7 @@ public final class OtlpLoad {
       t.start();
       threads.add(t);
     }
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuAtStart = os.getProcessCpuTime();
     long pause = measureStart - System.nanoTime();
     if (pause > 0) {
@@ -534,7 +537,7 @@ public final class OtlpLoad {
   private static Reply await(Future<Reply> f, long timeoutNanos) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       return new Reply(false, 0, "no answer within the timeout");
     } catch (Exception e) {
       return new Reply(false, 0, "transport: " + e);
@@ -613,7 +616,7 @@ public final class OtlpLoad {
         HttpResponse<String> resp;
         try {
           resp = scraper.send(scrape, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           resp = null;
         }
         scrapes++;

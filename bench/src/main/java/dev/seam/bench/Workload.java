@@ -1,5 +1,9 @@
 package dev.seam.bench;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
@@ -311,7 +315,7 @@ public final class Workload {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("not an ExportTraceServiceRequest", e);
     }
-    return OtlpJsonWriter.write(req).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return OtlpJsonWriter.write(req).getBytes(StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -358,7 +362,7 @@ public final class Workload {
   }
 
   private static long nowNanos() {
-    java.time.Instant t = java.time.Instant.now();
+    Instant t = Instant.now();
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
@@ -681,7 +685,7 @@ public final class Workload {
   }
 
   private static String uuid(String s) {
-    java.util.UUID u = java.util.UUID.nameUUIDFromBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    UUID u = UUID.nameUUIDFromBytes(s.getBytes(StandardCharsets.UTF_8));
     return u.toString();
   }
 
@@ -776,7 +780,7 @@ public final class Workload {
      * {@code visit}, and returns how many there were: request.1 -> resource container .2 -> scope
      * container .2 -> span or log record.
      */
-    private static int forEachItem(byte[] b, java.util.function.Consumer<Reader> visit) {
+    private static int forEachItem(byte[] b, Consumer<Reader> visit) {
       int items = 0;
       Reader top = new Reader(b, 0, b.length);
       while (top.more()) {

@@ -3,16 +3,19 @@ package dev.seam.collector;
 import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.measure.BoundaryMetrics;
+import dev.seam.collector.measure.BoundaryConfig;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.NormalizeConfig;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.ContextBreakDetector;
+import dev.seam.collector.pair.PairingConfig;
 import dev.seam.collector.pair.PairingStore;
 import dev.seam.collector.pipeline.Pipeline;
 import io.micrometer.core.instrument.Clock;
@@ -76,11 +79,11 @@ public record Assembly(
   public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
     ExemplarContext exemplars = new ExemplarContext();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
-    SeamConfig.Boundary b = config.boundary();
-    MeasureSettings measure = new MeasureSettings(b.operationEnabled(), b.maxOperationsPerBoundary(), b.buckets(),
-        config.serviceGraphCompat(), config.limits().maxBoundaries(), config.limits().maxServices(), nanoClock);
+    BoundaryConfig b = config.boundary();
+    MeasureSettings measure = new MeasureSettings(b.operation().enabled(), b.operation().maxPerBoundary(), b.buckets().toBuckets(),
+        config.compat().serviceGraph().enabled(), config.limits().maxBoundaries(), config.limits().maxServices(), nanoClock);
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
-    SeamConfig.Pairing p = config.pairing();
+    PairingConfig p = config.pairing();
     BoundaryListener listener = boundaryMetrics;
     ContextBreakDetector contextBreaks = null;
     if (p.contextBroken().enabled()) {
@@ -98,9 +101,9 @@ public record Assembly(
         .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
         .register(registry);
     PipelineMetrics accounting = new PipelineMetrics(registry);
-    SeamConfig.Normalize n = config.normalize();
-    ServiceNames names = new ServiceNames(n.serviceAliases(), n.canonicalServiceNames());
-    SeamConfig.LogContext lc = n.logContext();
+    NormalizeConfig n = config.normalize();
+    ServiceNames names = new ServiceNames(n.service().aliases(), n.service().canonical());
+    NormalizeConfig.LogContextConfig lc = n.logContext();
     LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
     TelemetryMetrics telemetry = new TelemetryMetrics(registry);
     Forwarder forwards = forwarder.apply(registry);

@@ -65,7 +65,7 @@ public final class Seam {
   private Seam(Vertx vertx, SeamConfig config) {
     this.vertx = vertx;
     this.config = config;
-    Assembly assembly = Assembly.build(config, registry -> config.forward().map(f -> new Forwarder(vertx, f, registry)).orElse(null), System::nanoTime);
+    Assembly assembly = Assembly.build(config, registry -> config.forward().enabled() ? new Forwarder(vertx, config.forward(), registry) : null, System::nanoTime);
     this.registry = assembly.registry();
     new JvmMemoryMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
@@ -79,11 +79,11 @@ public final class Seam {
     this.telemetry = assembly.telemetry();
     PipelineMetrics accounting = assembly.accounting();
     Pipeline pipeline = assembly.pipeline();
-    int threads = config.pipelineThreads() > 0 ? config.pipelineThreads() : Runtime.getRuntime().availableProcessors();
+    int threads = config.pipeline().effectiveThreads();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
     this.exports = new Exports(pipeline::export);
-    this.admission = new Admission(config.limits().maxInflightBytes(), config.limits().heapShare());
-    this.tokens = config.auth().tokens().reloadable();
+    this.admission = new Admission(config.limits().maxInflightBytes().bytes(), config.limits().heapShare());
+    this.tokens = config.auth().tokens(System::getenv).reloadable();
     this.current = config;
     Gauge.builder(MeasureMetricNames.PIPELINE_INFLIGHT, admission, Admission::inflightBytes)
         .description("Request bytes queued for or being processed by the pipeline; bounded by limits.max-inflight-bytes")
@@ -120,16 +120,16 @@ public final class Seam {
           List<Future<HttpServer>> receivers = new ArrayList<>();
           Future<HttpServer> grpc = null;
           Future<HttpServer> http = null;
-          if (config.grpc().enabled()) {
-            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.grpcMaxMessageBytes(), admission, config.limits().retryAfter().toSeconds(),
+          if (config.receivers().otlp().grpc().enabled()) {
+            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.receivers().otlp().grpc().maxMessageSize().bytes(), admission, config.limits().retryAfter().toSeconds(),
                 (int) config.limits().idleTimeout().toSeconds(), tokens)
-                .listen(config.grpc().host(), config.grpc().port(), config.tls().orElse(null));
+                .listen(config.receivers().otlp().grpc().host(), config.receivers().otlp().grpc().port(), config.receivers().otlp().tls());
             receivers.add(grpc);
           }
-          if (config.http().enabled()) {
-            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.httpMaxBodyBytes(), admission, config.limits().retryAfter().toSeconds(),
+          if (config.receivers().otlp().http().enabled()) {
+            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.receivers().otlp().http().maxBodySize().bytes(), admission, config.limits().retryAfter().toSeconds(),
                 config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), tokens)
-                .listen(config.http().host(), config.http().port(), config.tls().orElse(null));
+                .listen(config.receivers().otlp().http().host(), config.receivers().otlp().http().port(), config.receivers().otlp().tls());
             receivers.add(http);
           }
           Future<HttpServer> g = grpc;
@@ -205,7 +205,7 @@ public final class Seam {
           return null;
         }))
         // What the flush forwarded still goes out, within a bound, before the clients close.
-        .eventually(() -> forwarder != null ? forwarder.close(Math.min(config.forward().get().timeout().toMillis(), Math.max(1, bound / 2)))
+        .eventually(() -> forwarder != null ? forwarder.close(Math.min(config.forward().timeout().toMillis(), Math.max(1, bound / 2)))
             : Future.succeededFuture())
         .eventually(() -> workers.close())
         .andThen(ar -> gcMetrics.close())
@@ -220,41 +220,30 @@ public final class Seam {
    * @return the sections that changed but need a restart to take effect (empty: all applied)
    */
   public synchronized List<String> reload(SeamConfig next) {
-    tokens.replaceWith(next.auth().tokens());
-    admission.update(next.limits().maxInflightBytes(), next.limits().heapShare());
-    List<String> restart = new ArrayList<>();
+    tokens.replaceWith(next.auth().tokens(System::getenv));
+    admission.update(next.limits().maxInflightBytes().bytes(), next.limits().heapShare());
     SeamConfig c = current;
-    if (!c.grpc().equals(next.grpc()) || c.grpcMaxMessageBytes() != next.grpcMaxMessageBytes() || !c.http().equals(next.http())
-        || c.httpMaxBodyBytes() != next.httpMaxBodyBytes() || !c.tls().equals(next.tls())) {
-      restart.add("receivers");
-    }
-    if (!c.metrics().equals(next.metrics()) || c.auth().metrics() != next.auth().metrics()) {
-      restart.add("metrics");
-    }
-    if (!c.pairing().equals(next.pairing())) {
-      restart.add("pairing");
-    }
-    if (!c.normalize().equals(next.normalize())) {
-      restart.add("normalize");
-    }
-    if (!c.forward().equals(next.forward())) {
-      restart.add("forward");
-    }
-    if (c.pipelineThreads() != next.pipelineThreads()) {
-      restart.add("pipeline");
-    }
-    if (!c.boundary().equals(next.boundary()) || c.serviceGraphCompat() != next.serviceGraphCompat()) {
-      restart.add("boundary/compat");
-    }
-    SeamConfig.Limits a = c.limits();
-    SeamConfig.Limits b = next.limits();
-    if (!a.retryAfter().equals(b.retryAfter()) || !a.seriesTtl().equals(b.seriesTtl()) || a.maxBoundaries() != b.maxBoundaries()
-        || a.maxServices() != b.maxServices() || !a.readTimeout().equals(b.readTimeout()) || !a.idleTimeout().equals(b.idleTimeout())
-        || !a.shutdownTimeout().equals(b.shutdownTimeout())) {
-      restart.add("limits (other than max-inflight-bytes and heap-share)");
-    }
+    List<String> restart = new ArrayList<>();
+    needsRestart(restart, "receivers", c.receivers(), next.receivers());
+    needsRestart(restart, "metrics", c.metrics(), next.metrics());
+    needsRestart(restart, "auth.metrics", c.auth().metrics(), next.auth().metrics());
+    needsRestart(restart, "pairing", c.pairing(), next.pairing());
+    needsRestart(restart, "normalize", c.normalize(), next.normalize());
+    needsRestart(restart, "forward", c.forward(), next.forward());
+    needsRestart(restart, "pipeline", c.pipeline(), next.pipeline());
+    needsRestart(restart, "boundary", c.boundary(), next.boundary());
+    needsRestart(restart, "compat", c.compat(), next.compat());
+    // max-inflight-bytes and heap-share were applied above; the other limits are fixed at start.
+    needsRestart(restart, "limits (other than max-inflight-bytes and heap-share)", c.limits(),
+        next.limits().withLiveValuesOf(c.limits()));
     current = next;
     return restart;
+  }
+
+  private static void needsRestart(List<String> restart, String component, Object now, Object next) {
+    if (!now.equals(next)) {
+      restart.add(component);
+    }
   }
 
   /** Ends entries whose window has passed, now (tests use it instead of waiting for the sweep). */

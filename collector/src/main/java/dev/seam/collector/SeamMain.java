@@ -21,10 +21,14 @@ public final class SeamMain {
     }
     Path configFile = null;
     boolean checkOnly = false;
+    boolean printOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--check-config":
           checkOnly = true;
+          break;
+        case "--print-config":
+          printOnly = true;
           break;
         case "--config":
         case "-c":
@@ -36,8 +40,9 @@ public final class SeamMain {
           break;
         case "--help":
         case "-h":
-          System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml] [--check-config]");
+          System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml] [--check-config | --print-config]");
           System.out.println("--check-config validates the configuration and exits (0: valid, 2: not).");
+          System.out.println("--print-config prints every key as Seam reads it (defaults filled in) and exits.");
           System.out.println("Without --config, Seam runs on its embedded defaults (see docs/configuration.md).");
           return;
         default:
@@ -51,6 +56,10 @@ public final class SeamMain {
     } catch (ConfigException e) {
       System.err.println("seam: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (printOnly) {
+      System.out.print(ConfigLoader.toYaml(config));
       return;
     }
     if (checkOnly) {
@@ -70,7 +79,7 @@ public final class SeamMain {
       return;
     }
     log.info(String.format("Seam listening: OTLP/gRPC %s:%d, OTLP/HTTP %s:%d, metrics http://%s:%d/metrics",
-        config.grpc().host(), seam.grpcPort(), config.http().host(), seam.httpPort(), config.metrics().host(), seam.metricsPort()));
+        config.receivers().otlp().grpc().host(), seam.grpcPort(), config.receivers().otlp().http().host(), seam.httpPort(), config.metrics().host(), seam.metricsPort()));
 
     Path file = configFile;
     try {

@@ -26,6 +26,7 @@ import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -154,8 +155,8 @@ class AssemblyTest {
     try {
       AtomicReference<MeterRegistry> given = new AtomicReference<>();
       AtomicReference<Forwarder> made = new AtomicReference<>();
-      ForwardConfig config = new ForwardConfig(URI.create("http://127.0.0.1:9"), false, Set.of(Signal.SPANS), false, Duration.ofSeconds(1),
-          100, 1, Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+      ForwardConfig config = new ForwardConfig(true, "http://127.0.0.1:9", "http/protobuf", List.of("spans"), "none",
+          Duration.ofSeconds(1), 100, 1, new ForwardConfig.RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of());
       Assembly a = Assembly.build(ConfigLoader.fromYaml(""), registry -> {
         given.set(registry);
         made.set(new Forwarder(vertx, config, registry));

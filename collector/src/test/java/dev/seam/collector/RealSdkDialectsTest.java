@@ -1,5 +1,6 @@
 package dev.seam.collector;
 
+import dev.seam.collector.testing.Otlp;
 import static dev.seam.collector.testing.Otlp.T0;
 import static dev.seam.collector.testing.Otlp.attr;
 import static dev.seam.collector.testing.Otlp.id;
@@ -213,7 +214,7 @@ class RealSdkDialectsTest {
       ExportTraceServiceRequest lib = ExportTraceServiceRequest.newBuilder().addResourceSpans(batch(RUST_LIB, "pricing_ffi", libSpans)).build();
       // Rust over OTLP/HTTP, Go and the library in the order their batches happened to flush.
       assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, rust.toByteArray()).statusCode());
-      assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", "gzip", dev.seam.collector.testing.Otlp.gzip(go.toByteArray())).statusCode());
+      assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", "gzip", Otlp.gzip(go.toByteArray())).statusCode());
       assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, lib.toByteArray()).statusCode());
       assertEquals(200, seam.post("/v1/logs", "application/x-protobuf", null, logs(RUST, "pricing_service::http", rustLogs).toByteArray()).statusCode());
       assertEquals(200, seam.post("/v1/logs", "application/x-protobuf", null, logs(GO, "seam.example/gateway", goLogs).toByteArray()).statusCode());

@@ -1,5 +1,6 @@
 package dev.seam.bench.jmh;
 
+import java.util.Arrays;
 import dev.seam.collector.decode.OtlpDecodeException;
 import dev.seam.collector.decode.StringTable;
 import dev.seam.collector.decode.TraceReader;
@@ -104,7 +105,7 @@ public class StagesBenchmark {
     store = new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new Ignoring(), () -> now);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
     metrics = new BoundaryMetrics(registry, new ExemplarContext(),
-        MeasureSettings.defaults(Fixtures.config("").boundary().buckets()).withOperations(true, 100));
+        MeasureSettings.defaults(Fixtures.config("").boundary().buckets().toBuckets()).withOperations(true, 100));
   }
 
   /** A listener that ignores what the store reports, so that only the store is measured. */
@@ -124,7 +125,7 @@ public class StagesBenchmark {
 
   private Origin origin(byte[] body, int r) {
     try {
-      Resource resource = Resource.parseFrom(java.util.Arrays.copyOfRange(reader.resourceBytes(r), reader.resourceOffset(r), reader.resourceOffset(r) + reader.resourceLength(r)));
+      Resource resource = Resource.parseFrom(Arrays.copyOfRange(reader.resourceBytes(r), reader.resourceOffset(r), reader.resourceOffset(r) + reader.resourceLength(r)));
       return OriginResolver.resolve(resource, reader.firstScopeName(r));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -1,5 +1,8 @@
 package dev.seam.collector.decode;
 
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
+import java.util.Arrays;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.trace.v1.Span;
 
@@ -90,7 +93,7 @@ public final class RawSpan {
     RawSpan s = new RawSpan();
     try {
       TraceReader.readSpan(b, 0, b.length, s, new StringTable(64));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("a serialized Span did not read back", e);
     }
     return s;
@@ -241,10 +244,10 @@ public final class RawSpan {
    */
   public Span.Event event(int i) {
     try {
-      return Span.Event.parseFrom(com.google.protobuf.CodedInputStream.newInstance(buf, eventOff[i], eventLen[i]));
+      return Span.Event.parseFrom(CodedInputStream.newInstance(buf, eventOff[i], eventLen[i]));
     } catch (InvalidProtocolBufferException e) {
       return null;
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return null;
     }
   }
@@ -252,11 +255,11 @@ public final class RawSpan {
   void addAttribute(String key, byte type, long number, int off, int len) {
     if (attributes == keys.length) {
       int n = Math.max(8, attributes * 2);
-      keys = java.util.Arrays.copyOf(keys, n);
-      types = java.util.Arrays.copyOf(types, n);
-      numbers = java.util.Arrays.copyOf(numbers, n);
-      valueOff = java.util.Arrays.copyOf(valueOff, n);
-      valueLen = java.util.Arrays.copyOf(valueLen, n);
+      keys = Arrays.copyOf(keys, n);
+      types = Arrays.copyOf(types, n);
+      numbers = Arrays.copyOf(numbers, n);
+      valueOff = Arrays.copyOf(valueOff, n);
+      valueLen = Arrays.copyOf(valueLen, n);
     }
     keys[attributes] = key;
     types[attributes] = type;
@@ -268,8 +271,8 @@ public final class RawSpan {
 
   void addEvent(int off, int len) {
     if (events == eventOff.length) {
-      eventOff = java.util.Arrays.copyOf(eventOff, Math.max(2, events * 2));
-      eventLen = java.util.Arrays.copyOf(eventLen, Math.max(2, events * 2));
+      eventOff = Arrays.copyOf(eventOff, Math.max(2, events * 2));
+      eventLen = Arrays.copyOf(eventLen, Math.max(2, events * 2));
     }
     eventOff[events] = off;
     eventLen[events] = len;

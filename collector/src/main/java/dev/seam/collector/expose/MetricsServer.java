@@ -1,5 +1,6 @@
 package dev.seam.collector.expose;
 
+import io.vertx.core.WorkerExecutor;
 import dev.seam.collector.receive.BearerTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ public final class MetricsServer {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
   private final BearerTokens tokens;
-  private final io.vertx.core.WorkerExecutor scrapes;
+  private final WorkerExecutor scrapes;
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 

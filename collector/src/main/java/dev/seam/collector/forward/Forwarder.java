@@ -1,5 +1,6 @@
 package dev.seam.collector.forward;
 
+import java.util.Locale;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARDED_ITEMS;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_QUEUE_ITEMS;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_RETRIES;
@@ -28,6 +29,8 @@ import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
@@ -62,6 +65,9 @@ public final class Forwarder {
   }
 
   private final ForwardConfig config;
+  // Derived once: accepts() runs for every export.
+  private final URI endpoint;
+  private final Set<Signal> signals;
   private final Vertx vertx;
   private final Context context;
   private final HttpClient http;
@@ -97,6 +103,8 @@ public final class Forwarder {
   public Forwarder(Vertx vertx, ForwardConfig config, MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
+    this.endpoint = config.endpointUri();
+    this.signals = config.signalSet();
     this.context = vertx.getOrCreateContext();
     if (config.grpc()) {
       this.grpc = GrpcClient.client(vertx);
@@ -127,7 +135,7 @@ public final class Forwarder {
 
   /** Whether this signal is forwarded at all. */
   public boolean forwards(Signal signal) {
-    return config.signals().contains(signal);
+    return signals.contains(signal);
   }
 
   /** Queues one normalized request of {@code items} items; called from pipeline threads. */
@@ -210,10 +218,10 @@ public final class Forwarder {
       }
       return;
     }
-    long next = b.backoffNanos == 0 ? config.initialBackoff().toNanos() : Math.min(b.backoffNanos * 2, config.maxBackoff().toNanos());
+    long next = b.backoffNanos == 0 ? config.retry().initialBackoff().toNanos() : Math.min(b.backoffNanos * 2, config.retry().maxBackoff().toNanos());
     b.backoffNanos = next;
     long delay = Math.max(next, r.retryAfterNanos());
-    if (closing || System.nanoTime() + delay - b.firstNanos > config.maxElapsed().toNanos()) {
+    if (closing || System.nanoTime() + delay - b.firstNanos > config.retry().maxElapsed().toNanos()) {
       queuedItems.addAndGet(-b.items);
       counts.get(Outcome.DROPPED).increment(b.items);
       LOG.warning("dropped " + b.items + " " + b.signal.label() + " after retrying for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - b.firstNanos) + " s: " + r.problem());
@@ -231,10 +239,10 @@ public final class Forwarder {
   }
 
   private Future<Result> sendHttp(Batch b) {
-    String path = config.endpoint().getPath().replaceAll("/+$", "") + (b.signal == Signal.SPANS ? "/v1/traces" : "/v1/logs");
+    String path = endpoint.getPath().replaceAll("/+$", "") + (b.signal == Signal.SPANS ? "/v1/traces" : "/v1/logs");
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(config.endpoint().resolve(path).toString())
+        .setAbsoluteURI(endpoint.resolve(path).toString())
         .setTimeout(config.timeout().toMillis())
         .putHeader("Content-Type", "application/x-protobuf");
     if (config.gzip()) {
@@ -259,12 +267,12 @@ public final class Forwarder {
     String method = b.signal == Signal.SPANS
         ? "opentelemetry.proto.collector.trace.v1.TraceService/Export"
         : "opentelemetry.proto.collector.logs.v1.LogsService/Export";
-    SocketAddress address = SocketAddress.inetSocketAddress(config.endpoint().getPort(), config.endpoint().getHost());
+    SocketAddress address = SocketAddress.inetSocketAddress(endpoint.getPort(), endpoint.getHost());
     return grpc.request(address)
         .compose(req -> {
           req.fullMethodName(method);
           req.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-          config.headers().forEach((k, v) -> req.headers().set(k.toLowerCase(java.util.Locale.ROOT), v));
+          config.headers().forEach((k, v) -> req.headers().set(k.toLowerCase(Locale.ROOT), v));
           String encoding = config.gzip() ? "gzip" : "identity";
           if (config.gzip()) {
             req.encoding("gzip");

@@ -105,14 +105,14 @@ public final class BoundaryMetrics implements BoundaryListener {
     }
     long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
     if (request >= 0) {
-      m.requestBytes.get().record(request);
+      m.requestBytes.get().record((double) request);
     }
     long response = caller.responseBytes() >= 0 ? caller.responseBytes() : callee.responseBytes();
     if (response >= 0) {
-      m.responseBytes.get().record(response);
+      m.responseBytes.get().record((double) response);
     }
     if (callee.allocatedBytes() >= 0) {
-      m.allocatedBytes.get().record(callee.allocatedBytes());
+      m.allocatedBytes.get().record((double) callee.allocatedBytes());
     }
   }
 

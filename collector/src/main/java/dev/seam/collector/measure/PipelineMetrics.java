@@ -45,12 +45,12 @@ public final class PipelineMetrics {
 
   /** Items accepted for processing. */
   public void received(Signal signal, String protocol, long n) {
-    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol).increment(n);
+    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol).increment((double) n);
   }
 
   /** Items turned away individually (the rest of their request was processed). */
   public void refusedItems(Signal signal, String reason, long n) {
-    counter(REFUSED_ITEMS, "Items turned away, by reason", signal.label(), "reason", reason).increment(n);
+    counter(REFUSED_ITEMS, "Items turned away, by reason", signal.label(), "reason", reason).increment((double) n);
   }
 
   /** Whole requests turned away before their items could be counted. */
@@ -70,12 +70,12 @@ public final class PipelineMetrics {
 
   /** Items fully processed. */
   public void processed(Signal signal, long n) {
-    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null).increment(n);
+    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null).increment((double) n);
   }
 
   /** Accepted items that could not be processed. */
   public void dropped(Signal signal, String reason, long n) {
-    counter(DROPPED_ITEMS, "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment(n);
+    counter(DROPPED_ITEMS, "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment((double) n);
   }
 
   private Counter counter(String name, String description, String signal, String tag, String value) {

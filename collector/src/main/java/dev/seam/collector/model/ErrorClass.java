@@ -1,5 +1,7 @@
 package dev.seam.collector.model;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -65,10 +67,10 @@ public final class ErrorClass {
   }
 
   /** Each code under the SDKs' spellings (not_found, NOT_FOUND, NotFound) and its normal form (notfound). */
-  private static final java.util.Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
+  private static final Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
 
-  private static java.util.Map<String, Integer> grpcCodesByName() {
-    java.util.Map<String, Integer> m = new java.util.HashMap<>();
+  private static Map<String, Integer> grpcCodesByName() {
+    Map<String, Integer> m = new HashMap<>();
     for (int i = 0; i < GRPC_NAMES.length; i++) {
       String lower = GRPC_NAMES[i];
       m.put(lower, i);
@@ -81,7 +83,7 @@ public final class ErrorClass {
       m.put(camel.toString(), i);
     }
     m.put("canceled", 1); // the American spelling, as Go's context package writes it
-    return java.util.Map.copyOf(m);
+    return Map.copyOf(m);
   }
 
   /**

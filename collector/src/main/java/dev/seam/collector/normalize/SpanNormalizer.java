@@ -142,37 +142,26 @@ public final class SpanNormalizer {
   }
 
   private static SpanKind kindNamed(String name, SpanKind otherwise) {
-    switch (name.trim().toLowerCase(Locale.ROOT)) {
-      case "server":
-        return SpanKind.SERVER;
-      case "client":
-        return SpanKind.CLIENT;
-      case "producer":
-        return SpanKind.PRODUCER;
-      case "consumer":
-        return SpanKind.CONSUMER;
-      case "internal":
-        return SpanKind.INTERNAL;
-      default:
-        return otherwise;
-    }
+    return switch (name.trim().toLowerCase(Locale.ROOT)) {
+      case "server" -> SpanKind.SERVER;
+      case "client" -> SpanKind.CLIENT;
+      case "producer" -> SpanKind.PRODUCER;
+      case "consumer" -> SpanKind.CONSUMER;
+      case "internal" -> SpanKind.INTERNAL;
+      default -> otherwise;
+    };
   }
 
   // ---- operation ----
 
   /** The messaging destination, full RPC method or HTTP route, by the span's transport hint. */
   private static String operation(ProtocolHint protocol, SpanAttributes a, String spanName) {
-    switch (protocol) {
-      case MESSAGING:
-        return a.destination;
-      case GRPC:
-      case OTHER_RPC:
-        return a.rpcOperations.of(a.rpcService, a.rpcMethod, spanName);
-      case HTTP:
-        return a.route;
-      default:
-        return null;
-    }
+    return switch (protocol) {
+      case MESSAGING -> a.destination;
+      case GRPC, OTHER_RPC -> a.rpcOperations.of(a.rpcService, a.rpcMethod, spanName);
+      case HTTP -> a.route;
+      default -> null;
+    };
   }
 
   // ---- outcome ----

@@ -41,10 +41,13 @@ final class PairingShard {
     entries += delta;
   }
 
-  /** Publishes the count (one volatile write per locked call, not one per entry) and unlocks. */
-  @GuardedBy("lock")
-  void unlock() {
+  /**
+   * Publishes the count for readers without the lock: one volatile write per locked call, not one
+   * per entry. Called in the {@code finally} block that releases the lock, while it is still held
+   * (Error Prone's lock analysis does not follow a lock into {@code finally}).
+   */
+  @SuppressWarnings("GuardedBy")
+  void publish() {
     published = entries;
-    lock.unlock();
   }
 }

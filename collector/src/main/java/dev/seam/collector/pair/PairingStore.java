@@ -1,5 +1,6 @@
 package dev.seam.collector.pair;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
@@ -159,7 +160,8 @@ public final class PairingStore {
       }
       ev = evictOverflow(shard, ev);
     } finally {
-      shard.unlock();
+      shard.publish();
+      shard.lock.unlock();
     }
     dispatch(ev);
     return true;
@@ -181,7 +183,8 @@ public final class PairingStore {
         ev = evictOverflow(shard, ev);
       }
     } finally {
-      shard.unlock();
+      shard.publish();
+      shard.lock.unlock();
     }
     dispatch(ev);
   }
@@ -205,7 +208,8 @@ public final class PairingStore {
           ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
       } finally {
-        shard.unlock();
+        shard.publish();
+      shard.lock.unlock();
       }
       dispatch(ev);
     }
@@ -226,7 +230,8 @@ public final class PairingStore {
           ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
       } finally {
-        shard.unlock();
+        shard.publish();
+      shard.lock.unlock();
       }
       dispatch(ev);
     }
@@ -245,6 +250,7 @@ public final class PairingStore {
    * @param childOwn the position holding the child as a candidate parent, or {@link
    *     SpanArena#NONE}
    */
+  @GuardedBy("shard.lock")
   private static PairingEvents pair(
       PairingShard shard,
       int parentPos,
@@ -289,6 +295,7 @@ public final class PairingStore {
    * Error logs that waited for the span at {@code p}, now the {@code side} of its first edge.
    * Call with the shard's lock held.
    */
+  @GuardedBy("shard.lock")
   private static PairingEvents releaseLogs(
       PairingShard shard, int p, Edge edge, Side side, PairingEvents ev) {
     SpanArena arena = shard.arena;
@@ -301,6 +308,7 @@ public final class PairingStore {
   }
 
   /** Evicts the oldest entries while the shard holds too many. Call with its lock held. */
+  @GuardedBy("shard.lock")
   private PairingEvents evictOverflow(PairingShard shard, PairingEvents ev) {
     while (shard.entries > maxEntriesPerShard) {
       ev = evictOldest(shard, ev);
@@ -313,6 +321,7 @@ public final class PairingStore {
    * candidate-parent part first, as the span is held before it waits), whichever arrived first.
    * Evicted halves are not reported unpaired. Call with the shard's lock held.
    */
+  @GuardedBy("shard.lock")
   private static PairingEvents evictOldest(PairingShard shard, PairingEvents ev) {
     SpanArena arena = shard.arena;
     ev = PairingEvents.of(ev);
@@ -339,6 +348,7 @@ public final class PairingStore {
    * Ends every part of the ring's oldest position with {@code outcome} and removes it. Call with
    * the shard's lock held.
    */
+  @GuardedBy("shard.lock")
   private static PairingEvents endOldest(PairingShard shard, Outcome outcome, PairingEvents ev) {
     SpanArena arena = shard.arena;
     ev = PairingEvents.of(ev);

@@ -66,19 +66,13 @@ public final class MetricHandler {
 
   /** The data points a metric carries, whatever its type. */
   static int dataPoints(Metric m) {
-    switch (m.getDataCase()) {
-      case GAUGE:
-        return m.getGauge().getDataPointsCount();
-      case SUM:
-        return m.getSum().getDataPointsCount();
-      case HISTOGRAM:
-        return m.getHistogram().getDataPointsCount();
-      case EXPONENTIAL_HISTOGRAM:
-        return m.getExponentialHistogram().getDataPointsCount();
-      case SUMMARY:
-        return m.getSummary().getDataPointsCount();
-      default:
-        return 0;
-    }
+    return switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPointsCount();
+      case SUM -> m.getSum().getDataPointsCount();
+      case HISTOGRAM -> m.getHistogram().getDataPointsCount();
+      case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getDataPointsCount();
+      case SUMMARY -> m.getSummary().getDataPointsCount();
+      default -> 0;
+    };
   }
 }

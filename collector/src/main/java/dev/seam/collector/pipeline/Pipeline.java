@@ -59,15 +59,12 @@ public final class Pipeline {
   public Message export(Signal signal, byte[] body, OtlpFormat format, String protocol)
       throws OtlpDecodeException {
     boolean json = format == OtlpFormat.JSON;
-    switch (signal) {
-      case SPANS:
-        return traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol);
-      case LOGS:
-        return logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol);
-      default:
-        return metrics.export(
-            json ? OtlpJson.metrics(body) : OtlpProtobuf.metrics(body), protocol);
-    }
+    return switch (signal) {
+      case SPANS -> traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol);
+      case LOGS -> logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol);
+      case METRICS ->
+          metrics.export(json ? OtlpJson.metrics(body) : OtlpProtobuf.metrics(body), protocol);
+    };
   }
 
   /** Where trace exports go. */

@@ -5,7 +5,6 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
-import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.model.Signal;
@@ -69,8 +68,8 @@ public final class OtlpGrpcReceiver {
     return listen(host, port, null);
   }
 
-  /** Starts listening, over TLS when {@code tls} is given. */
-  public Future<HttpServer> listen(String host, int port, SeamConfig.Tls tls) {
+  /** Starts listening, over TLS when {@code tls} is enabled. */
+  public Future<HttpServer> listen(String host, int port, TlsConfig tls) {
     GrpcServerOptions grpcOptions = new GrpcServerOptions()
         .setMaxMessageSize(maxMessageBytes)
         // OTLP/HTTP JSON lives on its own port; here application/json must not be taken for transcoding.

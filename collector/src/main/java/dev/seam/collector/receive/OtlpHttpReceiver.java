@@ -2,7 +2,6 @@ package dev.seam.collector.receive;
 
 import com.google.protobuf.Message;
 import com.google.rpc.Status;
-import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.decode.OtlpJson;
 import dev.seam.collector.measure.PipelineMetrics;
@@ -70,8 +69,8 @@ public final class OtlpHttpReceiver {
     return listen(host, port, null);
   }
 
-  /** Starts listening, over TLS when {@code tls} is given. */
-  public Future<HttpServer> listen(String host, int port, SeamConfig.Tls tls) {
+  /** Starts listening, over TLS when {@code tls} is enabled. */
+  public Future<HttpServer> listen(String host, int port, TlsConfig tls) {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)

@@ -1,5 +1,11 @@
 package dev.seam.collector.config;
 
+import dev.seam.collector.forward.ForwardConfig;
+import dev.seam.collector.model.Signal;
+import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.NormalizeConfig;
+import java.util.Map;
+import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,29 +40,29 @@ class ConfigLoaderTest {
   @Test
   void defaults() throws ConfigException {
     SeamConfig c = ConfigLoader.load(null);
-    assertEquals(4317, c.grpc().port());
-    assertEquals(4318, c.http().port());
+    assertEquals(4317, c.receivers().otlp().grpc().port());
+    assertEquals(4318, c.receivers().otlp().http().port());
     assertEquals(9464, c.metrics().port());
-    assertTrue(c.grpc().enabled());
-    assertTrue(c.http().enabled());
-    assertEquals("0.0.0.0", c.grpc().host());
+    assertTrue(c.receivers().otlp().grpc().enabled());
+    assertTrue(c.receivers().otlp().http().enabled());
+    assertEquals("0.0.0.0", c.receivers().otlp().grpc().host());
     assertEquals(Duration.ofSeconds(10), c.pairing().window());
     assertEquals(2_000_000, c.pairing().maxPending());
     assertEquals(64, c.pairing().shards());
     assertEquals(Duration.ofMillis(500), c.pairing().sweepInterval());
-    assertEquals(16 * MIB, c.grpcMaxMessageBytes());
-    assertEquals(16 * MIB, c.httpMaxBodyBytes());
-    assertEquals(0, c.pipelineThreads());
-    assertTrue(c.boundary().operationEnabled());
-    assertEquals(50, c.boundary().maxOperationsPerBoundary());
+    assertEquals(16 * MIB, c.receivers().otlp().grpc().maxMessageSize().bytes());
+    assertEquals(16 * MIB, c.receivers().otlp().http().maxBodySize().bytes());
+    assertEquals(0, c.pipeline().threads());
+    assertTrue(c.boundary().operation().enabled());
+    assertEquals(50, c.boundary().operation().maxPerBoundary());
     assertEquals(List.of("seam.allocated_bytes", "allocated_bytes"), c.boundary().allocatedBytesAttributes());
-    assertEquals(17, c.boundary().buckets().durations().size());
-    assertEquals(Duration.ofNanos(100_000), c.boundary().buckets().durations().get(0));
-    assertEquals(Duration.ofSeconds(30), c.boundary().buckets().durations().get(16));
+    assertEquals(17, c.boundary().buckets().duration().size());
+    assertEquals(Duration.ofNanos(100_000), c.boundary().buckets().duration().get(0));
+    assertEquals(Duration.ofSeconds(30), c.boundary().buckets().duration().get(16));
     assertEquals(Duration.ofNanos(1_000), c.boundary().buckets().overhead().get(0));
     assertEquals(Duration.ofNanos(2_500), c.boundary().buckets().overhead().get(1));
-    assertEquals(64L, c.boundary().buckets().bytes().get(0));
-    assertEquals(16 * MIB, c.boundary().buckets().bytes().get(9));
+    assertEquals(64L, c.boundary().buckets().bytes().get(0).bytes());
+    assertEquals(16 * MIB, c.boundary().buckets().bytes().get(9).bytes());
   }
 
   @Test
@@ -72,10 +78,10 @@ class ConfigLoaderTest {
   void yamlOverridesOnlyTheKeysItNames() throws ConfigException {
     SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 500ms\nreceivers:\n  otlp:\n    grpc:\n      port: 14317\n");
     assertEquals(Duration.ofMillis(500), c.pairing().window());
-    assertEquals(14317, c.grpc().port());
-    assertEquals(4318, c.http().port());
+    assertEquals(14317, c.receivers().otlp().grpc().port());
+    assertEquals(4318, c.receivers().otlp().http().port());
     assertEquals(2_000_000, c.pairing().maxPending());
-    assertTrue(c.grpc().enabled());
+    assertTrue(c.receivers().otlp().grpc().enabled());
   }
 
   @Test
@@ -90,9 +96,9 @@ class ConfigLoaderTest {
     SeamConfig c = ConfigLoader.fromYaml(
         "boundary:\n  operation:\n    enabled: false\n  allocated-bytes-attributes: [mem.alloc]\n"
             + "  buckets:\n    duration: [1ms, 10ms]\n");
-    assertFalse(c.boundary().operationEnabled());
+    assertFalse(c.boundary().operation().enabled());
     assertEquals(List.of("mem.alloc"), c.boundary().allocatedBytesAttributes());
-    assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(10)), c.boundary().buckets().durations());
+    assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(10)), c.boundary().buckets().duration());
   }
 
   // --- refusals, each naming the full key ---
@@ -214,7 +220,7 @@ class ConfigLoaderTest {
   })
   void sizesAreRead(String yamlValue, long bytes) throws ConfigException {
     SeamConfig c = ConfigLoader.fromYaml("receivers:\n  otlp:\n    grpc:\n      max-message-size: " + yamlValue + "\n");
-    assertEquals(bytes, c.grpcMaxMessageBytes());
+    assertEquals(bytes, c.receivers().otlp().grpc().maxMessageSize().bytes());
   }
 
   @Test
@@ -243,36 +249,6 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void parseSizeUnits() {
-    assertEquals(16 * MIB, ConfigLoader.parseSize("16MiB"));
-    assertEquals(512 * 1024L, ConfigLoader.parseSize("512KiB"));
-    assertEquals(1_048_576L, ConfigLoader.parseSize("1048576"));
-    assertEquals(1_048_576L, ConfigLoader.parseSize(" 1048576 "));
-    assertEquals(3L << 30, ConfigLoader.parseSize("3GiB"));
-    assertEquals(5_000_000_000L, ConfigLoader.parseSize("5GB"));
-    assertEquals(100L, ConfigLoader.parseSize("100B"));
-    assertNull(ConfigLoader.parseSize("1.5MiB"));
-    assertNull(ConfigLoader.parseSize("MiB"));
-    assertNull(ConfigLoader.parseSize("-1"));
-  }
-
-  @Test
-  void parseDurationUnits() {
-    assertEquals(Duration.ofNanos(2_500), ConfigLoader.parseDuration("2.5us"));
-    assertEquals(Duration.ofNanos(2_500), ConfigLoader.parseDuration("2.5µs"));
-    assertEquals(Duration.ofMinutes(1), ConfigLoader.parseDuration("1m"));
-    assertEquals(Duration.ofMillis(500), ConfigLoader.parseDuration("500ms"));
-    assertEquals(Duration.ofNanos(7), ConfigLoader.parseDuration("7ns"));
-    assertEquals(Duration.ofSeconds(10), ConfigLoader.parseDuration("10s"));
-    assertEquals(Duration.ofHours(2), ConfigLoader.parseDuration("2h"));
-    assertEquals(Duration.ofMillis(2_500), ConfigLoader.parseDuration("2.5s"));
-    assertNull(ConfigLoader.parseDuration("10"));
-    assertNull(ConfigLoader.parseDuration("abc"));
-    assertNull(ConfigLoader.parseDuration("-1s"));
-    assertNull(ConfigLoader.parseDuration("1d"));
-  }
-
-  @Test
   void durationsInTheFile() throws ConfigException {
     SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 1m\n  sweep-interval: 2.5us\n");
     assertEquals(Duration.ofMinutes(1), c.pairing().window());
@@ -287,8 +263,8 @@ class ConfigLoaderTest {
     Files.writeString(file, "pairing:\n  window: 5s\nboundary:\n  operation:\n    enabled: false\n", StandardCharsets.UTF_8);
     SeamConfig c = ConfigLoader.load(file);
     assertEquals(Duration.ofSeconds(5), c.pairing().window());
-    assertFalse(c.boundary().operationEnabled());
-    assertEquals(4317, c.grpc().port());
+    assertFalse(c.boundary().operation().enabled());
+    assertEquals(4317, c.receivers().otlp().grpc().port());
   }
 
   @Test
@@ -325,11 +301,11 @@ class ConfigLoaderTest {
   @Test
   void serviceAliasesAreAMappingOfTheUsersNames() throws Exception {
     SeamConfig c = ConfigLoader.fromYaml("normalize:\n  service:\n    aliases: {pricing-svc: pricing, Gateway_V2: gateway}\n    canonical: true\n");
-    assertEquals(java.util.Map.of("pricing-svc", "pricing", "Gateway_V2", "gateway"), c.normalize().serviceAliases());
-    assertEquals(true, c.normalize().canonicalServiceNames());
+    assertEquals(Map.of("pricing-svc", "pricing", "Gateway_V2", "gateway"), c.normalize().service().aliases());
+    assertEquals(true, c.normalize().service().canonical());
     SeamConfig d = SeamConfig.defaults();
-    assertEquals(java.util.Map.of(), d.normalize().serviceAliases());
-    assertEquals(false, d.normalize().canonicalServiceNames());
+    assertEquals(Map.of(), d.normalize().service().aliases());
+    assertEquals(false, d.normalize().service().canonical());
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: [a, b]}}"));
     assertTrue(e.getMessage().contains("'normalize.service.aliases'"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: {a: {b: c}}}}"));
@@ -340,11 +316,11 @@ class ConfigLoaderTest {
   void contextBrokenDetectionIsConfigurable() throws Exception {
     SeamConfig d = SeamConfig.defaults();
     assertEquals(true, d.pairing().contextBroken().enabled());
-    assertEquals(java.time.Duration.ofSeconds(1), d.pairing().contextBroken().clockTolerance());
+    assertEquals(Duration.ofSeconds(1), d.pairing().contextBroken().clockTolerance());
     assertEquals(100_000, d.pairing().contextBroken().maxRoots());
     SeamConfig c = ConfigLoader.fromYaml("pairing: {context-broken: {enabled: false, clock-tolerance: 250ms, max-roots: 10}}");
     assertEquals(false, c.pairing().contextBroken().enabled());
-    assertEquals(java.time.Duration.ofMillis(250), c.pairing().contextBroken().clockTolerance());
+    assertEquals(Duration.ofMillis(250), c.pairing().contextBroken().clockTolerance());
     assertEquals(10, c.pairing().contextBroken().maxRoots());
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("pairing: {context-broken: {clock-tolerance: 0s}}"));
     assertTrue(e.getMessage().contains("'pairing.context-broken.clock-tolerance'"), e.getMessage());
@@ -352,26 +328,26 @@ class ConfigLoaderTest {
 
   @Test
   void logContextFieldDefaultsAreTheExtractorsDefaults() {
-    SeamConfig.LogContext lc = SeamConfig.defaults().normalize().logContext();
+    NormalizeConfig.LogContextConfig lc = SeamConfig.defaults().normalize().logContext();
     assertTrue(lc.enabled());
-    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_TRACE_ID_FIELDS, lc.traceIdFields());
-    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_SPAN_ID_FIELDS, lc.spanIdFields());
-    assertEquals(dev.seam.collector.normalize.LogContextExtractor.DEFAULT_HEADER_FIELDS, lc.headerFields());
+    assertEquals(LogContextExtractor.DEFAULT_TRACE_ID_FIELDS, lc.traceIdFields());
+    assertEquals(LogContextExtractor.DEFAULT_SPAN_ID_FIELDS, lc.spanIdFields());
+    assertEquals(LogContextExtractor.DEFAULT_HEADER_FIELDS, lc.headerFields());
   }
 
   @Test
   void forwardingIsOffByDefaultAndValidatedWhenOn() throws Exception {
-    assertTrue(SeamConfig.defaults().forward().isEmpty());
+    assertFalse(SeamConfig.defaults().forward().enabled());
     SeamConfig c = ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://tempo:4318', protocol: grpc, signals: [spans], compression: none,"
         + " headers: {X-Scope-OrgID: team-a}}");
-    dev.seam.collector.forward.ForwardConfig f = c.forward().orElseThrow();
-    assertEquals("tempo", f.endpoint().getHost());
-    assertEquals(4318, f.endpoint().getPort());
+    ForwardConfig f = c.forward();
+    assertEquals("tempo", f.endpointUri().getHost());
+    assertEquals(4318, f.endpointUri().getPort());
     assertTrue(f.grpc());
-    assertEquals(java.util.Set.of(dev.seam.collector.model.Signal.SPANS), f.signals());
+    assertEquals(Set.of(Signal.SPANS), f.signalSet());
     assertFalse(f.gzip());
-    assertEquals(java.util.Map.of("X-Scope-OrgID", "team-a"), f.headers());
-    assertEquals(80, ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://loki'}").forward().orElseThrow().endpoint().getPort());
+    assertEquals(Map.of("X-Scope-OrgID", "team-a"), f.headers());
+    assertEquals(80, ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://loki'}").forward().endpointUri().getPort());
     for (String[] bad : new String[][] {
         {"forward: {enabled: true, protocol: http/json}", "'forward.protocol'"},
         {"forward: {enabled: true, endpoint: 'tempo:4318'}", "'forward.endpoint'"},
@@ -384,5 +360,38 @@ class ConfigLoaderTest {
       ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml(bad[0]));
       assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
     }
+  }
+
+  @Test
+  void printedConfigurationLoadsBackToTheSame() throws Exception {
+    SeamConfig c = ConfigLoader.fromYaml("pairing: {window: 2.5s, context-broken: {max-roots: 7}}",
+        "boundary: {buckets: {bytes: [100, 1KiB, 5GB]}, operation: {enabled: false}}",
+        "normalize: {service: {aliases: {pricing-svc: pricing}}}", "limits: {heap-share: 0.5}");
+    assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c)));
+    assertEquals(SeamConfig.DEFAULT, ConfigLoader.fromYaml(ConfigLoader.toYaml(SeamConfig.DEFAULT)));
+  }
+
+  @Test
+  void printedConfigurationHidesHeaderValues() throws Exception {
+    SeamConfig c = ConfigLoader.fromYaml("forward: {headers: {Authorization: 'Bearer s3cret'}}");
+    String yaml = ConfigLoader.toYaml(c);
+    assertFalse(yaml.contains("s3cret"), yaml);
+    assertTrue(yaml.contains("Authorization: '***'"), yaml);
+  }
+
+  @Test
+  void valuesAreTakenAsWritten() {
+    assertTrue(refused("pairing: {shards: 2.5}").getMessage().contains("must be a whole number"));
+    assertTrue(refused("limits: {heap-share: '0.5'}").getMessage().contains("must be a number"));
+    assertTrue(refused("auth: {metrics: 1}").getMessage().contains("must be true or false"));
+    assertNames(refused("pairing: {max-pending: 3000000000}"), "pairing.max-pending");
+    assertNames(refused("pairing: {window: }"), "pairing.window");
+    assertNames(refused("boundary: {buckets: {bytes: [1KiB, -5]}}"), "boundary.buckets.bytes");
+  }
+
+  @Test
+  void anEmptyMappingOfNamesIsReplacedWhole() throws Exception {
+    SeamConfig c = ConfigLoader.fromYaml("forward: {headers: {A: x}}", "forward: {headers: {B: y}}");
+    assertEquals(Map.of("B", "y"), c.forward().headers());
   }
 }

@@ -1,5 +1,6 @@
 package dev.seam.collector.decode;
 
+import dev.seam.collector.model.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -150,14 +151,14 @@ class TraceReaderTest {
     assertEquals(want.getSpanId().size(), got.spanIdLength());
     assertEquals(want.getParentSpanId().size(), got.parentSpanIdLength());
     if (want.getTraceId().size() == 16) {
-      assertEquals(dev.seam.collector.model.Ids.readLong(want.getTraceId(), 0), got.traceIdHigh());
-      assertEquals(dev.seam.collector.model.Ids.readLong(want.getTraceId(), 8), got.traceIdLow());
+      assertEquals(Ids.readLong(want.getTraceId(), 0), got.traceIdHigh());
+      assertEquals(Ids.readLong(want.getTraceId(), 8), got.traceIdLow());
     }
     if (want.getSpanId().size() == 8) {
-      assertEquals(dev.seam.collector.model.Ids.readLong(want.getSpanId(), 0), got.spanId());
+      assertEquals(Ids.readLong(want.getSpanId(), 0), got.spanId());
     }
     if (want.getParentSpanId().size() == 8) {
-      assertEquals(dev.seam.collector.model.Ids.readLong(want.getParentSpanId(), 0), got.parentSpanId());
+      assertEquals(Ids.readLong(want.getParentSpanId(), 0), got.parentSpanId());
     }
     assertEquals(want.getName(), got.name());
     assertEquals(want.getKindValue(), got.kind());

@@ -1,5 +1,6 @@
 package dev.seam.collector.forward;
 
+import java.net.ServerSocket;
 import static dev.seam.collector.testing.Otlp.REMOTE_PARENT;
 import static dev.seam.collector.testing.Otlp.T0;
 import static dev.seam.collector.testing.Otlp.attr;
@@ -150,7 +151,7 @@ class ForwarderTest {
   void aFullQueueDropsAndCountsAndAnUnreachableDownstreamRunsOutOfRetries() throws Exception {
     // Nothing listens on the downstream port: every attempt fails and is retried until max-elapsed.
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
     try (RunningSeam up = RunningSeam.start("forward: {enabled: true, endpoint: 'http://127.0.0.1:" + closedPort + "', signals: [spans], queue-items: 3,"

@@ -1,5 +1,9 @@
 package dev.seam.collector.fuzz;
 
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,16 +54,16 @@ class MutationFuzzTest {
     List<byte[]> corpus = new ArrayList<>();
     ExportTraceServiceRequest traces = Otlp.traces(
         Otlp.resourceSpans(Otlp.resource("gateway", "go", Otlp.attr("host.name", "a"), Otlp.attr("process.pid", 1)),
-            Otlp.span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b173", "", io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 5_000_000)
+            Otlp.span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b173", "", Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 5_000_000)
                 .addAttributes(Otlp.attr("http.request.method", "GET")).addAttributes(Otlp.attr("peer.service", "pricing"))
                 .setTraceState("ot=th:8")),
         Otlp.resourceSpans(Otlp.resource("pricing", "rust"),
-            Otlp.span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", "eee19b7ec3c1b173", io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0 + 1, 2_000_000)
+            Otlp.span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174", "eee19b7ec3c1b173", Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0 + 1, 2_000_000)
                 .setFlags(Otlp.REMOTE_PARENT).addAttributes(Otlp.attr("http.route", "/p/{id}")).addAttributes(Otlp.attr("rpc.grpc.status_code", "14"))));
     corpus.add(traces.toByteArray());
     corpus.add(Otlp.logs(Otlp.resource("pricing", "rust"),
-        io.opentelemetry.proto.logs.v1.LogRecord.newBuilder().setSeverityNumberValue(17)
-            .setBody(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("{\"trace_id\":\"5B8EFFF798038103D269B633813FC60C\",\"span_id\":\"eee19b7ec3c1b174\"}"))
+        LogRecord.newBuilder().setSeverityNumberValue(17)
+            .setBody(AnyValue.newBuilder().setStringValue("{\"trace_id\":\"5B8EFFF798038103D269B633813FC60C\",\"span_id\":\"eee19b7ec3c1b174\"}"))
             .addAttributes(Otlp.attr("traceparent", "00-5b8efff798038103d269b633813fc60c-eee19b7ec3c1b174-01"))).toByteArray());
     return corpus;
   }
@@ -78,7 +82,7 @@ class MutationFuzzTest {
       switch (r.nextInt(7)) {
         case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
         case 1 -> b[r.nextInt(b.length)] = (byte) r.nextInt(256);
-        case 2 -> b = java.util.Arrays.copyOf(b, r.nextInt(b.length)); // truncate
+        case 2 -> b = Arrays.copyOf(b, r.nextInt(b.length)); // truncate
         case 3 -> { // insert a few random bytes
           int at = r.nextInt(b.length + 1);
           byte[] extra = new byte[1 + r.nextInt(8)];

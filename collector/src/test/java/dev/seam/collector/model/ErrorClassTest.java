@@ -1,5 +1,6 @@
 package dev.seam.collector.model;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -47,7 +48,7 @@ class ErrorClassTest {
     for (int code = 0; code <= 16; code++) {
       String lower = ErrorClass.ofGrpcCode(code);
       assertEquals(code, ErrorClass.grpcCodeNumber(lower), lower);
-      assertEquals(code, ErrorClass.grpcCodeNumber(lower.toUpperCase(java.util.Locale.ROOT)), lower);
+      assertEquals(code, ErrorClass.grpcCodeNumber(lower.toUpperCase(Locale.ROOT)), lower);
       assertEquals(code, ErrorClass.grpcCodeNumber(Integer.toString(code)), lower);
     }
   }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -39,9 +40,9 @@ final class Downstream implements AutoCloseable {
 
   /** A forwarder of spans and logs to this downstream, uncompressed, counting in {@code registry}. */
   Forwarder forwarder(MeterRegistry registry) {
-    ForwardConfig config = new ForwardConfig(URI.create("http://127.0.0.1:" + server.actualPort()), false,
-        Set.of(Signal.SPANS, Signal.LOGS), false, Duration.ofSeconds(5), 10_000, 4, Duration.ofMillis(50),
-        Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
+    ForwardConfig config = new ForwardConfig(true, "http://127.0.0.1:" + server.actualPort(), "http/protobuf",
+        List.of("spans", "logs"), "none", Duration.ofSeconds(5), 10_000, 4,
+        new ForwardConfig.RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(10)), Map.of());
     return new Forwarder(vertx, config, registry);
   }
 

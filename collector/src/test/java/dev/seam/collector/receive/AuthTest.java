@@ -1,5 +1,7 @@
 package dev.seam.collector.receive;
 
+import com.google.rpc.Status;
+import org.junit.jupiter.api.Assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +65,7 @@ class AuthTest {
       HttpResponse<byte[]> none = post(seam, null);
       assertEquals(401, none.statusCode());
       assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(""));
-      assertEquals(16, com.google.rpc.Status.parseFrom(none.body()).getCode(), "UNAUTHENTICATED");
+      assertEquals(16, Status.parseFrom(none.body()).getCode(), "UNAUTHENTICATED");
       assertFalse(new String(none.body()).contains(TOKEN));
       assertEquals(401, post(seam, "Bearer wrong-token").statusCode());
       assertEquals(401, post(seam, "Basic " + TOKEN).statusCode());
@@ -120,18 +122,18 @@ class AuthTest {
 
   @Test
   void tokenSourcesAreValidated(@TempDir Path dir) throws Exception {
-    ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+    ConfigException e = Assertions.assertThrows(ConfigException.class,
         () -> ConfigLoader.fromYaml("auth: {tokens-file: '" + dir.resolve("missing") + "'}"));
     assertTrue(e.getMessage().contains("'auth.tokens-file'"), e.getMessage());
     Path empty = dir.resolve("empty");
     Files.writeString(empty, "# nothing\n\n");
-    e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {tokens-file: '" + empty + "'}"));
+    e = Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {tokens-file: '" + empty + "'}"));
     assertTrue(e.getMessage().contains("holds no token"), e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {tokens-env: SEAM_NO_SUCH_VARIABLE_X}"));
+    e = Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {tokens-env: SEAM_NO_SUCH_VARIABLE_X}"));
     assertTrue(e.getMessage().contains("'auth.tokens-env'"), e.getMessage());
-    e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {metrics: true}"));
+    e = Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("auth: {metrics: true}"));
     assertTrue(e.getMessage().contains("'auth.metrics'"), e.getMessage());
-    assertFalse(ConfigLoader.fromYaml().auth().tokens().enabled());
+    assertFalse(ConfigLoader.fromYaml().auth().tokens(System::getenv).enabled());
     // Secrets stay out of anything printed.
     Path file = dir.resolve("tokens");
     Files.writeString(file, TOKEN + "\n");

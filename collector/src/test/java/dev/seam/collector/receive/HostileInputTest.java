@@ -1,5 +1,6 @@
 package dev.seam.collector.receive;
 
+import com.google.rpc.Status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class HostileInputTest {
     byte[] gz = Otlp.gzip(body);
     HttpResponse<byte[]> cutGzip = seam.post("/v1/traces", "application/x-protobuf", "gzip", Arrays.copyOf(gz, gz.length / 2));
     assertEquals(400, cutGzip.statusCode());
-    assertTrue(com.google.rpc.Status.parseFrom(cutGzip.body()).getMessage().contains("gzip"), "says what was wrong");
+    assertTrue(Status.parseFrom(cutGzip.body()).getMessage().contains("gzip"), "says what was wrong");
     HttpResponse<byte[]> cutProto = seam.post("/v1/traces", "application/x-protobuf", null, Arrays.copyOf(body, body.length - 3));
     assertEquals(400, cutProto.statusCode());
     HttpResponse<byte[]> cutJson = seam.post("/v1/traces", "application/json", null, "{\"resourceSpans\":[{\"scopeSpans\":[".getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,8 @@
 package dev.seam.collector.receive;
 
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.trace.SpanKind;
+import java.io.ByteArrayOutputStream;
 import static dev.seam.collector.testing.ReceiverChecks.DROPPED;
 import static dev.seam.collector.testing.ReceiverChecks.PROCESSED;
 import static dev.seam.collector.testing.ReceiverChecks.RECEIVED;
@@ -385,10 +388,10 @@ class OtlpGrpcReceiverTest {
     try {
       Tracer tracer = provider.get("seam-test");
       for (int i = 0; i < 4; i++) {
-        io.opentelemetry.api.trace.Span parent = tracer.spanBuilder("parent-" + i).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan();
+        io.opentelemetry.api.trace.Span parent = tracer.spanBuilder("parent-" + i).setSpanKind(SpanKind.SERVER).startSpan();
         try (var scope = parent.makeCurrent()) {
           tracer.spanBuilder("child-a-" + i).startSpan().end();
-          tracer.spanBuilder("child-b-" + i).setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT).startSpan().end();
+          tracer.spanBuilder("child-b-" + i).setSpanKind(SpanKind.CLIENT).startSpan().end();
         } finally {
           parent.end();
         }
@@ -443,7 +446,7 @@ class OtlpGrpcReceiverTest {
     try {
       Logger logger = provider.get("seam-test");
       for (int i = 0; i < 3; i++) {
-        logger.logRecordBuilder().setBody("record " + i).setSeverity(io.opentelemetry.api.logs.Severity.INFO).emit();
+        logger.logRecordBuilder().setBody("record " + i).setSeverity(Severity.INFO).emit();
       }
       assertTrue(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess());
     } finally {
@@ -495,7 +498,7 @@ class OtlpGrpcReceiverTest {
     if (s == null) {
       return null;
     }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '%' && i + 2 < s.length()) {

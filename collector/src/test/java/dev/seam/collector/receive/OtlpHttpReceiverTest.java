@@ -1,5 +1,8 @@
 package dev.seam.collector.receive;
 
+import com.google.rpc.Status;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import java.util.Arrays;
 import static dev.seam.collector.testing.ReceiverChecks.DROPPED;
 import static dev.seam.collector.testing.ReceiverChecks.PROCESSED;
 import static dev.seam.collector.testing.ReceiverChecks.RECEIVED;
@@ -446,14 +449,14 @@ class OtlpHttpReceiverTest {
   @Test
   void garbageProtobufIs400WithProtobufStatus() throws Exception {
     byte[] garbage = new byte[16];
-    java.util.Arrays.fill(garbage, (byte) 0xFF); // a varint that never ends
+    Arrays.fill(garbage, (byte) 0xFF); // a varint that never ends
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, null, garbage);
 
     assertEquals(400, r.statusCode());
     assertEquals(PROTOBUF, r.headers().firstValue("Content-Type").orElse(null));
-    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
+    Status status = Status.parseFrom(r.body());
     assertEquals(3, status.getCode(), "INVALID_ARGUMENT");
     assertTrue(status.getMessage().startsWith("invalid OTLP protobuf ExportTraceServiceRequest: "), status.getMessage());
     Scrape after = seam.scrape();
@@ -472,8 +475,8 @@ class OtlpHttpReceiverTest {
 
     assertEquals(400, logs.statusCode());
     assertEquals(400, metrics.statusCode());
-    assertTrue(com.google.rpc.Status.parseFrom(logs.body()).getMessage().startsWith("invalid OTLP protobuf ExportLogsServiceRequest: "));
-    assertTrue(com.google.rpc.Status.parseFrom(metrics.body()).getMessage().startsWith("invalid OTLP protobuf ExportMetricsServiceRequest: "));
+    assertTrue(Status.parseFrom(logs.body()).getMessage().startsWith("invalid OTLP protobuf ExportLogsServiceRequest: "));
+    assertTrue(Status.parseFrom(metrics.body()).getMessage().startsWith("invalid OTLP protobuf ExportMetricsServiceRequest: "));
     Scrape after = seam.scrape();
     assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "logs", "protocol", "http", "reason", "malformed"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "metrics", "protocol", "http", "reason", "malformed"));
@@ -487,7 +490,7 @@ class OtlpHttpReceiverTest {
 
     assertEquals(400, r.statusCode());
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
-    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
+    Status.Builder status = Status.newBuilder();
     JsonFormat.parser().merge(text(r), status);
     assertEquals(3, status.getCode());
     assertTrue(status.getMessage().startsWith("invalid OTLP JSON"), status.getMessage());
@@ -504,7 +507,7 @@ class OtlpHttpReceiverTest {
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, "gzip", utf8("this is not gzip"));
 
     assertEquals(400, r.statusCode());
-    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
+    Status status = Status.parseFrom(r.body());
     assertEquals(3, status.getCode());
     assertTrue(status.getMessage().startsWith("invalid gzip body"), status.getMessage());
     assertEquals(1, delta(before, seam.scrape(), REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "malformed"));
@@ -518,7 +521,7 @@ class OtlpHttpReceiverTest {
 
     assertEquals(415, r.statusCode());
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
-    com.google.rpc.Status status = jsonStatus(r);
+    Status status = jsonStatus(r);
     assertEquals(3, status.getCode());
     assertEquals("unsupported Content-Type 'text/plain'; use application/x-protobuf or application/json", status.getMessage());
     Scrape after = seam.scrape();
@@ -544,7 +547,7 @@ class OtlpHttpReceiverTest {
 
     assertEquals(415, r.statusCode());
     assertEquals(PROTOBUF, r.headers().firstValue("Content-Type").orElse(null));
-    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
+    Status status = Status.parseFrom(r.body());
     assertEquals(3, status.getCode());
     assertEquals("unsupported Content-Encoding 'br'; use gzip or none", status.getMessage());
     Scrape after = seam.scrape();
@@ -613,7 +616,7 @@ class OtlpHttpReceiverTest {
       byte[] over = sizedTraces(100 * 1024);
       HttpResponse<byte[]> r1 = small.post("/v1/traces", PROTOBUF, null, over);
       assertEquals(413, r1.statusCode());
-      com.google.rpc.Status s1 = com.google.rpc.Status.parseFrom(r1.body());
+      Status s1 = Status.parseFrom(r1.body());
       assertEquals(8, s1.getCode(), "RESOURCE_EXHAUSTED");
       assertEquals("body exceeds the limit of 65536 bytes", s1.getMessage());
       assertServes(small);
@@ -627,7 +630,7 @@ class OtlpHttpReceiverTest {
               .build(),
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(413, r2.statusCode());
-      assertEquals(8, com.google.rpc.Status.parseFrom(r2.body()).getCode());
+      assertEquals(8, Status.parseFrom(r2.body()).getCode());
       assertServes(small);
 
       // Small compressed, over the limit once inflated.
@@ -635,14 +638,14 @@ class OtlpHttpReceiverTest {
       assertTrue(inflatesOver.length < 64 * 1024);
       HttpResponse<byte[]> r3 = small.post("/v1/traces", PROTOBUF, "gzip", inflatesOver);
       assertEquals(413, r3.statusCode());
-      assertEquals("body exceeds the limit of 65536 bytes after decompression", com.google.rpc.Status.parseFrom(r3.body()).getMessage());
+      assertEquals("body exceeds the limit of 65536 bytes after decompression", Status.parseFrom(r3.body()).getMessage());
       assertServes(small);
 
       // A gzip bomb: 50 MiB of zeros in about 50 KiB.
       HttpResponse<byte[]> r4 = small.post("/v1/traces", JSON, "gzip", gzipBomb());
       assertEquals(413, r4.statusCode());
       assertEquals(JSON, r4.headers().firstValue("Content-Type").orElse(null));
-      com.google.rpc.Status s4 = jsonStatus(r4);
+      Status s4 = jsonStatus(r4);
       assertEquals(8, s4.getCode());
       assertEquals("body exceeds the limit of 65536 bytes after decompression", s4.getMessage());
       assertServes(small);
@@ -671,7 +674,7 @@ class OtlpHttpReceiverTest {
       RawResponse r = readResponse(socket.getInputStream());
       assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
       assertEquals("close", r.header("connection"));
-      assertEquals(8, com.google.rpc.Status.parseFrom(r.body()).getCode());
+      assertEquals(8, Status.parseFrom(r.body()).getCode());
       assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
       Scrape after = small.scrape();
       assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "too_large"));
@@ -696,7 +699,7 @@ class OtlpHttpReceiverTest {
       RawResponse r = readResponse(socket.getInputStream());
       assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
       assertEquals("close", r.header("connection"));
-      assertEquals("body exceeds the limit of 65536 bytes", com.google.rpc.Status.parseFrom(r.body()).getMessage());
+      assertEquals("body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
       assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
       assertServes(small);
     }
@@ -808,7 +811,7 @@ class OtlpHttpReceiverTest {
           HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(HttpClient.Version.HTTP_2, r.version());
       assertEquals(413, r.statusCode());
-      assertEquals("body exceeds the limit of 65536 bytes", com.google.rpc.Status.parseFrom(r.body()).getMessage());
+      assertEquals("body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
       assertEquals(Optional.empty(), r.headers().firstValue("connection"), "connection-specific header in an HTTP/2 response");
       assertServes(small);
     }
@@ -840,7 +843,7 @@ class OtlpHttpReceiverTest {
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, "gzip", bomb);
 
     assertEquals(413, r.statusCode());
-    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(r.body());
+    Status status = Status.parseFrom(r.body());
     assertEquals(8, status.getCode());
     assertEquals("body exceeds the limit of 16777216 bytes after decompression", status.getMessage());
     Scrape after = seam.scrape();
@@ -1061,13 +1064,13 @@ class OtlpHttpReceiverTest {
     return Metric.newBuilder().setName(name).setGauge(g).build();
   }
 
-  private static io.opentelemetry.proto.common.v1.AnyValue str(String s) {
-    return io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(s).build();
+  private static AnyValue str(String s) {
+    return AnyValue.newBuilder().setStringValue(s).build();
   }
 
-  private static com.google.rpc.Status jsonStatus(HttpResponse<byte[]> r) throws Exception {
+  private static Status jsonStatus(HttpResponse<byte[]> r) throws Exception {
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
-    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
+    Status.Builder status = Status.newBuilder();
     JsonFormat.parser().merge(text(r), status);
     return status.build();
   }

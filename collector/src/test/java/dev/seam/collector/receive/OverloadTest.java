@@ -1,5 +1,8 @@
 package dev.seam.collector.receive;
 
+import com.google.rpc.Status;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.proto.trace.v1.Span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,10 +47,10 @@ class OverloadTest {
   private static final String TIGHT = "limits: {max-inflight-bytes: 1KiB}\npipeline: {threads: 1}\n";
 
   private static byte[] request(int index, int spans) {
-    io.opentelemetry.proto.trace.v1.Span.Builder[] b = new io.opentelemetry.proto.trace.v1.Span.Builder[spans];
+    Span.Builder[] b = new Span.Builder[spans];
     for (int i = 0; i < spans; i++) {
       b[i] = Otlp.span(String.format("%016x%016x", index + 1L, i + 1L), String.format("%016x", i + 1L), "",
-          io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0, 1_000_000).addAttributes(Otlp.attr("http.route", "/r" + (i % 7)));
+          Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0, 1_000_000).addAttributes(Otlp.attr("http.route", "/r" + (i % 7)));
     }
     return Otlp.traces(Otlp.resourceSpans(Otlp.resource("load", "go"), b)).toByteArray();
   }
@@ -70,7 +73,7 @@ class OverloadTest {
         } else {
           assertEquals(503, r.statusCode());
           assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
-          com.google.rpc.Status st = com.google.rpc.Status.parseFrom(r.body());
+          Status st = Status.parseFrom(r.body());
           assertEquals(14, st.getCode(), "UNAVAILABLE");
           assertTrue(st.getMessage().startsWith("Seam is overloaded ("), st.getMessage());
           refused++;
@@ -101,7 +104,7 @@ class OverloadTest {
         GrpcCall.Result r = f.get(60, TimeUnit.SECONDS);
         if (r.status() != GrpcStatus.OK) {
           assertEquals(GrpcStatus.UNAVAILABLE, r.status(), r.message());
-          com.google.rpc.Status details = com.google.rpc.Status.parseFrom(Base64.getDecoder().decode(r.statusDetailsBin()));
+          Status details = Status.parseFrom(Base64.getDecoder().decode(r.statusDetailsBin()));
           assertEquals(14, details.getCode());
           RetryInfo retry = details.getDetails(0).unpack(RetryInfo.class);
           assertEquals(1, retry.getRetryDelay().getSeconds());
@@ -150,7 +153,7 @@ class OverloadTest {
           }))
           .build();
       for (int i = 0; i < 200; i++) {
-        provider.get("t").spanBuilder("op-" + i).setSpanKind(io.opentelemetry.api.trace.SpanKind.SERVER).startSpan().end();
+        provider.get("t").spanBuilder("op-" + i).setSpanKind(SpanKind.SERVER).startSpan().end();
       }
       provider.shutdown().join(5, TimeUnit.SECONDS);
       List<SpanData> batch = List.copyOf(spans);

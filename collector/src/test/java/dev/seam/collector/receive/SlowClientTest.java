@@ -1,5 +1,6 @@
 package dev.seam.collector.receive;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class SlowClientTest {
           try {
             out.write(0x0a);
             out.flush();
-          } catch (java.io.IOException closed) {
+          } catch (IOException closed) {
             break;
           }
           Thread.sleep(100);

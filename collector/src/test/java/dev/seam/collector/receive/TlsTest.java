@@ -1,5 +1,6 @@
 package dev.seam.collector.receive;
 
+import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -102,7 +103,7 @@ class TlsTest {
       assertTrue(export(OtlpHttpSpanExporter.builder().setEndpoint(http).setTrustedCertificates(ca).setRetryPolicy(null).build()));
       // Plain text against a TLS port gets nowhere.
       assertFalse(export(OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + seam.grpcPort()).setRetryPolicy(null)
-          .setTimeout(java.time.Duration.ofSeconds(3)).build()));
+          .setTimeout(Duration.ofSeconds(3)).build()));
       Scrape s = seam.scrape();
       assertEquals(1, s.value("seam_received_items_total", "signal", "spans", "protocol", "grpc"));
       assertEquals(1, s.value("seam_received_items_total", "signal", "spans", "protocol", "http"));

@@ -1,5 +1,6 @@
 package dev.seam.collector.testing;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
@@ -43,11 +44,11 @@ public final class GrpcCall {
     }
   }
 
-  private static io.vertx.core.Future<Result> collect(GrpcClientResponse<Buffer, Buffer> resp) {
+  private static Future<Result> collect(GrpcClientResponse<Buffer, Buffer> resp) {
     Buffer body = Buffer.buffer();
     resp.handler(body::appendBuffer);
     return resp.end().map(v -> new Result(resp.status(), resp.statusMessage(), body.getBytes(), details(resp)))
-        .recover(err -> io.vertx.core.Future.succeededFuture(new Result(resp.status(), resp.statusMessage(), new byte[0], details(resp))));
+        .recover(err -> Future.succeededFuture(new Result(resp.status(), resp.statusMessage(), new byte[0], details(resp))));
   }
 
   /** A trailers-only response (an error before any message) carries its trailers in the headers. */
