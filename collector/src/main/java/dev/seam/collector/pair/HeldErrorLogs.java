@@ -53,7 +53,13 @@ final class HeldErrorLogs {
       return 0;
     }
     Held held = byKey.remove(new SpanKey(traceIdHigh, traceIdLow, spanId));
-    return held != null ? held.count : 0;
+    int count = held != null ? held.count : 0;
+    if (traceIdHigh != 0) {
+      // Logs that named the span with the low 64 bits of its trace id only.
+      Held low = byKey.remove(new SpanKey(0, traceIdLow, spanId));
+      count += low != null ? low.count : 0;
+    }
+    return count;
   }
 
   /**

@@ -122,7 +122,7 @@ public final class PairingStore {
   public boolean offerSpan(Span span, boolean parentInBatch) {
     long traceHigh = span.traceIdHigh();
     long traceLow = span.traceIdLow();
-    PairingShard shard = shardOf(traceHigh, traceLow);
+    PairingShard shard = shardOf(traceLow);
     PairingEvents ev = null;
     shard.lock.lock();
     try {
@@ -167,14 +167,22 @@ public final class PairingStore {
     return true;
   }
 
-  /** Takes one ERROR-or-worse log record that names a span. */
+  /**
+   * Takes one ERROR-or-worse log record that names a span. A trace id whose high half is zero is
+   * taken as a 64-bit id (Datadog's {@code dd.trace_id}, 64-bit B3 and Jaeger ids), which names
+   * the span whose trace id ends in those 64 bits: OpenTelemetry SDKs make 128-bit ids, and
+   * 64-bit dialects carry their low half.
+   */
   public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId) {
-    PairingShard shard = shardOf(traceIdHigh, traceIdLow);
+    PairingShard shard = shardOf(traceIdLow);
     PairingEvents ev = null;
     shard.lock.lock();
     try {
       SpanArena arena = shard.arena;
-      int p = arena.find(traceIdHigh, traceIdLow, spanId);
+      int p =
+          traceIdHigh == 0
+              ? arena.findByLow(traceIdLow, spanId)
+              : arena.find(traceIdHigh, traceIdLow, spanId);
       if (p != SpanArena.NONE && arena.hasEdge(p)) {
         ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
       } else {
@@ -398,9 +406,13 @@ public final class PairingStore {
     }
   }
 
-  private PairingShard shardOf(long traceIdHigh, long traceIdLow) {
-    long h = traceIdLow ^ (traceIdHigh * 0x9E3779B97F4A7C15L);
-    h ^= h >>> 31;
+  /**
+   * The shard of a trace, by the low half of its id only, so that a 64-bit id in a log finds the
+   * shard of its 128-bit trace.
+   */
+  private PairingShard shardOf(long traceIdLow) {
+    long h = traceIdLow * 0x9E3779B97F4A7C15L;
+    h ^= h >>> 32;
     return shards[(int) h & shardMask];
   }
 }

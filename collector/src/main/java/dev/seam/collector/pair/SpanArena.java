@@ -214,6 +214,14 @@ final class SpanArena {
     return byId.find(traceHigh, traceLow, id);
   }
 
+  /**
+   * Position of a span held as a candidate parent whose trace id ends in {@code traceLow}, or
+   * {@link #NONE} (for logs that carry a 64-bit trace id).
+   */
+  int findByLow(long traceLow, long id) {
+    return byId.findByLow(traceLow, id);
+  }
+
   /** Ends the candidate-parent part of {@code p}: it can no longer be found. */
   void dropOwn(int p) {
     ring.setBits(p, ring.bits(p) & ~OWN);

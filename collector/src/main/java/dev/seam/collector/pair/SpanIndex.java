@@ -93,9 +93,33 @@ final class SpanIndex {
     table[slot] = (table[slot] & -(1 << posBits)) | (p + 1);
   }
 
+  /**
+   * The position of a span whose trace id ends in {@code traceLow} (any high half) with this id,
+   * or {@link SpanRing#NONE}: how a log that carries only 64 bits of the trace id (Datadog's
+   * {@code dd.trace_id}, 64-bit B3 and Jaeger ids) finds its span.
+   */
+  int findByLow(long traceLow, long id) {
+    int h = hash(traceLow, id);
+    int mask = table.length - 1;
+    int posMask = (1 << posBits) - 1;
+    int wanted = fingerprint(h) << posBits;
+    for (int i = h & mask; ; i = (i + 1) & mask) {
+      int e = table[i];
+      if (e == 0) {
+        return SpanRing.NONE;
+      }
+      int p = (e & posMask) - 1;
+      if ((e & ~posMask) == wanted
+          && ring.traceLo(p) == traceLow
+          && ring.idAt(p, idField) == id) {
+        return p;
+      }
+    }
+  }
+
   /** The slot holding this key, or -1. */
   int slotOf(long traceHigh, long traceLow, long id) {
-    int h = hash(traceHigh, traceLow, id);
+    int h = hash(traceLow, id);
     int mask = table.length - 1;
     int posMask = (1 << posBits) - 1;
     int wanted = fingerprint(h) << posBits;
@@ -174,10 +198,12 @@ final class SpanIndex {
     }
   }
 
-  /** 32 well-mixed bits of a key (murmur3's 64-bit finalizer over the three ids and a seed). */
-  private int hash(long traceHigh, long traceLow, long id) {
+  /** 32 well-mixed bits of a key (murmur3's 64-bit finalizer over the low trace id, the id and a seed). */
+  private int hash(long traceLow, long id) {
+    // The trace id's high half is left out so that a 64-bit id finds its span (findByLow); the
+    // low half of a 128-bit id is as random as the whole.
     long h = traceLow * 0x9E3779B97F4A7C15L + id;
-    h ^= traceHigh ^ seed;
+    h ^= seed;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
@@ -187,7 +213,7 @@ final class SpanIndex {
   }
 
   private int hashOf(int p) {
-    return hash(ring.traceHi(p), ring.traceLo(p), ring.idAt(p, idField));
+    return hash(ring.traceLo(p), ring.idAt(p, idField));
   }
 
   /**

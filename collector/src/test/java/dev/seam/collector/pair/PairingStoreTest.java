@@ -474,6 +474,30 @@ class PairingStoreTest {
   }
 
   @Test
+  void errorLogsWithOnlyTheLow64BitsOfTheTraceIdFindTheirSpans() {
+    // Datadog's dd.trace_id, 64-bit B3 and Jaeger ids: the low half of the SDK's 128-bit id.
+    store.offerErrorLog(0, 1, 20); // before the spans: held, then counted when the edge forms
+    Span parent = root(1, 10, SpanKind.CLIENT, GO);
+    Span child = child(1, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
+    store.offerSpan(child, false);
+    store.offerSpan(parent, false);
+    Edge edge = listener.edges().get(0);
+    assertEquals(List.of(new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)), listener.errorLogs());
+
+    store.offerErrorLog(0, 1, 10); // after the edge: counted at once
+    assertEquals(new RecordingListener.ErrorLogs(edge, Side.CALLER, 1), listener.errorLogs().get(1));
+
+    // The same low half under another (128-bit) high half is another trace: no match.
+    long before = store.pending();
+    store.offerErrorLog(TRACE_HIGH + 1, 1, 10);
+    assertEquals(2, listener.errorLogs().size());
+    assertEquals(before + 1, store.pending(), "held for a span that may still come");
+    // A 64-bit id with another span id matches nothing either.
+    store.offerErrorLog(0, 1, 30);
+    assertEquals(2, listener.errorLogs().size());
+  }
+
+  @Test
   void errorLogForASpanThatNeverPairsExpires() {
     store.offerSpan(root(1, 10, SpanKind.INTERNAL, GO), false);
     store.offerErrorLog(TRACE_HIGH, 1, 10);
