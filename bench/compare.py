@@ -225,6 +225,39 @@ ROWS = [
 ]
 
 
+# Issue 14's targets: an absolute bound on Seam's figure, or a ratio to the peer's ("x"), or both.
+TARGETS = {
+    "max_spans_per_s": ("ratio>=", 1.5),
+    "cpu_per_mspans": ("abs<=", 1.2, "ratio<=", 0.25),
+    "rss_peak_mib": ("abs<=", 350),
+    "rss_steady_mib": ("abs<=", 350),
+    "rss_idle_mib": ("abs<=", 80),
+    "fixed_latency_p99_ms": ("ratio<=", 1.0),
+    "fixed_rss_mib": ("abs<=", 150),
+    "bytes_per_pending": ("abs<=", 100),
+}
+
+
+def target_cell(key, seam, peer):
+    """The target and whether Seam meets it: 'met', 'missed' or '' when it cannot be judged."""
+    spec = TARGETS.get(key)
+    if not spec:
+        return ""
+    words, verdicts = [], []
+    for kind, bound in zip(spec[0::2], spec[1::2]):
+        if kind.startswith("abs"):
+            words.append(("<= " if kind == "abs<=" else ">= ") + f"{bound:g}")
+            if seam is not None:
+                verdicts.append(seam <= bound if kind == "abs<=" else seam >= bound)
+        else:
+            words.append(("<= " if kind == "ratio<=" else ">= ") + f"{bound:g} x peer")
+            if seam is not None and peer not in (None, 0.0):
+                verdicts.append(seam / peer <= bound if kind == "ratio<=" else seam / peer >= bound)
+    if not verdicts:
+        return " and ".join(words)
+    return " and ".join(words) + (" (met)" if all(verdicts) else " (missed)")
+
+
 def cmd_table(args):
     d = args[0]
     figs = {"seam": {}, "otelcol": {}}
@@ -240,7 +273,7 @@ def cmd_table(args):
                 notes.append(f"- {'Seam' if who == 'seam' else 'OpenTelemetry Collector'}: {v}")
             else:
                 figs.setdefault(who, {})[key] = v
-    out = ["| figure | better | Seam | OpenTelemetry Collector | Seam / peer |", "|---|---|---|---|---|"]
+    out = ["| figure | better | Seam | OpenTelemetry Collector | Seam / peer | target |", "|---|---|---|---|---|---|"]
     for key, label, better, form in ROWS:
         s, o = figs["seam"].get(key), figs["otelcol"].get(key)
         if s is None and o is None:
@@ -269,7 +302,7 @@ def cmd_table(args):
             seam_ahead = r > 1 if better == "higher" else r < 1
             shown = f"{r:.2f}" if r >= 0.1 else f"{r:.2g}"
             ratio = f"{shown} ({'Seam' if seam_ahead else 'peer'} ahead)" if abs(r - 1) > 0.005 else f"{shown} (even)"
-        out.append(f"| {label} | {better or ''} | {cells[0]} | {cells[1]} | {ratio} |")
+        out.append(f"| {label} | {better or ''} | {cells[0]} | {cells[1]} | {ratio} | {target_cell(key, nums[0], nums[1])} |")
     print("\n".join(out))
     if notes:
         print()
