@@ -1,6 +1,8 @@
 package dev.seam.collector.config;
 
 import dev.seam.collector.forward.ForwardConfig;
+import dev.seam.collector.kafka.KafkaConfig;
+import dev.seam.collector.kafka.PartitionHasher;
 import dev.seam.collector.measure.Buckets;
 import dev.seam.collector.model.Signal;
 import dev.seam.collector.receive.BearerTokens;
@@ -183,7 +185,46 @@ public final class ConfigLoader {
             atLeastASecond(tree, "limits.idle-timeout"),
             tree.duration("limits.shutdown-timeout")),
         new SeamConfig.Auth(tokens(tree), tree.bool("auth.metrics")),
-        tls(tree));
+        tls(tree),
+        kafka(tree));
+  }
+
+  /** The {@code kafka} section, checked by {@link KafkaConfig#validate()}. */
+  private static KafkaConfig kafka(Tree tree) throws ConfigException {
+    PartitionHasher partitioner;
+    try {
+      partitioner = PartitionHasher.fromConfigName(tree.string("kafka.partitioner"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key 'kafka.partitioner' must be sarama_compat or murmur2, got '"
+          + tree.get("kafka.partitioner") + "'");
+    }
+    try {
+      return new KafkaConfig(
+          tree.strings("kafka.brokers").stream().map(String::trim).toList(),
+          tree.string("kafka.group"),
+          new KafkaConfig.Topics(tree.string("kafka.topics.spans"), tree.string("kafka.topics.logs"),
+              tree.string("kafka.topics.metrics")),
+          tree.bool("kafka.consume"),
+          tree.bool("kafka.produce"),
+          partitioner,
+          tree.string("kafka.client-id"),
+          tree.string("kafka.initial-offset"),
+          tree.duration("kafka.session-timeout"),
+          tree.duration("kafka.produce-timeout"),
+          new KafkaConfig.Tls(tree.bool("kafka.tls.enabled"), text(tree, "kafka.tls.ca-file"),
+              text(tree, "kafka.tls.cert-file"), text(tree, "kafka.tls.key-file"),
+              tree.bool("kafka.tls.verify-hostname")),
+          new KafkaConfig.Sasl(text(tree, "kafka.sasl.mechanism"), text(tree, "kafka.sasl.username"),
+              text(tree, "kafka.sasl.password"), text(tree, "kafka.sasl.password-file")))
+          .validate();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** A value that may be empty, trimmed. */
+  private static String text(Tree tree, String key) throws ConfigException {
+    return String.valueOf(tree.get(key)).trim();
   }
 
   private static ForwardConfig forward(Tree tree) throws ConfigException {

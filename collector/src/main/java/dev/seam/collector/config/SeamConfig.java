@@ -1,6 +1,7 @@
 package dev.seam.collector.config;
 
 import dev.seam.collector.forward.ForwardConfig;
+import dev.seam.collector.kafka.KafkaConfig;
 import dev.seam.collector.measure.Buckets;
 import dev.seam.collector.receive.BearerTokens;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import java.util.Optional;
  * @param limits when Seam refuses work to protect itself
  * @param auth who may send and scrape
  * @param tls TLS for both receivers, when configured
+ * @param kafka Kafka as the source of the data and as where the receivers write it ({@link
+ *     KafkaConfig#DISABLED} when no brokers are set)
  */
 public record SeamConfig(
     Endpoint grpc,
@@ -40,7 +43,8 @@ public record SeamConfig(
     boolean serviceGraphCompat,
     Limits limits,
     Auth auth,
-    Optional<Tls> tls) {
+    Optional<Tls> tls,
+    KafkaConfig kafka) {
 
   /**
    * @param tokens bearer tokens the receivers require ({@link BearerTokens#NONE}: none required)
