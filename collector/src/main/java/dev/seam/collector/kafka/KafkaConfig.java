@@ -174,6 +174,13 @@ public record KafkaConfig(
     topic("kafka.topics.spans", topics.spans());
     topic("kafka.topics.logs", topics.logs());
     topic("kafka.topics.metrics", topics.metrics());
+    // A record's signal is its topic's.
+    if (topics.logs().equals(topics.spans())) {
+      throw bad("kafka.topics.logs", "must differ from kafka.topics.spans");
+    }
+    if (topics.metrics().equals(topics.spans()) || topics.metrics().equals(topics.logs())) {
+      throw bad("kafka.topics.metrics", "must differ from kafka.topics.spans and kafka.topics.logs");
+    }
     if (produce && !enabled()) {
       throw bad("kafka.produce", "needs kafka.brokers");
     }
