@@ -198,9 +198,18 @@ public final class KafkaSource {
     }
   }
 
-  /** One record through the pipeline, counted; then the clock moves on. */
+  /**
+   * One record through the pipeline, counted. A span or log record first moves the clock to its
+   * own time, and what that time has passed is ended, so that its items arrive in the store when
+   * they would have live.
+   */
   private void handle(TopicPartition tp, PartitionProgress pp, ConsumerRecord<byte[], byte[]> r) {
     Signal signal = signals.get(tp.topic());
+    if (pp != null) {
+      clock.processed(tp, r.timestamp());
+      clock.advance();
+      sweepIfDue();
+    }
     long arrival = clock.nanos();
     Replay replay = pp == null ? Replay.NONE : pp.replayOf(r.offset());
     String reason = null;
@@ -230,9 +239,6 @@ public final class KafkaSource {
       return;
     }
     pp.processed(r.offset(), arrival);
-    clock.processed(tp, r.timestamp());
-    clock.advance();
-    sweepIfDue();
   }
 
   /** Ends what event time has moved past, once per sweep interval of event time. */

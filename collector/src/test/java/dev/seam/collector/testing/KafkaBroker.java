@@ -116,6 +116,27 @@ public final class KafkaBroker implements AutoCloseable {
         + "--- broker (" + log() + ")\n" + tail(log(), 60);
   }
 
+  /**
+   * Freezes the broker (SIGSTOP): it keeps its connections and its state but answers nothing, as
+   * a broker stuck in a long pause or behind a broken network does, until {@link #resume()}.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} broker run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    String pid = Files.readString(dir.resolve("broker.pid"), StandardCharsets.UTF_8).trim();
+    Process kill = new ProcessBuilder("kill", "-" + name, pid).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+    }
+  }
+
   /** An admin client for this broker, closed with it. */
   public synchronized Admin admin() {
     if (admin == null) {
