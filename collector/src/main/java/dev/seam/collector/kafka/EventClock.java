@@ -9,15 +9,15 @@ import org.apache.kafka.common.TopicPartition;
  * The pairing clock when Seam consumes Kafka: event time, so that a backlog read after a restart
  * pairs as it would have live. Each partition this instance owns (of the span and log topics) is
  * as far as the timestamp of the last record processed from it (records carry their producer's
- * wall clock: when the data would have arrived live), or at the wall clock when it has no lag.
- * The clock ({@link #nanos()}) is the minimum over the partitions, never goes back, and is the
- * wall clock when everything is caught up, so an idle fleet still ends pending halves.
+ * wall clock: when the data would have arrived live), or at the wall clock when it has nothing
+ * left to read. The clock ({@link #nanos()}) is the minimum over the partitions, never goes back,
+ * and is the wall clock when everything is caught up, so an idle fleet still ends pending halves.
  *
- * <p>A partition whose records run more than {@code aheadNanos} ahead of the others is held back
- * ({@link #ahead}, {@link #holdBack}): otherwise its records would arrive in the store at the
- * others' earlier time, and their windows would close early, in event time, as the others caught
- * up. A held-back partition is as far as its next record, so the slowest partition is never held
- * back and the clock always has a partition that can move it.
+ * <p>Records are processed across partitions in timestamp order ({@link KafkaSource} merges the
+ * fetched records); {@link #mayProcess} holds a record back while another partition whose next
+ * record has not been fetched yet may still have earlier ones, by more than {@code aheadNanos}.
+ * Otherwise a partition read ahead would put its records into the store at the others' earlier
+ * time, and their windows would close early, in event time, as the others caught up.
  *
  * <p>Updated by the consumer thread only; {@link #nanos()} is read by any thread.
  */
@@ -28,11 +28,11 @@ public final class EventClock {
     /** Timestamp of the last record processed, in nanoseconds; {@link #UNKNOWN} before one. */
     long lastNanos = UNKNOWN;
 
-    /** No records left to read, as of the last poll. */
-    boolean caughtUp;
+    /** Timestamp of the next record, fetched and waiting; {@link #UNKNOWN} when none waits. */
+    long nextNanos = UNKNOWN;
 
-    /** Timestamp of the next record, in nanoseconds, while the partition is held back; else {@link #UNKNOWN}. */
-    long heldAtNanos = UNKNOWN;
+    /** No records left to fetch, as of the last poll. */
+    boolean caughtUp;
   }
 
   private static final long UNKNOWN = Long.MIN_VALUE;
@@ -47,7 +47,8 @@ public final class EventClock {
 
   /**
    * @param wallNanos the wall clock in nanoseconds since the epoch
-   * @param aheadNanos how far a partition's records may run ahead of the slowest partition
+   * @param aheadNanos how far a record may be ahead of where a partition whose next record is not
+   *     fetched yet stands
    */
   public EventClock(LongSupplier wallNanos, long aheadNanos) {
     this.wallNanos = wallNanos;
@@ -94,32 +95,23 @@ public final class EventClock {
     Position p = positions.get(tp);
     if (p != null) {
       p.lastNanos = bounded(timestampMillis, wallNanos.getAsLong());
-      p.caughtUp = false;
     }
   }
 
-  /** {@code tp} waits, its next record having this timestamp, until {@link #mayGoOn} says so. */
-  public void holdBack(TopicPartition tp, long timestampMillis) {
+  /** The next record of {@code tp}, fetched and waiting, has this timestamp (milliseconds). */
+  public void next(TopicPartition tp, long timestampMillis) {
     Position p = positions.get(tp);
     if (p != null) {
-      p.heldAtNanos = bounded(timestampMillis, wallNanos.getAsLong());
+      p.nextNanos = bounded(timestampMillis, wallNanos.getAsLong());
     }
   }
 
-  /**
-   * Whether {@code tp}, if it is held back, may go on now: its next record is no longer ahead.
-   * If so it is no longer held back.
-   */
-  public boolean mayGoOn(TopicPartition tp) {
+  /** No fetched record of {@code tp} waits. */
+  public void noNext(TopicPartition tp) {
     Position p = positions.get(tp);
-    if (p == null || p.heldAtNanos == UNKNOWN) {
-      return true;
+    if (p != null) {
+      p.nextNanos = UNKNOWN;
     }
-    if (aheadOfOthers(tp, p.heldAtNanos, wallNanos.getAsLong())) {
-      return false;
-    }
-    p.heldAtNanos = UNKNOWN;
-    return true;
   }
 
   /** What the last poll said about {@code tp}'s lag: 0 is caught up, negative is not known. */
@@ -131,9 +123,12 @@ public final class EventClock {
   }
 
   /**
-   * Moves the clock to the minimum over the partitions (never back) and returns it. A partition
-   * with no record processed yet and lag not known to be zero is left out, so that a partition
-   * whose first fetch has not come holds nothing up; its records then arrive at the clock's time.
+   * Moves the clock to the minimum over the partitions (never back) and returns it. Records are
+   * processed in timestamp order, so a partition with a fetched record waiting has nothing earlier
+   * left: it is as far as that record. One with nothing to fetch is at the wall clock; one whose
+   * next record is not fetched yet, at its last record. A partition with neither is left out, so
+   * that a partition whose first fetch has not come holds nothing up; its records then arrive at
+   * the clock's time.
    */
   public long advance() {
     long wall = wallNanos.getAsLong();
@@ -154,41 +149,37 @@ public final class EventClock {
   }
 
   /**
-   * Whether a record of {@code tp} with this timestamp runs more than the allowed skew ahead of
-   * the slowest other partition, and should wait. A partition alone, or whose place is not known
-   * yet, is never held back.
+   * Whether a record of {@code tp} with this timestamp may be processed now: no other partition
+   * may still hold a record more than the allowed skew earlier (see {@link #advance} for how far a
+   * partition is; one never fetched nor processed holds everything up until its first fetch).
    */
-  public boolean ahead(TopicPartition tp, long timestampMillis) {
-    Position self = positions.get(tp);
-    if (self == null || self.lastNanos == UNKNOWN) {
-      return false;
-    }
+  public boolean mayProcess(TopicPartition tp, long timestampMillis) {
     long wall = wallNanos.getAsLong();
-    return aheadOfOthers(tp, bounded(timestampMillis, wall), wall);
-  }
-
-  private boolean aheadOfOthers(TopicPartition tp, long tsNanos, long wall) {
-    long others = Long.MAX_VALUE;
+    long ts = bounded(timestampMillis, wall);
     for (Map.Entry<TopicPartition, Position> e : positions.entrySet()) {
-      if (!e.getKey().equals(tp)) {
-        long at = at(e.getValue(), wall);
-        if (at != UNKNOWN) {
-          others = Math.min(others, at);
-        }
+      if (e.getKey().equals(tp)) {
+        continue;
+      }
+      long at = at(e.getValue(), wall);
+      if (at == UNKNOWN || ts - at > aheadNanos) {
+        return false;
       }
     }
-    return others != Long.MAX_VALUE && tsNanos - others > aheadNanos;
+    return true;
   }
 
-  /** Where a partition is: the wall clock when caught up, else its last record (or next, when held back). */
+  /** How far a partition is (see {@link #advance}), or {@link #UNKNOWN}. */
   private static long at(Position p, long wall) {
-    if (p.caughtUp) {
-      return wall;
+    if (p.nextNanos != UNKNOWN) {
+      return p.nextNanos;
     }
-    return p.heldAtNanos != UNKNOWN ? Math.max(p.lastNanos, p.heldAtNanos) : p.lastNanos;
+    return p.caughtUp ? wall : p.lastNanos;
   }
 
-  /** A record timestamp in nanoseconds, no later than the wall clock: a producer whose clock runs ahead must not carry the clock into the future. */
+  /**
+   * A record timestamp in nanoseconds, no later than the wall clock: a producer whose clock runs
+   * ahead must not carry the clock into the future.
+   */
   private static long bounded(long timestampMillis, long wall) {
     return Math.min(timestampMillis * 1_000_000L, wall);
   }

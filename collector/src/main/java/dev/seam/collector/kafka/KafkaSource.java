@@ -10,6 +10,7 @@ import dev.seam.collector.pipeline.Pipeline;
 import dev.seam.collector.receive.Admission;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,9 +39,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * counted and skipped.
  *
  * <p><b>Time.</b> The pairing store runs on the {@link EventClock}, which this source moves record
- * by record; when it moves on by a sweep interval the store is swept at once, so a backlog is
- * paired window by window as it would have been live. A partition running ahead of the others is
- * paused until they catch up.
+ * by record. Span and log records wait in a buffer per partition and are processed across
+ * partitions in timestamp order, as they happened; when the clock moves on by a sweep interval
+ * the store is swept at once, so a backlog is paired window by window as it would have been live.
  *
  * <p><b>Offsets.</b> After each poll it commits, for each partition, the oldest record that may
  * still matter to a next owner, with a {@link HandOver} in the metadata ({@link
@@ -61,6 +62,9 @@ public final class KafkaSource {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Span or log records a partition may have fetched and waiting before it is paused. */
+  private static final int MAX_BUFFERED = 2_000;
+
   private final KafkaConfig config;
   private final Pipeline pipeline;
   private final PairingStore store;
@@ -78,6 +82,7 @@ public final class KafkaSource {
 
   // Everything below belongs to the consumer thread.
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
   private final Map<TopicPartition, Long> metricOffsets = new HashMap<>();
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<String, Integer> partitionCounts = new HashMap<>();
@@ -163,39 +168,87 @@ public final class KafkaSource {
     }
   }
 
+  /**
+   * Takes a poll's records: metric records are processed at once; span and log records wait in
+   * their partition's buffer and are processed across partitions in timestamp order ({@link
+   * #drain}). A partition with a full buffer is paused until it drains.
+   */
   private void process(ConsumerRecords<byte[], byte[]> records) {
-    boolean blocked = false;
     for (TopicPartition tp : records.partitions()) {
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-      if (blocked) {
-        consumer.seek(tp, list.get(0).offset());
+      if (buffer != null) {
+        buffer.addAll(list);
+        clock.next(tp, buffer.peekFirst().timestamp());
         continue;
       }
-      PartitionProgress pp = progress.get(tp);
-      for (ConsumerRecord<byte[], byte[]> r : list) {
-        if (pp != null && clock.ahead(tp, r.timestamp())) {
+      for (int i = 0; i < list.size(); i++) {
+        ConsumerRecord<byte[], byte[]> r = list.get(i);
+        if (!admit(r)) {
+          // Read again once Seam can take it.
           consumer.seek(tp, r.offset());
-          consumer.pause(List.of(tp));
-          clock.holdBack(tp, r.timestamp());
-          break;
-        }
-        int size = r.value() == null ? 0 : r.value().length;
-        if (!admission.tryAcquire(size)) {
-          consumer.seek(tp, r.offset());
-          blocked = true;
           break;
         }
         try {
-          handle(tp, pp, r);
+          handle(tp, null, r);
         } finally {
-          admission.release(size);
+          admission.release(size(r));
         }
       }
     }
-    if (blocked) {
-      backpressured = true;
-      consumer.pause(consumer.assignment());
+    drain();
+  }
+
+  /**
+   * Processes the waiting span and log records, earliest first, while the clock allows ({@link
+   * EventClock#mayProcess}) and Seam takes them.
+   */
+  private void drain() {
+    while (running && !backpressured) {
+      TopicPartition first = null;
+      long firstTs = Long.MAX_VALUE;
+      for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : buffers.entrySet()) {
+        ConsumerRecord<byte[], byte[]> head = e.getValue().peekFirst();
+        if (head != null && head.timestamp() < firstTs) {
+          first = e.getKey();
+          firstTs = head.timestamp();
+        }
+      }
+      if (first == null || !clock.mayProcess(first, firstTs)) {
+        return;
+      }
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(first);
+      ConsumerRecord<byte[], byte[]> r = buffer.peekFirst();
+      if (!admit(r)) {
+        return;
+      }
+      // Handled while it is still its partition's next record: the clock stands at its time.
+      try {
+        handle(first, progress.get(first), r);
+      } finally {
+        admission.release(size(r));
+      }
+      buffer.pollFirst();
+      if (buffer.isEmpty()) {
+        clock.noNext(first);
+      } else {
+        clock.next(first, buffer.peekFirst().timestamp());
+      }
     }
+  }
+
+  /** Reserves room for a record; when Seam is overloaded, pauses every partition instead. */
+  private boolean admit(ConsumerRecord<byte[], byte[]> r) {
+    if (admission.tryAcquire(size(r))) {
+      return true;
+    }
+    backpressured = true;
+    consumer.pause(consumer.assignment());
+    return false;
+  }
+
+  private static int size(ConsumerRecord<byte[], byte[]> r) {
+    return r.value() == null ? 0 : r.value().length;
   }
 
   /**
@@ -257,20 +310,27 @@ public final class KafkaSource {
       metrics.lag(tp, records);
       clock.lag(tp, records);
     }
-    clock.advance();
-    sweepIfDue();
     if (backpressured && admission.overloaded() == null) {
       backpressured = false;
     }
-    if (!backpressured && !consumer.paused().isEmpty()) {
-      List<TopicPartition> resume = new ArrayList<>();
-      for (TopicPartition tp : consumer.paused()) {
-        if (clock.mayGoOn(tp)) {
-          resume.add(tp);
-        }
+    // What the lags say may let waiting records go: a partition found caught up holds none back.
+    drain();
+    clock.advance();
+    sweepIfDue();
+    // Fetch for a partition only while its buffer has room (and Seam takes records at all).
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition tp : owned) {
+      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
+      boolean full = buffer != null && buffer.size() >= MAX_BUFFERED;
+      if (backpressured || full) {
+        pause.add(tp);
+      } else {
+        resume.add(tp);
       }
-      consumer.resume(resume);
     }
+    consumer.pause(pause);
+    consumer.resume(resume);
     commit();
   }
 
@@ -359,6 +419,8 @@ public final class KafkaSource {
     for (TopicPartition tp : mine) {
       owned.remove(tp);
       progress.remove(tp);
+      // Fetched but not processed: the next owner reads them.
+      buffers.remove(tp);
       clock.revoke(tp);
       metrics.revoked(tp);
     }
@@ -388,6 +450,7 @@ public final class KafkaSource {
       if (paired.contains(tp)) {
         OffsetAndMetadata c = committed.get(tp);
         progress.put(tp, new PartitionProgress(c == null ? null : HandOver.parse(c.metadata())));
+        buffers.put(tp, new ArrayDeque<>());
         clock.assign(tp);
       }
       metrics.assigned(tp);

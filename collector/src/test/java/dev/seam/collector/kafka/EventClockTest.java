@@ -31,6 +31,10 @@ class EventClockTest {
     wall.addAndGet(S);
     assertEquals(1_001 * S, clock.advance());
     assertEquals(0, clock.lagNanos());
+    clock.assign(P0);
+    clock.revoke(P0);
+    wall.addAndGet(10 * S);
+    assertEquals(1_001 * S, clock.advance(), "nothing owned while the group rebalances: it stands still");
   }
 
   @Test
@@ -49,8 +53,11 @@ class EventClockTest {
     assertEquals(940 * S, clock.advance());
     assertEquals(60 * S, clock.lagNanos());
     clock.lag(P0, 0);
-    assertEquals(950 * S, clock.advance(), "P0 has no lag: it is at the wall clock");
+    assertEquals(950 * S, clock.advance(), "P0 has nothing to fetch: it is at the wall clock");
+    clock.next(P0, ms(945 * S));
     clock.lag(P1, 0);
+    assertEquals(950 * S, clock.advance(), "P0's last fetch left a record waiting: it is where it was");
+    clock.noNext(P0);
     assertEquals(1_000 * S, clock.advance(), "all caught up: the wall clock");
     clock.lag(P1, 3);
     clock.processed(P1, ms(1_500 * S));
@@ -58,58 +65,33 @@ class EventClockTest {
   }
 
   @Test
-  void aPartitionRunningAheadIsHeldBackUntilTheOthersCatchUp() {
-    clock.assign(P0);
-    clock.assign(P1);
-    clock.settled();
-    clock.processed(P0, ms(100 * S));
-    clock.processed(P1, ms(100 * S));
-    clock.advance();
-    assertFalse(clock.ahead(P1, ms(102 * S)), "two seconds are allowed");
-    assertTrue(clock.ahead(P1, ms(102 * S) + 1));
-    clock.holdBack(P1, ms(105 * S));
-    assertFalse(clock.mayGoOn(P1));
-    clock.processed(P0, ms(103 * S));
-    assertTrue(clock.mayGoOn(P1));
-    assertTrue(clock.mayGoOn(P1), "no longer held");
-    assertTrue(clock.mayGoOn(P0), "never held");
-  }
-
-  @Test
-  void theSlowestPartitionIsNeverHeldBackSoTheClockCanAlwaysMove() {
+  void aRecordWaitsWhileAPartitionNotFetchedYetMayHoldEarlierOnes() {
     clock.assign(P0);
     clock.assign(P1);
     clock.assign(P2);
     clock.settled();
-    clock.processed(P0, ms(100 * S));
-    clock.processed(P1, ms(101 * S));
-    clock.processed(P2, ms(100 * S));
+    clock.next(P0, ms(100 * S));
+    clock.next(P1, ms(101 * S));
+    assertFalse(clock.mayProcess(P0, ms(100 * S)), "P2 has not been fetched: it may start anywhere");
     clock.lag(P2, 0);
-    // P0's next record is far ahead (a gap in its data): held back at 200 s.
-    assertTrue(clock.ahead(P0, ms(200 * S)));
-    clock.holdBack(P0, ms(200 * S));
-    // P1's next record is ahead of P0's last record, but not of where P0 will be next.
-    assertFalse(clock.ahead(P1, ms(150 * S)));
-    clock.processed(P1, ms(150 * S));
-    assertEquals(150 * S, clock.advance(), "held back at its next record, P0 is as far as 200 s, not 100 s");
-    assertFalse(clock.mayGoOn(P0));
-    clock.processed(P1, ms(198 * S));
-    assertTrue(clock.mayGoOn(P0), "now within the skew of the slowest other");
+    assertTrue(clock.mayProcess(P0, ms(100 * S)), "P2 has nothing to read");
+    clock.lag(P2, 5);
+    clock.processed(P2, ms(99 * S));
+    assertTrue(clock.mayProcess(P0, ms(100 * S)));
+    assertTrue(clock.mayProcess(P0, ms(101 * S)), "two seconds of skew are allowed");
+    clock.next(P1, ms(110 * S));
+    assertFalse(clock.mayProcess(P0, ms(102 * S)), "P2's next record, not fetched yet, may be as early as 99 s");
+    clock.next(P2, ms(108 * S));
+    assertTrue(clock.mayProcess(P0, ms(102 * S)), "fetched: P2 is at 108 s");
+    assertFalse(clock.mayProcess(P0, ms(111 * S)), "P1 waits at 110 s");
   }
 
   @Test
-  void aPartitionAloneOrNotYetPlacedIsNeverAhead() {
+  void aPartitionAloneIsNeverHeldBack() {
     clock.assign(P0);
     clock.settled();
-    assertFalse(clock.ahead(P0, ms(100 * S)), "not placed yet");
+    assertTrue(clock.mayProcess(P0, ms(100 * S)));
     clock.processed(P0, ms(100 * S));
-    assertFalse(clock.ahead(P0, ms(500 * S)), "alone");
-    clock.assign(P1);
-    assertFalse(clock.ahead(P0, ms(500 * S)), "the other is not placed yet");
-    clock.revoke(P1);
-    clock.revoke(P0);
-    long before = clock.advance();
-    wall.addAndGet(10 * S);
-    assertEquals(before, clock.advance(), "nothing owned while the group rebalances: it stands still");
+    assertTrue(clock.mayProcess(P0, ms(500 * S)));
   }
 }
