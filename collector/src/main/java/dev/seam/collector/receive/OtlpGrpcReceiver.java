@@ -2,7 +2,6 @@ package dev.seam.collector.receive;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
-import com.google.protobuf.Message;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import dev.seam.collector.config.SeamConfig;
