@@ -62,8 +62,8 @@ public final class KafkaSource {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Span or log records a partition may have fetched and waiting before it is paused. */
-  private static final int MAX_BUFFERED = 2_000;
+  /** Bytes of span or log records a partition may have fetched and waiting before it is paused. */
+  private static final long MAX_BUFFERED_BYTES = 4L << 20;
 
   private final KafkaConfig config;
   private final Pipeline pipeline;
@@ -82,7 +82,7 @@ public final class KafkaSource {
 
   // Everything below belongs to the consumer thread.
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
-  private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> buffers = new HashMap<>();
+  private final Map<TopicPartition, Waiting> buffers = new HashMap<>();
   private final Map<TopicPartition, Long> metricOffsets = new HashMap<>();
   private final Set<TopicPartition> owned = new HashSet<>();
   private final Map<String, Integer> partitionCounts = new HashMap<>();
@@ -175,11 +175,13 @@ public final class KafkaSource {
    */
   private void process(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition tp : records.partitions()) {
-      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
+      Waiting buffer = buffers.get(tp);
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
       if (buffer != null) {
-        buffer.addAll(list);
-        clock.next(tp, buffer.peekFirst().timestamp());
+        for (ConsumerRecord<byte[], byte[]> r : list) {
+          buffer.add(r);
+        }
+        clock.next(tp, buffer.first().timestamp());
         continue;
       }
       for (int i = 0; i < list.size(); i++) {
@@ -207,8 +209,8 @@ public final class KafkaSource {
     while (running && !backpressured) {
       TopicPartition first = null;
       long firstTs = Long.MAX_VALUE;
-      for (Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e : buffers.entrySet()) {
-        ConsumerRecord<byte[], byte[]> head = e.getValue().peekFirst();
+      for (Map.Entry<TopicPartition, Waiting> e : buffers.entrySet()) {
+        ConsumerRecord<byte[], byte[]> head = e.getValue().first();
         if (head != null && head.timestamp() < firstTs) {
           first = e.getKey();
           firstTs = head.timestamp();
@@ -217,8 +219,8 @@ public final class KafkaSource {
       if (first == null || !clock.mayProcess(first, firstTs)) {
         return;
       }
-      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(first);
-      ConsumerRecord<byte[], byte[]> r = buffer.peekFirst();
+      Waiting buffer = buffers.get(first);
+      ConsumerRecord<byte[], byte[]> r = buffer.first();
       if (!admit(r)) {
         return;
       }
@@ -228,11 +230,11 @@ public final class KafkaSource {
       } finally {
         admission.release(size(r));
       }
-      buffer.pollFirst();
-      if (buffer.isEmpty()) {
+      buffer.removeFirst();
+      if (buffer.first() == null) {
         clock.noNext(first);
       } else {
-        clock.next(first, buffer.peekFirst().timestamp());
+        clock.next(first, buffer.first().timestamp());
       }
     }
   }
@@ -321,8 +323,8 @@ public final class KafkaSource {
     List<TopicPartition> pause = new ArrayList<>();
     List<TopicPartition> resume = new ArrayList<>();
     for (TopicPartition tp : owned) {
-      ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = buffers.get(tp);
-      boolean full = buffer != null && buffer.size() >= MAX_BUFFERED;
+      Waiting buffer = buffers.get(tp);
+      boolean full = buffer != null && buffer.bytes >= MAX_BUFFERED_BYTES;
       if (backpressured || full) {
         pause.add(tp);
       } else {
@@ -450,12 +452,32 @@ public final class KafkaSource {
       if (paired.contains(tp)) {
         OffsetAndMetadata c = committed.get(tp);
         progress.put(tp, new PartitionProgress(c == null ? null : HandOver.parse(c.metadata())));
-        buffers.put(tp, new ArrayDeque<>());
+        buffers.put(tp, new Waiting());
         clock.assign(tp);
       }
       metrics.assigned(tp);
     }
     clock.settled();
+  }
+
+  /** A partition's fetched span or log records waiting to be processed, and their bytes. */
+  private static final class Waiting {
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> records = new ArrayDeque<>();
+    long bytes;
+
+    void add(ConsumerRecord<byte[], byte[]> r) {
+      records.addLast(r);
+      bytes += size(r);
+    }
+
+    /** The oldest, or null. */
+    ConsumerRecord<byte[], byte[]> first() {
+      return records.peekFirst();
+    }
+
+    void removeFirst() {
+      bytes -= size(records.pollFirst());
+    }
   }
 
   /** The group's callbacks, which run on the consumer thread inside {@code poll}. */
