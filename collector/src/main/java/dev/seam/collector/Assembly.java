@@ -77,6 +77,19 @@ public record Assembly(
    * @param nanoClock monotonic time for the pairing windows and idle boundary series ({@code System::nanoTime} outside tests)
    */
   public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
+    return build(config, forwarder, nanoClock, nanoClock);
+  }
+
+  /**
+   * Builds one whose pairing runs on a clock of its own: event time when Seam consumes Kafka.
+   * Broken-context detection runs on it too, since it matches callers the store reports unpaired
+   * one window after they arrived with roots that arrived about then. Idle boundary series are
+   * judged on {@code nanoClock}: they are about what /metrics shows now.
+   *
+   * @param pairingClock the pairing windows' time in nanoseconds (never going back)
+   */
+  public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock,
+      LongSupplier pairingClock) {
     ExemplarContext exemplars = new ExemplarContext();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
     BoundaryConfig b = config.boundary();
@@ -89,10 +102,10 @@ public record Assembly(
     if (p.contextBroken().enabled()) {
       // A root callee must still be findable when its caller's window ends, some time after both arrived.
       long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
-      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), nanoClock);
+      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), pairingClock);
       listener = contextBreaks;
     }
-    PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, nanoClock);
+    PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, pairingClock);
     Gauge.builder(MeasureMetricNames.PAIRING_PENDING, store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);

@@ -9,6 +9,10 @@ import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.forward.Forwarder;
+import dev.seam.collector.kafka.EventClock;
+import dev.seam.collector.kafka.KafkaConfig;
+import dev.seam.collector.kafka.KafkaFront;
+import dev.seam.collector.kafka.KafkaSource;
 import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
@@ -35,12 +39,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * One running collector: receivers, pipeline, pairing store and metrics endpoint, wired in the
@@ -65,7 +71,13 @@ public final class Seam {
   private Seam(Vertx vertx, SeamConfig config) {
     this.vertx = vertx;
     this.config = config;
-    Assembly assembly = Assembly.build(config, registry -> config.forward().enabled() ? new Forwarder(vertx, config.forward(), registry) : null, System::nanoTime);
+    KafkaConfig kafka = config.kafka();
+    // Consuming Kafka, pairing runs on event time: a quarter window of skew between partitions.
+    EventClock eventClock = kafka.consumes()
+        ? new EventClock(() -> System.currentTimeMillis() * 1_000_000L, config.pairing().window().toNanos() / 4) : null;
+    LongSupplier pairingClock = eventClock != null ? eventClock::nanos : System::nanoTime;
+    Assembly assembly = Assembly.build(config, registry -> config.forward().enabled() ? new Forwarder(vertx, config.forward(), registry) : null,
+        System::nanoTime, pairingClock);
     this.registry = assembly.registry();
     new JvmMemoryMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
@@ -81,8 +93,12 @@ public final class Seam {
     Pipeline pipeline = assembly.pipeline();
     int threads = config.pipeline().effectiveThreads();
     this.workers = vertx.createSharedWorkerExecutor("seam-pipeline", threads, 60, TimeUnit.SECONDS);
-    this.exports = new Exports(pipeline::export);
+    // The front tier writes what it accepts to Kafka and consumes it from there like any record.
+    this.front = kafka.produces() ? new KafkaFront(kafka, registry) : null;
+    this.exports = front != null ? Exports.deferred(front) : new Exports(pipeline::export);
     this.admission = new Admission(config.limits().maxInflightBytes().bytes(), config.limits().heapShare());
+    this.source = kafka.consumes() ? new KafkaSource(kafka, pipeline, store, accounting, admission, eventClock, registry,
+        config.pairing().window(), config.pairing().sweepInterval()) : null;
     this.tokens = config.auth().tokens(System::getenv).reloadable();
     this.current = config;
     Gauge.builder(MeasureMetricNames.PIPELINE_INFLIGHT, admission, Admission::inflightBytes)
@@ -93,6 +109,8 @@ public final class Seam {
   }
 
   private final Exports exports;
+  private final KafkaFront front;
+  private final KafkaSource source;
   private final PipelineMetrics accounting;
   private final Forwarder forwarder;
   private final Admission admission;
@@ -152,6 +170,9 @@ public final class Seam {
           });
         })
         .onSuccess(v -> {
+          if (source != null) {
+            source.start();
+          }
           long every = Math.max(1, config.pairing().sweepInterval().toMillis());
           sweepTimer = vertx.setPeriodic(every, id -> sweep());
           long ttl = config.limits().seriesTtl().toNanos();
@@ -174,8 +195,9 @@ public final class Seam {
 
   /**
    * Stops receiving, lets in-flight requests finish (within half of {@code limits.shutdown-timeout}),
-   * ends every pending entry as expired so it is counted, forwards what is queued (within the other
-   * half), and closes everything.
+   * hands the Kafka partitions over (their pending entries go with them, uncounted, and their
+   * offsets are committed), ends every other pending entry as expired so it is counted, forwards
+   * what is queued (within the other half), and closes everything.
    */
   public synchronized Future<Void> stop() {
     if (stopping != null) {
@@ -201,6 +223,14 @@ public final class Seam {
     }
     return Future.join(closing)
         .compose(v -> workers.executeBlocking(() -> {
+          // What the receivers took reaches Kafka; then the partitions go to the rest of the group,
+          // their pending halves with them, so the flush below ends only what is this instance's.
+          if (front != null) {
+            front.close(Duration.ofMillis(Math.max(1, bound / 2)));
+          }
+          if (source != null) {
+            source.stop(Duration.ofMillis(Math.max(1, bound / 2)));
+          }
           store.expireAll();
           return null;
         }))
@@ -230,6 +260,7 @@ public final class Seam {
     needsRestart(restart, "pairing", c.pairing(), next.pairing());
     needsRestart(restart, "normalize", c.normalize(), next.normalize());
     needsRestart(restart, "forward", c.forward(), next.forward());
+    needsRestart(restart, "kafka", c.kafka(), next.kafka());
     needsRestart(restart, "pipeline", c.pipeline(), next.pipeline());
     needsRestart(restart, "boundary", c.boundary(), next.boundary());
     needsRestart(restart, "compat", c.compat(), next.compat());

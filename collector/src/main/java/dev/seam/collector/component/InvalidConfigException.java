@@ -4,7 +4,7 @@ package dev.seam.collector.component;
  * A configuration value that is out of range or inconsistent. {@link #key()} is relative to the
  * record that threw it; the loader adds the record's place, so the user reads the full key.
  */
-public final class InvalidConfigException extends RuntimeException {
+public final class InvalidConfigException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 

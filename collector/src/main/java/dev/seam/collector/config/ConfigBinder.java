@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -46,6 +47,8 @@ final class ConfigBinder {
       JsonMapper.builder()
           .propertyNamingStrategy(NAMING)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          // Enum values are written in lower case in the file (sarama_compat, murmur2).
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -56,7 +59,8 @@ final class ConfigBinder {
                   .addSerializer(Duration.class, new DurationSerializer())
                   .addDeserializer(Duration.class, new DurationDeserializer())
                   .addSerializer(Size.class, new SizeSerializer())
-                  .addDeserializer(Size.class, new SizeDeserializer()))
+                  .addDeserializer(Size.class, new SizeDeserializer())
+                  .addSerializer(enumType(), new EnumSerializer()))
           .build();
 
   private ConfigBinder() {}
@@ -165,10 +169,31 @@ final class ConfigBinder {
     if (Map.class.isAssignableFrom(type)) {
       return "a mapping of names";
     }
+    if (type.isEnum()) {
+      List<String> names = new ArrayList<>();
+      for (Object constant : type.getEnumConstants()) {
+        names.add(((Enum<?>) constant).name().toLowerCase(Locale.ROOT));
+      }
+      return "one of " + String.join(", ", names);
+    }
     if (type.isRecord()) {
       return "a mapping of keys";
     }
     return "a " + type.getSimpleName();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Class<Enum<?>> enumType() {
+    return (Class) Enum.class;
+  }
+
+  /** Writes an enum value as the file writes it: its name in lower case. */
+  private static final class EnumSerializer extends JsonSerializer<Enum<?>> {
+    @Override
+    public void serialize(Enum<?> value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeString(value.name().toLowerCase(Locale.ROOT));
+    }
   }
 
   /** Writes a duration in the largest unit that divides it: {@code 10s}, {@code 500ms}. */

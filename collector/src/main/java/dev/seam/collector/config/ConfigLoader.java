@@ -59,13 +59,18 @@ public final class ConfigLoader {
 
   /**
    * The configuration as a YAML file that loads back to it, with secrets (forwarding header
-   * values) written as {@code ***}: what {@code --print-config} shows.
+   * values, the Kafka SASL password) written as {@code ***}: what {@code --print-config} shows.
    */
   @SuppressWarnings("unchecked")
   public static String toYaml(SeamConfig config) {
     Map<String, Object> tree = tree(config);
     Map<String, Object> headers = (Map<String, Object>) ((Map<String, Object>) tree.get("forward")).get("headers");
     headers.replaceAll((name, value) -> "***");
+    Map<String, Object> sasl =
+        (Map<String, Object>) ((Map<String, Object>) tree.get("kafka")).get("sasl");
+    if (!String.valueOf(sasl.get("password")).isEmpty()) {
+      sasl.put("password", "***");
+    }
     DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build();
     return new Dump(settings).dumpToString(tree);
   }

@@ -3,6 +3,7 @@ package dev.seam.collector.config;
 import dev.seam.collector.component.ComponentConfig;
 import dev.seam.collector.expose.MetricsConfig;
 import dev.seam.collector.forward.ForwardConfig;
+import dev.seam.collector.kafka.KafkaConfig;
 import dev.seam.collector.measure.BoundaryConfig;
 import dev.seam.collector.measure.CompatConfig;
 import dev.seam.collector.normalize.NormalizeConfig;
@@ -26,6 +27,8 @@ import dev.seam.collector.receive.ReceiversConfig;
  * @param pipeline the threads that process exports ({@code pipeline})
  * @param boundary what the boundary metrics carry ({@code measure})
  * @param compat metrics in other tools' names ({@code measure})
+ * @param kafka Kafka as the source of the data and as where the receivers write it ({@code kafka};
+ *     off while no brokers are set)
  */
 public record SeamConfig(
     ReceiversConfig receivers,
@@ -37,7 +40,8 @@ public record SeamConfig(
     AuthConfig auth,
     PipelineConfig pipeline,
     BoundaryConfig boundary,
-    CompatConfig compat)
+    CompatConfig compat,
+    KafkaConfig kafka)
     implements ComponentConfig {
 
   /** The embedded defaults: what Seam runs with when no file is given. */
@@ -52,7 +56,8 @@ public record SeamConfig(
           AuthConfig.NONE,
           PipelineConfig.DEFAULT,
           BoundaryConfig.DEFAULT,
-          CompatConfig.DEFAULT);
+          CompatConfig.DEFAULT,
+          KafkaConfig.DISABLED);
 
   /** The embedded defaults. */
   public static SeamConfig defaults() {

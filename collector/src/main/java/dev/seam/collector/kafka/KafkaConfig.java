@@ -1,15 +1,19 @@
 package dev.seam.collector.kafka;
 
+import dev.seam.collector.component.ComponentConfig;
+import dev.seam.collector.component.InvalidConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
@@ -19,15 +23,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Seam's {@code kafka.*} settings: which brokers, consumer group and topics, whether Seam also
  * writes what its receivers accept, with which partitioner, and the client's TLS and SASL. It
- * turns them into kafka-clients properties; {@link #validate()} names the key at fault.
+ * turns them into kafka-clients properties; {@link #validate()} names the key at fault (relative
+ * to the {@code kafka} section).
  *
  * @param brokers bootstrap servers as {@code host:port} ({@code kafka.brokers}); empty: Kafka is off
  * @param group the consumer group all Seam instances join ({@code kafka.group})
  * @param topics the topic of each signal ({@code kafka.topics.*})
+ * @param consume whether Seam reads the topics in the group ({@code kafka.consume})
  * @param produce whether the OTLP receivers write what they accept to the topics ({@code kafka.produce})
  * @param partitioner where a keyed record goes ({@code kafka.partitioner}); a fleet that mixes Seam
- *     and OpenTelemetry Collectors as writers must use the Collectors' hasher
+ *     and OpenTelemetry Collectors as writers must use the Collectors' hasher. The consumer uses it
+ *     too, to tell which partition a held trace came from.
  * @param clientId the client id the brokers see ({@code kafka.client-id})
+ * @param initialOffset where a group with no committed offset starts reading a partition: {@code
+ *     latest} or {@code earliest} ({@code kafka.initial-offset})
+ * @param sessionTimeout how long the group waits for a silent member before it gives that
+ *     member's partitions to the others ({@code kafka.session-timeout})
+ * @param produceTimeout how long an export may wait for Kafka to acknowledge its records before
+ *     the client is told to retry ({@code kafka.produce-timeout})
  * @param tls TLS to the brokers ({@code kafka.tls.*})
  * @param sasl SASL authentication ({@code kafka.sasl.*})
  */
@@ -35,15 +48,35 @@ public record KafkaConfig(
     List<String> brokers,
     String group,
     Topics topics,
+    boolean consume,
     boolean produce,
     PartitionHasher partitioner,
     String clientId,
+    String initialOffset,
+    Duration sessionTimeout,
+    Duration produceTimeout,
     Tls tls,
-    Sasl sasl) {
+    Sasl sasl)
+    implements ComponentConfig {
+
+  /** Kafka's default session timeout. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
+
+  /** Well under the 10 s that OTLP exporters give an export by default. */
+  public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Kafka off: no brokers. The other values are the defaults. */
   public static final KafkaConfig DISABLED = new KafkaConfig(
       List.of(), "seam", Topics.DEFAULT, false, PartitionHasher.SARAMA_COMPAT, "seam", Tls.NONE, Sasl.NONE);
+
+  /**
+   * Consuming when there are brokers, starting at the latest records, with the default timeouts.
+   */
+  public KafkaConfig(List<String> brokers, String group, Topics topics, boolean produce,
+      PartitionHasher partitioner, String clientId, Tls tls, Sasl sasl) {
+    this(brokers, group, topics, true, produce, partitioner, clientId, "latest", DEFAULT_SESSION_TIMEOUT,
+        DEFAULT_PRODUCE_TIMEOUT, tls, sasl);
+  }
 
   /**
    * The topic of each signal; the defaults are the Collector's exporter's.
@@ -52,7 +85,7 @@ public record KafkaConfig(
    * @param logs {@code kafka.topics.logs}, default {@code otlp_logs}
    * @param metrics {@code kafka.topics.metrics}, default {@code otlp_metrics}
    */
-  public record Topics(String spans, String logs, String metrics) {
+  public record Topics(String spans, String logs, String metrics) implements ComponentConfig {
     /** {@code otlp_spans}, {@code otlp_logs}, {@code otlp_metrics}. */
     public static final Topics DEFAULT = new Topics("otlp_spans", "otlp_logs", "otlp_metrics");
   }
@@ -69,7 +102,8 @@ public record KafkaConfig(
    * @param verifyHostname {@code kafka.tls.verify-hostname}: check that a broker's certificate
    *     names the host connected to
    */
-  public record Tls(boolean enabled, String caFile, String certFile, String keyFile, boolean verifyHostname) {
+  public record Tls(boolean enabled, String caFile, String certFile, String keyFile, boolean verifyHostname)
+      implements ComponentConfig {
     /** TLS off. */
     public static final Tls NONE = new Tls(false, "", "", "", true);
   }
@@ -83,7 +117,8 @@ public record KafkaConfig(
    * @param password {@code kafka.sasl.password}, or empty when {@code passwordFile} is set
    * @param passwordFile {@code kafka.sasl.password-file}: a file whose first line is the password
    */
-  public record Sasl(String mechanism, String username, String password, String passwordFile) {
+  public record Sasl(String mechanism, String username, String password, String passwordFile)
+      implements ComponentConfig {
     /** SASL off. */
     public static final Sasl NONE = new Sasl("", "", "", "");
 
@@ -106,12 +141,28 @@ public record KafkaConfig(
     return !brokers.isEmpty();
   }
 
+  /** Whether Seam reads the topics: brokers are set and {@code kafka.consume} is on. */
+  public boolean consumes() {
+    return enabled() && consume;
+  }
+
+  /** Whether the receivers write to the topics: brokers are set and {@code kafka.produce} is on. */
+  public boolean produces() {
+    return enabled() && produce;
+  }
+
   /**
-   * Checks every value; throws {@link IllegalArgumentException} whose message names the key, as
-   * in {@code config key 'kafka.group' must not be empty}. Files named by TLS and SASL keys must
-   * be readable.
+   * Checks every value; throws {@link InvalidConfigException} naming the key within the section,
+   * as in {@code config key 'group' must not be empty} (the loader reports {@code kafka.group}).
+   * Files named by TLS and SASL keys must be readable.
    */
-  public KafkaConfig validate() {
+  @Override
+  public void validate() {
+    checked();
+  }
+
+  /** {@link #validate()}, returning this configuration. */
+  public KafkaConfig checked() {
     if (brokers == null) {
       throw bad("kafka.brokers", "must be a list of host:port");
     }
@@ -135,11 +186,27 @@ public record KafkaConfig(
     topic("kafka.topics.spans", topics.spans());
     topic("kafka.topics.logs", topics.logs());
     topic("kafka.topics.metrics", topics.metrics());
+    // A record's signal is its topic's.
+    if (topics.logs().equals(topics.spans())) {
+      throw bad("kafka.topics.logs", "must differ from kafka.topics.spans");
+    }
+    if (topics.metrics().equals(topics.spans()) || topics.metrics().equals(topics.logs())) {
+      throw bad("kafka.topics.metrics", "must differ from kafka.topics.spans and kafka.topics.logs");
+    }
     if (produce && !enabled()) {
       throw bad("kafka.produce", "needs kafka.brokers");
     }
     if (partitioner == null) {
       throw bad("kafka.partitioner", "must be sarama_compat or murmur2");
+    }
+    if (!"latest".equals(initialOffset) && !"earliest".equals(initialOffset)) {
+      throw bad("kafka.initial-offset", "must be latest or earliest, got '" + initialOffset + "'");
+    }
+    if (sessionTimeout == null || sessionTimeout.toMillis() < 1000) {
+      throw bad("kafka.session-timeout", "must be at least 1s");
+    }
+    if (produceTimeout == null || produceTimeout.toMillis() < 100) {
+      throw bad("kafka.produce-timeout", "must be at least 100ms");
     }
     if (tls.enabled()) {
       readable("kafka.tls.ca-file", tls.caFile());
@@ -205,8 +272,11 @@ public record KafkaConfig(
   }
 
   /**
-   * {@link #clientProperties()} plus what Seam's consumer needs: the group, byte-array values, and
-   * no automatic offset commits (Seam commits after processing).
+   * {@link #clientProperties()} plus what Seam's consumer needs: the group, byte-array values, no
+   * automatic offset commits (Seam commits after processing), where a new group starts, the
+   * session timeout, and the classic group protocol with the range assignor: it gives partition
+   * n of every topic to one member when the topics have as many partitions, so that a trace's
+   * error logs reach the instance that holds its spans.
    */
   public Map<String, Object> consumerProperties() {
     Map<String, Object> p = clientProperties();
@@ -214,20 +284,35 @@ public record KafkaConfig(
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, initialOffset);
+    p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+    p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+    int session = (int) sessionTimeout.toMillis();
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(100, Math.min(3000, session / 3)));
     return p;
   }
 
   /**
    * {@link #clientProperties()} plus what Seam's producer needs: byte-array keys and values,
-   * acknowledgement by all in-sync replicas, and {@link TraceKeyPartitioner} with {@link
-   * #partitioner()}.
+   * acknowledgement by all in-sync replicas without duplicates (idempotence), {@link
+   * TraceKeyPartitioner} with {@link #partitioner()}, and a delivery bound of {@link
+   * #produceTimeout()}. A send waits at most a second for metadata or buffer room, since it runs
+   * on a pipeline thread.
    */
   public Map<String, Object> producerProperties() {
     Map<String, Object> p = clientProperties();
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.putAll(TraceKeyPartitioner.producerProperties(partitioner));
+    int timeout = (int) produceTimeout.toMillis();
+    int linger = 5;
+    p.put(ProducerConfig.LINGER_MS_CONFIG, linger);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout - linger);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(1000, timeout));
     return p;
   }
 
@@ -260,8 +345,8 @@ public record KafkaConfig(
     }
   }
 
-  private static IllegalArgumentException bad(String key, String what) {
-    return new IllegalArgumentException("config key '" + key + "' " + what);
+  private static InvalidConfigException bad(String key, String what) {
+    return new InvalidConfigException(key.substring("kafka.".length()), what);
   }
 
   private static String read(String file) {
@@ -283,8 +368,9 @@ public record KafkaConfig(
 
   @Override
   public String toString() {
-    return "KafkaConfig[brokers=" + brokers + ", group=" + group + ", topics=" + topics + ", produce=" + produce
-        + ", partitioner=" + partitioner.configName() + ", clientId=" + clientId
+    return "KafkaConfig[brokers=" + brokers + ", group=" + group + ", topics=" + topics + ", consume=" + consume
+        + ", produce=" + produce + ", partitioner=" + partitioner.configName() + ", clientId=" + clientId
+        + ", initialOffset=" + initialOffset + ", sessionTimeout=" + sessionTimeout + ", produceTimeout=" + produceTimeout
         + ", tls=" + tls + ", sasl=" + sasl + "]";
   }
 }

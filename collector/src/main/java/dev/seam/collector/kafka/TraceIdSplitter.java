@@ -218,7 +218,11 @@ public final class TraceIdSplitter {
   }
 
   private static byte[] hexKey(long high, long low) {
-    byte[] k = new byte[32];
+    return hexKey(high, low, new byte[32]);
+  }
+
+  /** Writes the key of the trace id {@code high}:{@code low} (32 lowercase hex digits) into {@code k}. */
+  static byte[] hexKey(long high, long low, byte[] k) {
     for (int i = 15; i >= 0; i--) {
       k[i] = HEX[(int) (high & 0xf)];
       k[16 + i] = HEX[(int) (low & 0xf)];

@@ -28,6 +28,15 @@ public final class PipelineMetrics {
   /** Protocols of the {@code protocol} label. */
   public static final String HTTP = "http";
 
+  /** Protocols of the {@code protocol} label: records read from Kafka for the first time. */
+  public static final String KAFKA = "kafka";
+
+  /**
+   * Protocols of the {@code protocol} label: records read from Kafka again, after their partition
+   * changed owner; the previous owner counted them under {@link #KAFKA}.
+   */
+  public static final String KAFKA_REPLAY = "kafka_replay";
+
   private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 

@@ -80,15 +80,21 @@ final class EdgeLinks {
    * the one that holds it as a candidate parent.
    */
   void link(
-      int callerPos, boolean callerFirst, int calleePos, boolean calleeFirst, Transport transport) {
+      int callerPos,
+      boolean callerFirst,
+      int calleePos,
+      boolean calleeFirst,
+      Transport transport,
+      boolean uncounted) {
     long caller = ring.serialOf(callerPos);
     long callee = ring.serialOf(calleePos);
     Link link = new Link(caller, callee, transport);
+    int flags = uncounted ? EntryCodec.UNCOUNTED_EDGE : 0;
     if (callerFirst) {
-      attachFirst(callerPos, link, 0);
+      attachFirst(callerPos, link, flags);
     }
     if (calleeFirst) {
-      attachFirst(calleePos, link, EntryCodec.CALLEE);
+      attachFirst(calleePos, link, EntryCodec.CALLEE | flags);
     }
     if (caller < callee ? !callerFirst : !calleeFirst) {
       Paired older = paired(caller < callee ? callerPos : calleePos);
@@ -150,13 +156,14 @@ final class EdgeLinks {
     return copy;
   }
 
-  private void attachFirst(int p, Link link, int side) {
+  /** @param flags {@link EntryCodec#CALLEE} and {@link EntryCodec#UNCOUNTED_EDGE} as they apply */
+  private void attachFirst(int p, Link link, int flags) {
     if (ring.attachment(p) == null) {
       ring.setAttachment(p, link);
     } else {
       paired(p).first = link;
     }
-    ring.setBits(p, ring.bits(p) | EntryCodec.EDGE | side);
+    ring.setBits(p, ring.bits(p) | EntryCodec.EDGE | flags);
   }
 
   /** The attachment of {@code p} as a {@link Paired}, made one if it was not yet. */

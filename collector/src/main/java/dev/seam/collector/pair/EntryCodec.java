@@ -39,6 +39,21 @@ final class EntryCodec {
   /** The span has {@link SpanExtras} in its attachment. */
   static final int EXTRAS = 1 << 15;
 
+  /**
+   * The span came again from a Kafka record the partition's previous owner had processed ({@link
+   * Replay#REPLAYED} or {@link Replay#CONTEXT}): a call between two such halves was counted there.
+   */
+  static final int REPLAYED = 1 << 16;
+
+  /** Every part of the span had ended at the partition's previous owner ({@link Replay#CONTEXT}). */
+  static final int SILENT = 1 << 17;
+
+  /**
+   * With {@link #EDGE}: the span's first edge joins two replayed halves, so the previous owner
+   * already counted it and the replayed error logs tied to it.
+   */
+  static final int UNCOUNTED_EDGE = 1 << 18;
+
   private static final SpanKind[] KINDS = SpanKind.values();
   private static final ParentLink[] LINKS = ParentLink.values();
   private static final ProtocolHint[] PROTOCOLS = ProtocolHint.values();

@@ -42,6 +42,41 @@ final class PairingShard {
   }
 
   /**
+   * Removes, without ending them, the entries of the traces {@code which} accepts: both parts of
+   * their spans and their held error logs. Their positions stay in the ring, with no part, until
+   * they reach the head.
+   *
+   * @return how many entries were removed
+   */
+  @GuardedBy("lock")
+  int forget(TraceIdPredicate which) {
+    int n = 0;
+    for (int i = 0; i < arena.size(); i++) {
+      int p = arena.positionAt(i);
+      if (!arena.has(p, SpanArena.OWN | SpanArena.WAIT)
+          || !which.test(arena.traceHi(p), arena.traceLo(p))) {
+        continue;
+      }
+      if (arena.has(p, SpanArena.WAIT)) {
+        // Its siblings waiting for the same parent are of the same trace: all go at once.
+        for (int c = arena.takeWaiting(arena.traceHi(p), arena.traceLo(p), arena.parentId(p));
+            c != SpanArena.NONE;
+            c = arena.nextTaken(c)) {
+          n++;
+        }
+      }
+      if (arena.has(p, SpanArena.OWN)) {
+        arena.dropOwn(p);
+        n++;
+      }
+    }
+    n += logs.forget(which);
+    entries -= n;
+    PairingStore.popDeadHeads(arena);
+    return n;
+  }
+
+  /**
    * Publishes the count for readers without the lock: one volatile write per locked call, not one
    * per entry. Called in the {@code finally} block that releases the lock, while it is still held
    * (Error Prone's lock analysis does not follow a lock into {@code finally}).

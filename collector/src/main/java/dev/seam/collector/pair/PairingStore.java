@@ -6,6 +6,7 @@ import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -52,6 +53,17 @@ import java.util.function.LongSupplier;
  * minutes apart), error logs for one span from the latest of them. A later error log does not
  * restart the window of the span or of the waits under the same id; each of those was already
  * given a full window of its own.
+ *
+ * <h2>Handing traces over</h2>
+ *
+ * <p>When Seam consumes Kafka, a partition (and with it every trace it holds) can move to another
+ * instance. {@link #forget} then removes the entries of its traces without ending them: the new
+ * owner reads their records again and ends them. What it reads again comes back with a {@link
+ * Replay}: a call whose two halves are both replayed was counted here and is not counted there
+ * ({@link #replayedPairs()}), and a span whose every part had ended here is held there silently.
+ *
+ * <p>Longer than most classes here because the rules for pairing, ending and handing over share
+ * the shard's state and its lock; the state itself lives in {@link SpanArena}.
  */
 public final class PairingStore {
 
@@ -65,6 +77,15 @@ public final class PairingStore {
   private final int maxEntriesPerShard;
   private final BoundaryListener listener;
   private final LongSupplier nanoClock;
+  private final long tickNanos;
+  private final LongAdder replayedPairs = new LongAdder();
+
+  /** Held while entries are ended by time or forgotten, so that each sees the other complete. */
+  private final Object sweepLock = new Object();
+
+  /** Every entry that arrived at or before this clock reading has ended (see {@link #settledBefore}). */
+  @GuardedBy("sweepLock")
+  private long settledBefore = Long.MIN_VALUE;
 
   /**
    * @param windowNanos how long an entry waits for its counterpart
@@ -92,6 +113,7 @@ public final class PairingStore {
     this.maxEntriesPerShard = Math.max(1, maxEntries / n);
     this.listener = listener;
     this.nanoClock = nanoClock;
+    this.tickNanos = 1L << TickClock.shiftFor(windowNanos);
     // A shard holds no more spans than entries, plus the newest before it evicts for it.
     int ringBound = (int) Math.min(maxEntriesPerShard + 1L, SpanArena.MAX_CAPACITY);
     long epoch = nanoClock.getAsLong();
@@ -120,6 +142,18 @@ public final class PairingStore {
    *     is then ignored so that no call is counted twice
    */
   public boolean offerSpan(Span span, boolean parentInBatch) {
+    return offerSpan(span, parentInBatch, Replay.NONE);
+  }
+
+  /**
+   * Takes one span that may be seen again ({@link Replay}). A span seen for the first time does
+   * not pair with a {@link Replay#CONTEXT} parent: that parent's window had passed at the previous
+   * owner, so the child waits as it would have there. A silent span comes before every span of
+   * its partition that is not replayed, so no such child is waiting when it comes.
+   *
+   * @return false when the span was already held, as for {@link #offerSpan(Span, boolean)}
+   */
+  public boolean offerSpan(Span span, boolean parentInBatch, Replay replay) {
     long traceHigh = span.traceIdHigh();
     long traceLow = span.traceIdLow();
     PairingShard shard = shardOf(traceLow);
@@ -130,7 +164,10 @@ public final class PairingStore {
       if (arena.find(traceHigh, traceLow, span.spanId()) != SpanArena.NONE) {
         return false;
       }
-      int own = arena.append(span, shard.clock.tick(nanoClock.getAsLong(), arena));
+      while (arena.fullAtBound()) {
+        ev = evictOldest(shard, ev);
+      }
+      int own = arena.append(span, shard.clock.tick(nanoClock.getAsLong(), arena), replay.bits);
       shard.add(1);
 
       // Children that crossed and came first stop waiting, in the order they came.
@@ -151,7 +188,8 @@ public final class PairingStore {
 
       if (mayHaveCrossed(span, parentInBatch)) {
         int parent = arena.find(traceHigh, traceLow, span.parentSpanId());
-        if (parent != SpanArena.NONE) {
+        if (parent != SpanArena.NONE
+            && (replay != Replay.NONE || !arena.has(parent, SpanArena.SILENT))) {
           ev = pair(shard, parent, null, own, span, own, ev);
         } else {
           arena.addWait(own);
@@ -174,6 +212,18 @@ public final class PairingStore {
    * 64-bit dialects carry their low half.
    */
   public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId) {
+    offerErrorLog(traceIdHigh, traceIdLow, spanId, Replay.NONE);
+  }
+
+  /**
+   * Takes one ERROR-or-worse log record that may be seen again ({@link Replay}): a replayed log
+   * tied to a call of two replayed halves was counted by the previous owner, and a {@link
+   * Replay#CONTEXT} log had ended there, so it is ignored.
+   */
+  public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId, Replay replay) {
+    if (replay == Replay.CONTEXT) {
+      return;
+    }
     PairingShard shard = shardOf(traceIdLow);
     PairingEvents ev = null;
     shard.lock.lock();
@@ -184,9 +234,12 @@ public final class PairingStore {
               ? arena.findByLow(traceIdLow, spanId)
               : arena.find(traceIdHigh, traceIdLow, spanId);
       if (p != SpanArena.NONE && arena.hasEdge(p)) {
-        ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
+        if (replay == Replay.NONE || !arena.has(p, SpanArena.UNCOUNTED_EDGE)) {
+          ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
+        }
       } else {
-        shard.logs.add(traceIdHigh, traceIdLow, spanId, nanoClock.getAsLong(), arena.tailSerial());
+        shard.logs.add(traceIdHigh, traceIdLow, spanId, nanoClock.getAsLong(), arena.tailSerial(),
+            replay == Replay.REPLAYED);
         shard.add(1);
         ev = evictOverflow(shard, ev);
       }
@@ -199,7 +252,56 @@ public final class PairingStore {
 
   /** Ends every entry whose window has passed. Call it periodically. */
   public void expire() {
-    long now = nanoClock.getAsLong();
+    synchronized (sweepLock) {
+      long now = nanoClock.getAsLong();
+      expireShards(now);
+      // An entry's window is judged in whole ticks: one tick of margin.
+      settledBefore = Math.max(settledBefore, now - windowNanos - tickNanos);
+    }
+  }
+
+  /**
+   * A clock reading at or before which every entry has arrived and ended, as of the last {@link
+   * #expire}: a record whose entries all arrived by then has nothing left here, whatever became of
+   * its halves ({@link Long#MIN_VALUE} before the first expiry).
+   */
+  public long settledBefore() {
+    synchronized (sweepLock) {
+      return settledBefore;
+    }
+  }
+
+  /** Calls whose two halves were both replayed, and so were not reported again. */
+  public long replayedPairs() {
+    return replayedPairs.sum();
+  }
+
+  /** What {@link #forget} removed, and how far expiry had gone when it did. */
+  public record Forgotten(long entries, long settledBefore) {}
+
+  /**
+   * Removes, without ending them, the entries of every trace {@code which} accepts: their Kafka
+   * partition now belongs to another instance, which reads their records again. No expiry runs
+   * meanwhile, so {@link Forgotten#settledBefore()} says exactly which of those records had ended
+   * here.
+   */
+  public Forgotten forget(TraceIdPredicate which) {
+    synchronized (sweepLock) {
+      long n = 0;
+      for (PairingShard shard : shards) {
+        shard.lock.lock();
+        try {
+          n += shard.forget(which);
+        } finally {
+          shard.publish();
+          shard.lock.unlock();
+        }
+      }
+      return new Forgotten(n, settledBefore);
+    }
+  }
+
+  private void expireShards(long now) {
     for (PairingShard shard : shards) {
       PairingEvents ev = null;
       shard.lock.lock();
@@ -225,6 +327,12 @@ public final class PairingStore {
 
   /** Ends every entry now, as if its window had passed (for shutdown). */
   public void expireAll() {
+    synchronized (sweepLock) {
+      expireAllShards();
+    }
+  }
+
+  private void expireAllShards() {
     for (PairingShard shard : shards) {
       PairingEvents ev = null;
       shard.lock.lock();
@@ -259,7 +367,7 @@ public final class PairingStore {
    *     SpanArena#NONE}
    */
   @GuardedBy("shard.lock")
-  private static PairingEvents pair(
+  private PairingEvents pair(
       PairingShard shard,
       int parentPos,
       Span parent,
@@ -280,7 +388,15 @@ public final class PairingStore {
       child = arena.span(childPos);
     }
     Edge edge = new Edge(parent, child, TransportClassifier.classify(parent, child));
-    ev = PairingEvents.of(ev).edge(edge);
+    // Both halves replayed: the previous owner of the partition paired and counted them.
+    boolean uncounted =
+        arena.has(parentPos, SpanArena.REPLAYED) && arena.has(childPos, SpanArena.REPLAYED);
+    if (uncounted) {
+      replayedPairs.increment();
+      ev = PairingEvents.of(ev);
+    } else {
+      ev = PairingEvents.of(ev).edge(edge);
+    }
     // Each half keeps its first edge only (error logs naming it count against that one).
     boolean parentFirst = !arena.hasEdge(parentPos);
     boolean childFirst = childOwn != SpanArena.NONE && !arena.hasEdge(childOwn);
@@ -288,29 +404,35 @@ public final class PairingStore {
       // The callee half is where error logs naming the child find it; if its candidate-parent
       // part was evicted (and no copy offered since), only the parent keeps the edge.
       int calleePos = childOwn != SpanArena.NONE ? childOwn : childPos;
-      arena.link(parentPos, parentFirst, calleePos, childFirst, edge.transport());
+      arena.link(parentPos, parentFirst, calleePos, childFirst, edge.transport(), uncounted);
       if (parentFirst) {
-        ev = releaseLogs(shard, parentPos, edge, Side.CALLER, ev);
+        ev = releaseLogs(shard, parentPos, edge, Side.CALLER, uncounted, ev);
       }
       if (childFirst) {
-        ev = releaseLogs(shard, childOwn, edge, Side.CALLEE, ev);
+        ev = releaseLogs(shard, childOwn, edge, Side.CALLEE, uncounted, ev);
       }
     }
     return ev;
   }
 
   /**
-   * Error logs that waited for the span at {@code p}, now the {@code side} of its first edge.
-   * Call with the shard's lock held.
+   * Error logs that waited for the span at {@code p}, now the {@code side} of its first edge; the
+   * replayed ones are not counted when the edge was counted before ({@code uncounted}). Call with
+   * the shard's lock held.
    */
   @GuardedBy("shard.lock")
   private static PairingEvents releaseLogs(
-      PairingShard shard, int p, Edge edge, Side side, PairingEvents ev) {
+      PairingShard shard, int p, Edge edge, Side side, boolean uncounted, PairingEvents ev) {
     SpanArena arena = shard.arena;
-    int n = shard.logs.take(arena.traceHi(p), arena.traceLo(p), arena.spanId(p));
-    if (n > 0) {
-      shard.add(-n);
-      ev = PairingEvents.of(ev).errorLogs(edge, side, n).outcome(Outcome.PAIRED, n);
+    int fresh = shard.logs.take(arena.traceHi(p), arena.traceLo(p), arena.spanId(p));
+    int replayed = shard.logs.takeReplayed(arena.traceHi(p), arena.traceLo(p), arena.spanId(p));
+    int counted = uncounted ? fresh : fresh + replayed;
+    if (fresh + replayed > 0) {
+      shard.add(-(fresh + replayed));
+      ev = PairingEvents.of(ev).outcome(Outcome.PAIRED, fresh + replayed);
+    }
+    if (counted > 0) {
+      ev.errorLogs(edge, side, counted);
     }
     return ev;
   }
@@ -370,6 +492,7 @@ public final class PairingStore {
       } else {
         ev.outcome(outcome, 1);
         if (outcome == Outcome.EXPIRED
+            && !arena.has(p, SpanArena.SILENT)
             && arena.kind(p).isOutgoing()
             && arena.protocol(p) != ProtocolHint.DATABASE) {
           span = arena.span(p);
@@ -382,19 +505,24 @@ public final class PairingStore {
       shard.add(-1);
       ev.outcome(outcome, 1);
       if (outcome == Outcome.EXPIRED
+          && !arena.has(p, SpanArena.SILENT)
           && (arena.parentLink(p) == ParentLink.REMOTE || arena.kind(p).isIncoming())) {
         ev.unpaired(span != null ? span : arena.span(p), Side.CALLEE);
       }
     }
     arena.popHead();
+    // Only forget() leaves positions with no part behind the head.
+    popDeadHeads(arena);
     return ev;
   }
 
   /**
-   * Removes head positions with no part left. Only the head can be such: a position loses its
-   * candidate-parent part only at the head, and its wait early only when its parent came.
+   * Removes head positions with no part left. Without {@link #forget} only the head can be such:
+   * a position loses its candidate-parent part only at the head, and its wait early only when its
+   * parent came. Forgetting leaves such positions anywhere; each call here pops those that have
+   * reached the head, so the head always holds a live entry.
    */
-  private static void popDeadHeads(SpanArena arena) {
+  static void popDeadHeads(SpanArena arena) {
     while (arena.size() > 0 && !arena.has(arena.head(), SpanArena.OWN | SpanArena.WAIT)) {
       arena.popHead();
     }

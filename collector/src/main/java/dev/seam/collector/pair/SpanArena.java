@@ -40,6 +40,15 @@ final class SpanArena {
   /** A child that crossed found this span as its parent. */
   static final int PAIRED = EntryCodec.PAIRED;
 
+  /** The span came from a replayed Kafka record ({@link Replay}). */
+  static final int REPLAYED = EntryCodec.REPLAYED;
+
+  /** Nothing about the span is reported ({@link Replay#CONTEXT}). */
+  static final int SILENT = EntryCodec.SILENT;
+
+  /** The span's first edge joins two replayed halves and was counted before. */
+  static final int UNCOUNTED_EDGE = EntryCodec.UNCOUNTED_EDGE;
+
   /** Most positions a ring can have. */
   static final int MAX_CAPACITY = SpanRing.MAX_CAPACITY;
 
@@ -82,18 +91,33 @@ final class SpanArena {
     return ring.tailSerial();
   }
 
+  /** Position of the entry {@code offsetFromHead} entries after the head. */
+  int positionAt(int offsetFromHead) {
+    return ring.positionAt(offsetFromHead);
+  }
+
+  /**
+   * Whether the ring is full and may not grow: only after {@link PairingStore#forget} left
+   * positions with no part between head and tail, since a shard holds no more live positions
+   * than entries.
+   */
+  boolean fullAtBound() {
+    return ring.isFull() && !ring.canGrow();
+  }
+
   /**
    * Appends a span as the youngest entry, held as a candidate parent ({@link #OWN}). Positions
    * returned earlier are stale afterwards if the ring grew.
    *
+   * @param state {@link #REPLAYED} and {@link #SILENT} as its {@link Replay} says, or 0
    * @return its position
    */
-  int append(Span s, int arrivedTick) {
+  int append(Span s, int arrivedTick, int state) {
     if (ring.isFull()) {
       grow();
     }
     SpanExtras extras = SpanExtras.of(s);
-    int bits = EntryCodec.bitsOf(s) | OWN;
+    int bits = EntryCodec.bitsOf(s) | OWN | state;
     if (extras != null) {
       bits |= EntryCodec.EXTRAS;
     }
@@ -171,6 +195,10 @@ final class SpanArena {
     return ring.spanId(p);
   }
 
+  long parentId(int p) {
+    return ring.parentId(p);
+  }
+
   /**
    * The span at {@code p}, for the listener, rebuilt from the arrays: equal field by field to the
    * span that was offered.
@@ -191,10 +219,17 @@ final class SpanArena {
    * that says so (a half's first edge is the one its error logs count against). For the callee,
    * {@code calleePos} is the position error logs naming it find: the one that holds it as a
    * candidate parent.
+   *
+   * @param uncounted whether both halves are replayed, so the edge was counted before
    */
   void link(
-      int callerPos, boolean callerFirst, int calleePos, boolean calleeFirst, Transport transport) {
-    edges.link(callerPos, callerFirst, calleePos, calleeFirst, transport);
+      int callerPos,
+      boolean callerFirst,
+      int calleePos,
+      boolean calleeFirst,
+      Transport transport,
+      boolean uncounted) {
+    edges.link(callerPos, callerFirst, calleePos, calleeFirst, transport, uncounted);
   }
 
   /** Which half of its first edge the span at {@code p} is. */

@@ -106,6 +106,11 @@ final class SpanRing {
     return size == capacity;
   }
 
+  /** Whether {@link #grow} has room to grow. */
+  boolean canGrow() {
+    return capacity < maxCapacity;
+  }
+
   /** Position of the oldest entry; meaningful only when {@link #size} is positive. */
   int head() {
     return head;

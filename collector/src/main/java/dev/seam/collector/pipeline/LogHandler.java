@@ -9,6 +9,7 @@ import dev.seam.collector.model.Signal;
 import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.LogNormalizer;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pair.Replay;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
@@ -54,6 +55,16 @@ public final class LogHandler {
 
   /** Processes a log export and says which records it refused. */
   public ExportLogsServiceResponse export(ExportLogsServiceRequest request, String protocol) {
+    return export(request, protocol, Replay.NONE);
+  }
+
+  /**
+   * Processes a log export that may have been processed before ({@link Replay}): its error logs
+   * go to the store under the rules for replays, and its records are counted by service and
+   * severity and forwarded only the first time.
+   */
+  public ExportLogsServiceResponse export(
+      ExportLogsServiceRequest request, String protocol, Replay replay) {
     Tally tally = new Tally();
     for (ResourceLogs rl : request.getResourceLogsList()) {
       Origin origin = origins.of(rl.getResource(), FirstScope.name(rl));
@@ -66,7 +77,7 @@ public final class LogHandler {
           }
           tally.accepted++;
           try {
-            record(origin, r, tally);
+            record(origin, r, tally, replay);
             tally.processed++;
           } catch (RuntimeException e) {
             tally.dropped++;
@@ -76,7 +87,8 @@ public final class LogHandler {
       }
     }
     tally.account(accounting, Signal.LOGS, protocol);
-    if (forwarder != null && forwarder.forwards(Signal.LOGS) && tally.accepted > 0) {
+    if (forwarder != null && forwarder.forwards(Signal.LOGS) && tally.accepted > 0
+        && replay == Replay.NONE) {
       boolean asIs = tally.rejected == 0 && tally.recovered == 0 && !rewriter.renames(request);
       forwarder.forward(Signal.LOGS, asIs ? request : rewriter.logs(request), (int) tally.accepted);
     }
@@ -90,14 +102,19 @@ public final class LogHandler {
   }
 
   /** Counts one valid record and, when it is an error with a span to go to, tells the store. */
-  private void record(Origin origin, LogRecord r, Tally tally) {
+  private void record(Origin origin, LogRecord r, Tally tally, Replay replay) {
     Severity severity = LogNormalizer.severity(r);
-    telemetry.logRecord(origin, severity);
+    boolean first = replay == Replay.NONE;
+    if (first) {
+      telemetry.logRecord(origin, severity);
+    }
     LogNormalizer.SpanRef ref = LogNormalizer.spanRef(r);
     if (ref == null && logContext != null) {
       LogContextExtractor.Result found = logContext.extract(r);
       if (found != null) {
-        telemetry.logContextRecovered(origin);
+        if (first) {
+          telemetry.logContextRecovered(origin);
+        }
         tally.recovered++;
         if (found.spanId() != 0) {
           ref = new LogNormalizer.SpanRef(found.traceIdHigh(), found.traceIdLow(), found.spanId());
@@ -105,7 +122,7 @@ public final class LogHandler {
       }
     }
     if (severity.isError() && ref != null) {
-      store.offerErrorLog(ref.traceIdHigh(), ref.traceIdLow(), ref.spanId());
+      store.offerErrorLog(ref.traceIdHigh(), ref.traceIdLow(), ref.spanId(), replay);
     }
   }
 }

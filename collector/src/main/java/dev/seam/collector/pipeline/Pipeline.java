@@ -14,6 +14,7 @@ import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pair.Replay;
 
 /**
  * The one-way flow of an export body: decoded from protobuf or OTLP JSON and handed to the
@@ -58,10 +59,21 @@ public final class Pipeline {
    */
   public Message export(Signal signal, byte[] body, OtlpFormat format, String protocol)
       throws OtlpDecodeException {
+    return export(signal, body, format, protocol, Replay.NONE);
+  }
+
+  /**
+   * Processes one export body that may have been processed before, by the instance that owned its
+   * Kafka partition ({@link Replay}): its spans and error logs are paired under the rules for
+   * replays, and what the services report about themselves and forwarding, both done before,
+   * are not done again. Metrics are never replayed.
+   */
+  public Message export(Signal signal, byte[] body, OtlpFormat format, String protocol, Replay replay)
+      throws OtlpDecodeException {
     boolean json = format == OtlpFormat.JSON;
     return switch (signal) {
-      case SPANS -> traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol);
-      case LOGS -> logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol);
+      case SPANS -> traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol, replay);
+      case LOGS -> logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol, replay);
       case METRICS ->
           metrics.export(json ? OtlpJson.metrics(body) : OtlpProtobuf.metrics(body), protocol);
     };

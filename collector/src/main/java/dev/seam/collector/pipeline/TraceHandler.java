@@ -15,6 +15,7 @@ import dev.seam.collector.normalize.OriginCache;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.ContextBreakDetector;
 import dev.seam.collector.pair.PairingStore;
+import dev.seam.collector.pair.Replay;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -89,6 +90,15 @@ public final class TraceHandler {
    * before anything is counted, when it is malformed.
    */
   public ExportTraceServiceResponse export(byte[] body, String protocol) throws OtlpDecodeException {
+    return export(body, protocol, Replay.NONE);
+  }
+
+  /**
+   * Processes a trace export that may have been processed before ({@link Replay}): its spans are
+   * paired under the rules for replays and are forwarded only the first time.
+   */
+  public ExportTraceServiceResponse export(byte[] body, String protocol, Replay replay)
+      throws OtlpDecodeException {
     Reading r = reading.get();
     TraceReader request = r.reader.read(body);
     // Every resource is resolved before any span is counted, so that a bad one refuses the whole request.
@@ -125,7 +135,7 @@ public final class TraceHandler {
             }
             parentInBatch = Arrays.binarySearch(batchIds, 0, to - from, parent) >= 0;
           }
-          boolean fresh = store.offerSpan(span, parentInBatch);
+          boolean fresh = store.offerSpan(span, parentInBatch, replay);
           if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
             contextBreaks.offerRoot(span);
           }
@@ -137,7 +147,8 @@ public final class TraceHandler {
       }
     }
     tally.account(accounting, Signal.SPANS, protocol);
-    if (forwarder != null && forwarder.forwards(Signal.SPANS) && tally.accepted > 0) {
+    if (forwarder != null && forwarder.forwards(Signal.SPANS) && tally.accepted > 0
+        && replay == Replay.NONE) {
       forward(body, tally, renames);
     }
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();

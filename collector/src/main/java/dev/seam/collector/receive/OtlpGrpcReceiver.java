@@ -2,7 +2,6 @@ package dev.seam.collector.receive;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Duration;
-import com.google.protobuf.Message;
 import com.google.rpc.RetryInfo;
 import com.google.rpc.Status;
 import dev.seam.collector.decode.OtlpFormat;
@@ -135,7 +134,7 @@ public final class OtlpGrpcReceiver {
         overloaded(resp, signal, admission.overloaded());
         return;
       }
-      workers.<Message>executeBlocking(() -> exports.export(signal, payload.getBytes(), encoding, maxMessageBytes, OtlpFormat.PROTOBUF, PipelineMetrics.GRPC), false)
+      exports.submit(workers, signal, payload, encoding, maxMessageBytes, OtlpFormat.PROTOBUF, PipelineMetrics.GRPC)
           .onComplete(ar -> {
             admission.release(reserved);
             if (ar.succeeded()) {
@@ -146,6 +145,10 @@ public final class OtlpGrpcReceiver {
             if (refusal == Refusal.INTERNAL_ERROR) {
               LOG.log(Level.WARNING, "gRPC export failed", ar.cause());
             }
+            if (refusal.retryable()) {
+              retryLater(resp, signal, refusal, Refusal.describe(ar.cause()));
+              return;
+            }
             refuse(resp, signal, refusal, Refusal.describe(ar.cause()));
           });
     });
@@ -153,16 +156,20 @@ public final class OtlpGrpcReceiver {
 
   /** UNAVAILABLE with RetryInfo: what the Go and Java exporters retry on. */
   private void overloaded(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, String why) {
-    String message = Refusal.overloadedMessage(why, retryAfterSeconds);
+    retryLater(resp, signal, Refusal.OVERLOADED, Refusal.overloadedMessage(why, retryAfterSeconds));
+  }
+
+  /** A refusal the client should retry: its status with RetryInfo in the status details. */
+  private void retryLater(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
     Status details = Status.newBuilder()
-        .setCode(Refusal.OVERLOADED.grpcStatus().code)
+        .setCode(refusal.grpcStatus().code)
         .setMessage(message)
         .addDetails(Any.pack(RetryInfo.newBuilder()
             .setRetryDelay(Duration.newBuilder().setSeconds(retryAfterSeconds))
             .build()))
         .build();
     resp.trailers().set("grpc-status-details-bin", Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
-    refuse(resp, signal, Refusal.OVERLOADED, message);
+    refuse(resp, signal, refusal, message);
   }
 
   private void refuse(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {

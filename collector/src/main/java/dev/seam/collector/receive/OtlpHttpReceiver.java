@@ -177,7 +177,7 @@ public final class OtlpHttpReceiver {
         return;
       }
       // The copy out of the network buffer happens on the worker too: the event loop only collects.
-      workers.<Message>executeBlocking(() -> exports.export(signal, body.getBytes(), encoding, maxBodyBytes, format, PipelineMetrics.HTTP), false)
+      exports.submit(workers, signal, body, encoding, maxBodyBytes, format, PipelineMetrics.HTTP)
           .onComplete(ar -> {
             admission.release(reserved);
             if (ar.succeeded()) {
@@ -187,6 +187,10 @@ public final class OtlpHttpReceiver {
             Refusal refusal = Refusal.ofFailure(ar.cause());
             if (refusal == Refusal.INTERNAL_ERROR) {
               LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
+            }
+            if (refusal.retryable()) {
+              // Kafka did not take it in time: 503 with Retry-After, like an overload.
+              req.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
             }
             refuse(req, refusal, Refusal.describe(ar.cause()), replyType, signalLabel);
           });

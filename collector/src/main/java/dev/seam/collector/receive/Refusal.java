@@ -4,6 +4,7 @@ import com.google.rpc.Code;
 import dev.seam.collector.decode.BodyTooLargeException;
 import dev.seam.collector.decode.OtlpDecodeException;
 import io.vertx.grpc.common.GrpcStatus;
+import java.util.concurrent.CompletionException;
 
 /**
  * Why a whole export request is turned away, as the {@code reason} label of
@@ -20,7 +21,9 @@ public enum Refusal {
   INTERNAL_ERROR("internal_error", 500, Code.INTERNAL, GrpcStatus.INTERNAL),
   TIMEOUT("timeout", 408, Code.DEADLINE_EXCEEDED, GrpcStatus.DEADLINE_EXCEEDED),
   UNAUTHENTICATED("unauthenticated", 401, Code.UNAUTHENTICATED, GrpcStatus.UNAUTHENTICATED),
-  OVERLOADED("overloaded", 503, Code.UNAVAILABLE, GrpcStatus.UNAVAILABLE);
+  OVERLOADED("overloaded", 503, Code.UNAVAILABLE, GrpcStatus.UNAVAILABLE),
+  /** The export could not be handed on ({@code kafka.produce}: Kafka did not acknowledge it in time). */
+  UNAVAILABLE("unavailable", 503, Code.UNAVAILABLE, GrpcStatus.UNAVAILABLE);
 
   /** The {@code signal} label of a request whose signal cannot be told (no such endpoint or method). */
   static final String UNKNOWN_SIGNAL = "unknown";
@@ -57,11 +60,20 @@ public enum Refusal {
     return grpcStatus;
   }
 
+  /** Whether the answer carries a retry hint (Retry-After, RetryInfo): the client should retry. */
+  public boolean retryable() {
+    return this == OVERLOADED || this == UNAVAILABLE;
+  }
+
   /**
    * Why an export that was handed to the pipeline failed: an undecodable body, a body too large
    * once inflated, or anything else (a fault in Seam).
    */
   static Refusal ofFailure(Throwable cause) {
+    cause = unwrap(cause);
+    if (cause instanceof ExportUnavailableException) {
+      return UNAVAILABLE;
+    }
     if (cause instanceof OtlpDecodeException) {
       return MALFORMED;
     }
@@ -73,7 +85,13 @@ public enum Refusal {
 
   /** What the client is told about an export that failed with {@code cause}. */
   static String describe(Throwable cause) {
+    cause = unwrap(cause);
     return ofFailure(cause) == INTERNAL_ERROR ? "internal error: " + cause : cause.getMessage();
+  }
+
+  /** The failure itself, out of the wrapper a completion stage may have put around it. */
+  private static Throwable unwrap(Throwable cause) {
+    return cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
   }
 
   /** What an overloaded answer says, {@code why} being {@link Admission#overloaded()}. */

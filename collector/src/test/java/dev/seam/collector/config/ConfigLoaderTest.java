@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.kafka.KafkaConfig;
+import dev.seam.collector.kafka.PartitionHasher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +104,64 @@ class ConfigLoaderTest {
   }
 
   // --- refusals, each naming the full key ---
+
+  @Test
+  void kafkaIsOffByDefaultAndItsSectionBindsEveryKey(@TempDir Path dir) throws Exception {
+    KafkaConfig off = ConfigLoader.load(null).kafka();
+    assertFalse(off.enabled());
+    assertFalse(off.consumes());
+    assertFalse(off.produces());
+    assertEquals(KafkaConfig.Topics.DEFAULT, off.topics());
+    assertEquals("seam", off.group());
+    assertEquals(PartitionHasher.SARAMA_COMPAT, off.partitioner());
+    assertEquals("latest", off.initialOffset());
+    assertEquals(Duration.ofSeconds(45), off.sessionTimeout());
+    assertEquals(Duration.ofSeconds(5), off.produceTimeout());
+
+    Path password = dir.resolve("password");
+    Files.writeString(password, "s3cret\n");
+    KafkaConfig k = ConfigLoader.fromYaml(String.join("\n",
+        "kafka:",
+        "  brokers: [kafka-0:9092, ' kafka-1:9092']",
+        "  group: seam-eu",
+        "  consume: false",
+        "  produce: true",
+        "  partitioner: murmur2",
+        "  client-id: seam-front",
+        "  initial-offset: earliest",
+        "  session-timeout: 6s",
+        "  produce-timeout: 2s",
+        "  topics: {spans: s, logs: l, metrics: m}",
+        "  sasl: {mechanism: SCRAM-SHA-512, username: seam, password-file: '" + password + "'}",
+        "")).kafka();
+    assertEquals(List.of("kafka-0:9092", "kafka-1:9092"), k.brokers());
+    assertEquals("seam-eu", k.group());
+    assertFalse(k.consumes());
+    assertTrue(k.produces());
+    assertEquals(PartitionHasher.MURMUR2, k.partitioner());
+    assertEquals("seam-front", k.clientId());
+    assertEquals("earliest", k.initialOffset());
+    assertEquals(Duration.ofSeconds(6), k.sessionTimeout());
+    assertEquals(Duration.ofSeconds(2), k.produceTimeout());
+    assertEquals(new KafkaConfig.Topics("s", "l", "m"), k.topics());
+    assertEquals(new KafkaConfig.Sasl("SCRAM-SHA-512", "seam", "", password.toString()), k.sasl());
+    assertEquals("earliest", k.consumerProperties().get("auto.offset.reset"));
+    assertEquals(6000, k.consumerProperties().get("session.timeout.ms"));
+    assertEquals(2000, k.producerProperties().get("delivery.timeout.ms"));
+  }
+
+  @Test
+  void badKafkaValuesAreRefusedByName() {
+    assertNames(refused("kafka:\n  brokers: [kafka-0]\n"), "kafka.brokers");
+    assertNames(refused("kafka:\n  partitioner: fnv\n"), "kafka.partitioner");
+    assertNames(refused("kafka:\n  produce: true\n"), "kafka.produce");
+    assertNames(refused("kafka:\n  brokers: [k:9092]\n  initial-offset: middle\n"), "kafka.initial-offset");
+    assertNames(refused("kafka:\n  session-timeout: 10ms\n"), "kafka.session-timeout");
+    assertNames(refused("kafka:\n  topics: {logs: otlp_spans}\n"), "kafka.topics.logs");
+    assertNames(refused("kafka:\n  sasl: {mechanism: PLAIN, username: u}\n"), "kafka.sasl.password");
+    assertNames(refused("kafka:\n  tls: {ca-file: /nonexistent}\n"), "kafka.tls.enabled");
+    assertNames(refused("kafka:\n  grup: seam\n"), "kafka.grup");
+  }
 
   @Test
   void unknownKeyIsRefusedByName() {

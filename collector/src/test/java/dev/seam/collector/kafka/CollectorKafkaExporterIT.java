@@ -239,7 +239,7 @@ class CollectorKafkaExporterIT {
 
     // ... and what Seam's producer writes with KafkaConfig's producer settings.
     KafkaConfig config = new KafkaConfig(List.of(broker.bootstrap()), "seam", KafkaConfig.Topics.DEFAULT, true,
-        PartitionHasher.SARAMA_COMPAT, "seam-it", KafkaConfig.Tls.NONE, KafkaConfig.Sasl.NONE).validate();
+        PartitionHasher.SARAMA_COMPAT, "seam-it", KafkaConfig.Tls.NONE, KafkaConfig.Sasl.NONE).checked();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config.producerProperties())) {
       for (KeyedRecord r : split) {
         producer.send(new ProducerRecord<>(seamTopic, r.key(), r.value())).get();

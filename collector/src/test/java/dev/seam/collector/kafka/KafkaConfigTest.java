@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.component.InvalidConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,8 +21,9 @@ class KafkaConfigTest {
       KafkaConfig.Topics.DEFAULT, true, PartitionHasher.SARAMA_COMPAT, "seam", KafkaConfig.Tls.NONE, KafkaConfig.Sasl.NONE);
 
   private static void refused(KafkaConfig c, String key) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
-    assertTrue(e.getMessage().startsWith("config key '" + key + "'"), "should name '" + key + "': " + e.getMessage());
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, c::validate);
+    String message = e.under("kafka").getMessage();
+    assertTrue(message.startsWith("config key '" + key + "'"), "should name '" + key + "': " + message);
   }
 
   private static KafkaConfig with(UnaryOperator<KafkaConfig> f) {
@@ -30,13 +32,13 @@ class KafkaConfigTest {
 
   @Test
   void disabledByDefaultWithTheCollectorsTopicNames() {
-    assertFalse(KafkaConfig.DISABLED.validate().enabled());
+    assertFalse(KafkaConfig.DISABLED.checked().enabled());
     assertEquals("otlp_spans", KafkaConfig.DISABLED.topics().spans());
     assertEquals("otlp_logs", KafkaConfig.DISABLED.topics().logs());
     assertEquals("otlp_metrics", KafkaConfig.DISABLED.topics().metrics());
     assertEquals("seam", KafkaConfig.DISABLED.group());
     assertEquals(PartitionHasher.SARAMA_COMPAT, KafkaConfig.DISABLED.partitioner());
-    assertTrue(ON.validate().enabled());
+    assertTrue(ON.checked().enabled());
   }
 
   @Test
@@ -91,7 +93,7 @@ class KafkaConfigTest {
     Path password = Files.writeString(dir.resolve("password"), "s3cr\"et\nignored second line\n");
     KafkaConfig c = with(k -> new KafkaConfig(k.brokers(), k.group(), k.topics(), true, k.partitioner(), k.clientId(),
         new KafkaConfig.Tls(true, ca.toString(), cert.toString(), key.toString(), false),
-        new KafkaConfig.Sasl("SCRAM-SHA-512", "seam", "", password.toString()))).validate();
+        new KafkaConfig.Sasl("SCRAM-SHA-512", "seam", "", password.toString()))).checked();
     Map<String, Object> p = c.clientProperties();
     assertEquals("SASL_SSL", p.get("security.protocol"));
     assertEquals("PEM", p.get("ssl.truststore.type"));
@@ -106,7 +108,7 @@ class KafkaConfigTest {
     assertFalse(c.toString().contains("s3cr"), c.toString());
 
     KafkaConfig plain = with(k -> new KafkaConfig(k.brokers(), k.group(), k.topics(), true, k.partitioner(), k.clientId(),
-        KafkaConfig.Tls.NONE, new KafkaConfig.Sasl("PLAIN", "seam", "pw", ""))).validate();
+        KafkaConfig.Tls.NONE, new KafkaConfig.Sasl("PLAIN", "seam", "pw", ""))).checked();
     assertEquals("SASL_PLAINTEXT", plain.clientProperties().get("security.protocol"));
     assertTrue(plain.clientProperties().get("sasl.jaas.config").toString().startsWith("org.apache.kafka.common.security.plain.PlainLoginModule required"));
     assertFalse(plain.toString().contains("pw"), plain.toString());

@@ -52,7 +52,7 @@ class EdgeLinksTest {
     int p = append(caller(1));
     int c = append(callee(2, 1));
     assertFalse(edges.hasEdge(p));
-    edges.link(p, true, c, true, Transport.GRPC);
+    edges.link(p, true, c, true, Transport.GRPC, false);
     assertTrue(edges.hasEdge(p));
     assertTrue(edges.hasEdge(c));
     assertEquals(Side.CALLER, edges.edgeSide(p));
@@ -66,7 +66,7 @@ class EdgeLinksTest {
   void theOlderHalfLeavesACopyForTheNewerOne() {
     int c = append(callee(2, 1)); // the child came first
     int p = append(caller(1));
-    edges.link(p, true, c, true, Transport.HTTP);
+    edges.link(p, true, c, true, Transport.HTTP, false);
     popHead();
     assertEquals(new Edge(caller(1), callee(2, 1), Transport.HTTP), edges.edge(p));
     assertEquals(Side.CALLER, edges.edgeSide(p));
@@ -77,8 +77,8 @@ class EdgeLinksTest {
     int p = append(caller(1));
     int a = append(callee(2, 1));
     int b = append(callee(3, 1));
-    edges.link(p, true, a, true, Transport.HTTP);
-    edges.link(p, false, b, true, Transport.HTTP); // the parent keeps its first edge
+    edges.link(p, true, a, true, Transport.HTTP, false);
+    edges.link(p, false, b, true, Transport.HTTP, false); // the parent keeps its first edge
     popHead();
     Edge edgeA = edges.edge(a);
     Edge edgeB = edges.edge(b);
@@ -109,8 +109,8 @@ class EdgeLinksTest {
     int p = append(longCaller);
     int c = append(bigCallee);
     int other = append(callee(3, 1));
-    edges.link(p, true, c, true, Transport.OTHER);
-    edges.link(p, false, other, true, Transport.OTHER);
+    edges.link(p, true, c, true, Transport.OTHER, false);
+    edges.link(p, false, other, true, Transport.OTHER, false);
     assertEquals(longCaller, ring.span(p));
     assertEquals(bigCallee, ring.span(c));
     assertEquals(new Edge(longCaller, bigCallee, Transport.OTHER), edges.edge(c));

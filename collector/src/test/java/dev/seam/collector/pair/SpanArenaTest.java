@@ -43,7 +43,7 @@ class SpanArenaTest {
   @Test
   void anAppendedSpanIsACandidateParentUntilItsPartEnds() {
     SpanArena arena = new SpanArena(4, 8);
-    int p = arena.append(child(1), 17);
+    int p = arena.append(child(1), 17, 0);
     assertTrue(arena.has(p, SpanArena.OWN));
     assertFalse(arena.has(p, SpanArena.WAIT | SpanArena.PAIRED));
     assertEquals(p, arena.find(HIGH, 1, 2));
@@ -61,19 +61,19 @@ class SpanArenaTest {
     SpanArena arena = new SpanArena(4, 100);
     // Move the head: two spans come and go.
     for (long t = 100; t <= 101; t++) {
-      arena.dropOwn(arena.append(parent(t), 0));
+      arena.dropOwn(arena.append(parent(t), 0, 0));
       arena.popHead();
     }
     // Trace 1 pairs at once; traces 2 and 3 have children waiting: the ring wraps and is full.
-    int p1 = arena.append(parent(1), 0);
-    int c1 = arena.append(child(1), 0);
+    int p1 = arena.append(parent(1), 0, 0);
+    int c1 = arena.append(child(1), 0, 0);
     arena.markPaired(p1);
-    arena.link(p1, true, c1, true, Transport.HTTP);
+    arena.link(p1, true, c1, true, Transport.HTTP, false);
     for (long t = 2; t <= 3; t++) {
-      arena.addWait(arena.append(child(t), 0));
+      arena.addWait(arena.append(child(t), 0, 0));
     }
     assertEquals(4, arena.size());
-    arena.append(parent(4), 0); // grows
+    arena.append(parent(4), 0, 0); // grows
     assertEquals(5, arena.size());
 
     assertEquals(0, arena.head(), "unwrapped");

@@ -39,8 +39,8 @@ class TickClockTest {
     SpanArena arena = new SpanArena(4, 4);
     TickClock clock = new TickClock(1_000_000L, 0);
     long now = 1L << 30;
-    int recent = arena.append(Spans.builder().spanId(1).build(), clock.tick(now - 10, arena));
-    int ancient = arena.append(Spans.builder().spanId(2).build(), TickClock.FLOOR_TICK + 5);
+    int recent = arena.append(Spans.builder().spanId(1).build(), clock.tick(now - 10, arena), 0);
+    int ancient = arena.append(Spans.builder().spanId(2).build(), TickClock.FLOOR_TICK + 5, 0);
     assertEquals((1 << 30) - 10, arena.arrived(recent));
 
     int t = clock.tick(now + 100, arena); // past 2^30: the epoch moves

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** The reasons a request is refused, as labels and as the answers of both receivers. */
@@ -23,7 +24,7 @@ class RefusalTest {
       labels.add(r.label());
     }
     assertEquals(List.of("malformed", "too_large", "unsupported_media_type", "unsupported_encoding", "method_not_allowed",
-        "not_found", "internal_error", "timeout", "unauthenticated", "overloaded"), labels);
+        "not_found", "internal_error", "timeout", "unauthenticated", "overloaded", "unavailable"), labels);
     String row = Files.readAllLines(Path.of("..", "docs", "metrics.md")).stream()
         .filter(l -> l.startsWith("| `seam_refused_requests_total`")).findFirst().orElseThrow();
     for (String label : labels) {
@@ -44,6 +45,9 @@ class RefusalTest {
     assertAnswers(Refusal.TIMEOUT, 408, Code.DEADLINE_EXCEEDED, GrpcStatus.DEADLINE_EXCEEDED);
     assertAnswers(Refusal.UNAUTHENTICATED, 401, Code.UNAUTHENTICATED, GrpcStatus.UNAUTHENTICATED);
     assertAnswers(Refusal.OVERLOADED, 503, Code.UNAVAILABLE, GrpcStatus.UNAVAILABLE);
+    assertAnswers(Refusal.UNAVAILABLE, 503, Code.UNAVAILABLE, GrpcStatus.UNAVAILABLE);
+    assertTrue(Refusal.OVERLOADED.retryable() && Refusal.UNAVAILABLE.retryable());
+    assertTrue(!Refusal.MALFORMED.retryable() && !Refusal.INTERNAL_ERROR.retryable());
   }
 
   private static void assertAnswers(Refusal r, int http, Code code, GrpcStatus grpc) {
@@ -63,6 +67,11 @@ class RefusalTest {
     assertEquals("invalid OTLP protobuf ExportTraceServiceRequest: truncated", Refusal.describe(malformed));
     assertEquals("body exceeds the limit of 1024 bytes after decompression", Refusal.describe(tooLarge));
     assertEquals("internal error: java.lang.IllegalStateException: a bug", Refusal.describe(bug));
+    // A handler answering later fails through a completion stage, which may wrap the cause.
+    ExportUnavailableException down = new ExportUnavailableException("Kafka did not take the export", null);
+    assertEquals(Refusal.UNAVAILABLE, Refusal.ofFailure(new CompletionException(down)));
+    assertEquals("Kafka did not take the export", Refusal.describe(new CompletionException(down)));
+    assertEquals(Refusal.MALFORMED, Refusal.ofFailure(new CompletionException(malformed)));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,12 +43,14 @@ public final class KafkaBroker implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final String bootstrap;
+  private final Map<String, Object> clientSettings;
   private Admin admin;
 
-  private KafkaBroker(Process process, Path dir, String bootstrap) {
+  private KafkaBroker(Process process, Path dir, String bootstrap, Map<String, Object> clientSettings) {
     this.process = process;
     this.dir = dir;
     this.bootstrap = bootstrap;
+    this.clientSettings = clientSettings;
   }
 
   /**
@@ -55,6 +58,28 @@ public final class KafkaBroker implements AutoCloseable {
    * key=value}) override lines of testing/kafka-broker/server.properties.
    */
   public static KafkaBroker start(String... settings) throws IOException, InterruptedException {
+    return start(Map.of(), settings);
+  }
+
+  /**
+   * Starts a broker whose client listener requires SASL/PLAIN: {@code admin} (password {@code
+   * admin-secret}) is what the broker and this helper's own clients log in as, and {@code user}
+   * with {@code password} is the one other account.
+   */
+  public static KafkaBroker startWithSaslPlain(String user, String password) throws IOException, InterruptedException {
+    String module = "org.apache.kafka.common.security.plain.PlainLoginModule required";
+    return start(
+        Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+            "sasl.jaas.config", module + " username=\"admin\" password=\"admin-secret\";"),
+        // The listener named PLAINTEXT speaks SASL; the controller's stays plain.
+        "listener.security.protocol.map=PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "sasl.enabled.mechanisms=PLAIN",
+        "sasl.mechanism.inter.broker.protocol=PLAIN",
+        "listener.name.plaintext.plain.sasl.jaas.config=" + module + " username=\"admin\" password=\"admin-secret\""
+            + " user_admin=\"admin-secret\" user_" + user + "=\"" + password + "\";");
+  }
+
+  private static KafkaBroker start(Map<String, Object> clientSettings, String... settings) throws IOException, InterruptedException {
     KafkaClientLogging.quiet();
     Path root = repositoryRoot();
     Path dir = Files.createTempDirectory("seam-kafka-broker");
@@ -81,7 +106,7 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       bootstrap = null;
     }
-    KafkaBroker broker = new KafkaBroker(p, dir, bootstrap);
+    KafkaBroker broker = new KafkaBroker(p, dir, bootstrap, clientSettings);
     if (bootstrap == null || !bootstrap.matches("127\\.0\\.0\\.1:\\d+")) {
       String logs = broker.diagnostics();
       broker.close();
@@ -116,10 +141,33 @@ public final class KafkaBroker implements AutoCloseable {
         + "--- broker (" + log() + ")\n" + tail(log(), 60);
   }
 
+  /**
+   * Freezes the broker (SIGSTOP): it keeps its connections and its state but answers nothing, as
+   * a broker stuck in a long pause or behind a broken network does, until {@link #resume()}.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause() paused} broker run again (SIGCONT). */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    String pid = Files.readString(dir.resolve("broker.pid"), StandardCharsets.UTF_8).trim();
+    Process kill = new ProcessBuilder("kill", "-" + name, pid).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+    }
+  }
+
   /** An admin client for this broker, closed with it. */
   public synchronized Admin admin() {
     if (admin == null) {
-      admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+      Map<String, Object> config = new HashMap<>(clientSettings);
+      config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      admin = Admin.create(config);
     }
     return admin;
   }
@@ -151,11 +199,13 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** A consumer of raw keys and values, without a group (for {@code assign}), that the caller closes. */
   public KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(Map.of(
+    Map<String, Object> config = new HashMap<>(clientSettings);
+    config.putAll(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+    return new KafkaConsumer<>(config);
   }
 
   /** Stops the broker (its script gets EOF on stdin and stops it) and deletes its directory. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,6 +78,17 @@ public final class MetricsDoc {
   /** Every documented family by name. */
   public Map<String, Family> families() {
     return families;
+  }
+
+  /** The documented families whose names {@code keep} accepts. */
+  public MetricsDoc filtered(Predicate<String> keep) {
+    MetricsDoc doc = new MetricsDoc();
+    for (Family f : families.values()) {
+      if (keep.test(f.name())) {
+        doc.families.put(f.name(), f);
+      }
+    }
+    return doc;
   }
 
   /** The first column of the {@code | label | value |} table. */
