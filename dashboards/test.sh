@@ -110,6 +110,20 @@ else
   echo "skip deploy/seam.yaml --check-config: $jar not built"
 fi
 
+# the Collector agent config in front of a fleet, shown in docs/deployment.md, validated by the
+# Collector the Kafka tests build
+run "docs/deployment.md shows the exporter of deploy/otelcol/kafka-agent.yaml" python3 - <<'PY'
+import re, sys
+doc = open("docs/deployment.md").read().split("### The OpenTelemetry Collector in front", 1)[1]
+block = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+sys.exit(0 if block.startswith("exporters:") and block in open("deploy/otelcol/kafka-agent.yaml").read() else 1)
+PY
+if otelcol="$(OTELCOL_CACHED_ONLY=1 examples/otelcol/build.sh 2>/dev/null)"; then
+  run "deploy/otelcol/kafka-agent.yaml passes otelcol validate" "$otelcol" validate --config deploy/otelcol/kafka-agent.yaml
+else
+  echo "skip deploy/otelcol/kafka-agent.yaml validate: the Collector of examples/otelcol is not built (examples/otelcol/build.sh)"
+fi
+
 # a suite prints one ok/FAIL line per check and, last, "N passed, M failed": add its counts
 suite() {
   local out rc summary p f
