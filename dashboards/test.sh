@@ -69,9 +69,9 @@ run "deploy/kubernetes/seam-fleet.yaml: consumer group of 3, PodDisruptionBudget
            "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done
   ! grep -q "produce: true" "$f" || { echo "the consumers must not produce"; exit 1; }'
-run "deploy/kubernetes/seam-front.yaml: produce, PodDisruptionBudget, Service seam with the OTLP ports" bash -c '
+run "deploy/kubernetes/seam-front.yaml: produce only, PodDisruptionBudget, Service seam with the OTLP ports" bash -c '
   f=deploy/kubernetes/seam-front.yaml
-  for k in "kind: ConfigMap" "kind: Deployment" "kind: PodDisruptionBudget" "kind: Service$" "^      produce: true$" \
+  for k in "kind: ConfigMap" "kind: Deployment" "kind: PodDisruptionBudget" "kind: Service$" "^      produce: true$" "^      consume: false$" \
            "maxUnavailable: 1$" "podAntiAffinity:" "app.kubernetes.io/part-of: seam-fleet" "name: seam-front-config" \
            "name: otlp-grpc" "appProtocol: grpc" "name: otlp-http" "name: metrics" "path: /healthz" "path: /readyz"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done

@@ -373,13 +373,13 @@ def self_dash():
     P.append(ts("Rebalances", [(f"sum by (instance, change) (increase(seam_kafka_rebalances_total{{{s}}}{R}))", "{{instance}} {{change}}")], 8,
                 desc=kafka + "Partition changes each instance saw: assigned, revoked (handed over in order) or lost (taken away, e.g. after a missed heartbeat)."))
     P.append(ts("Event-time lag", [(f"max by (instance) (seam_kafka_event_time_lag_seconds{{{s}}})", "{{instance}}")], 16, unit="s",
-                desc=kafka + "Per instance on purpose: how old the records each instance pairs now are. A few seconds is the exporters' batching; "
-                             "above 2 minutes for 10 minutes, SeamKafkaEventTimeLagHigh fires."))
+                desc=kafka + "Per instance on purpose: how far each instance's pairing clock (the event time of the slowest partition it owns) "
+                             "is behind the wall clock; near 0 when caught up. Above 2 minutes for 10 minutes, SeamKafkaEventTimeLagHigh fires."))
     y += 8
     P.append(ts("Hand-overs: halves and replayed pairs/s", [
         (f"sum by (instance) (rate(seam_kafka_handed_over_halves_total{{{s}}}{R}))", "handed-over halves {{instance}}"),
         (f"sum by (instance) (rate(seam_kafka_replayed_pairs_total{{{s}}}{R}))", "replayed pairs {{instance}}")], 0, 12,
-        desc=kafka + "handed-over halves: pending halves of a revoked or lost partition, left to its next owner, which reads them "
+        desc=kafka + "handed-over halves: pending halves of a revoked partition, left to its next owner, which reads them "
                      "again from the committed offsets; replayed pairs: pairs that next owner formed again while replaying, already "
                      "counted before the hand-over and not counted twice."))
     P.append(ts("Produced records/s by outcome", [(f"sum by (topic, outcome) (rate(seam_kafka_produced_records_total{{{s}}}{R}))", "{{topic}} {{outcome}}")], 12, 12,
