@@ -4,6 +4,8 @@
 Called by dashboards/test.sh. Prints one line per check and a final `N passed, M failed`.
 PROMETHEUS_URL=http://host:9090: every panel and variable query is also run there.
 REQUIRE_DATA=1 (with PROMETHEUS_URL): the boundary panels in REQUIRED must return series.
+REQUIRE_KAFKA=1 (with PROMETHEUS_URL): the Kafka panels in REQUIRED_KAFKA must return series too;
+  only where Seam consumes from Kafka (they are empty otherwise, so REQUIRE_DATA alone skips them).
 """
 import glob, json, os, re, sys, urllib.parse, urllib.request
 
@@ -18,6 +20,12 @@ REQUIRED = {
     "seam-boundary-detail": ["Calls/s by operation", "Caller duration heatmap", "Callee duration heatmap",
                              "Caller duration quantiles", "Callee duration quantiles"],
     "seam-self": ["Received items/s", "Processed items/s", "Pairing outcomes/s", "JVM heap", "Scrape health (up)"],
+}
+# Panels that must show data where Seam consumes from Kafka (REQUIRE_KAFKA=1): the consumer side of
+# the Kafka row. Produced records need kafka.produce, hand-overs a rebalance: not required.
+REQUIRED_KAFKA = {
+    "seam-self": ["Consumer lag by partition", "Partitions owned per instance", "Records consumed/s by outcome",
+                  "Event-time lag"],
 }
 
 PROMQL_WORDS = set("""
@@ -192,7 +200,7 @@ def main():
         check(f"{b} only documented metric names", not unknown, "; ".join(unknown))
     # required panels exist
     titles = {(d["uid"], p.get("title")) for d in ds.values() for p in panels(d)}
-    missing = [f"{u}/{t}" for u, ts in REQUIRED.items() for t in ts if (u, t) not in titles]
+    missing = [f"{u}/{t}" for req in (REQUIRED, REQUIRED_KAFKA) for u, ts in req.items() for t in ts if (u, t) not in titles]
     check("REQUIRED panels exist", not missing, ", ".join(missing))
 
     rules = rule_exprs()
@@ -213,8 +221,10 @@ def main():
     url = os.environ.get("PROMETHEUS_URL")
     if url:
         need = os.environ.get("REQUIRE_DATA") == "1"
+        need_kafka = os.environ.get("REQUIRE_KAFKA") == "1"
         loaded = rules_loaded(url)
-        print(f"live: {len(live)} queries against {url} (recording rules loaded: {loaded}, REQUIRE_DATA={int(need)})")
+        print(f"live: {len(live)} queries against {url} (recording rules loaded: {loaded}, REQUIRE_DATA={int(need)}, "
+              f"REQUIRE_KAFKA={int(need_kafka)})")
         for uid, title, ref, expr in live:
             errs = []
             n0 = None
@@ -228,7 +238,7 @@ def main():
             label = f"live {uid} / {title} {ref}".rstrip()
             if not check(label + " runs", not errs, "; ".join(errs)):
                 continue
-            if need and title in REQUIRED.get(uid, []):
+            if (need and title in REQUIRED.get(uid, [])) or (need_kafka and title in REQUIRED_KAFKA.get(uid, [])):
                 uses_rules = bool(re.search(r"\b[a-z_]+:[a-z0-9_]+:[a-z0-9_]+", expr))
                 if uses_rules and not loaded:
                     print(f"skip {label} returns data: Prometheus has not loaded recording.rules.yml")

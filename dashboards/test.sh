@@ -48,6 +48,35 @@ run "deploy/kubernetes/seam.yaml has Deployment, Service, ServiceMonitor, probes
            "name: otlp-grpc" "appProtocol: grpc" "name: otlp-http" "name: metrics" "interval: 15s" "limits:" \
            "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar" "replicas: 1"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done'
+# the fleet (docs/deployment.md#scale-out): consumers, and Seam as the front tier
+for f in seam-fleet seam-front; do
+  awk '/^  seam.yaml: \|/{p=1;next} p&&/^---/{exit} p' deploy/kubernetes/$f.yaml | sed -e 's/^    //' > "$tmp/$f.yaml"
+  run "ConfigMap in deploy/kubernetes/$f.yaml is deploy/seam.yaml plus a kafka section with brokers" bash -c '
+    n=$(wc -l < deploy/seam.yaml)
+    diff -u deploy/seam.yaml <(head -n "$n" "$1") && tail -n +"$((n + 1))" "$1" | head -n 1 | grep -qx "kafka:" \
+      && tail -n +"$((n + 1))" "$1" | grep -q "^  brokers: \[..*\]$"' _ "$tmp/$f.yaml"
+  # the container's probes, resources and security are the single-instance manifest's
+  run "deploy/kubernetes/$f.yaml: probes, resources and securityContext as in seam.yaml" bash -c '
+    block() { awk "/^          livenessProbe:/{p=1} /^          volumeMounts:/{p=0} p" "$1"; }
+    [ -n "$(block deploy/kubernetes/seam.yaml)" ] && diff -u <(block deploy/kubernetes/seam.yaml) <(block "$1")' _ deploy/kubernetes/$f.yaml
+done
+run "deploy/kubernetes/seam-fleet.yaml: consumer group of 3, PodDisruptionBudget, spread, ServiceMonitor with job seam" bash -c '
+  f=deploy/kubernetes/seam-fleet.yaml
+  for k in "kind: ConfigMap" "kind: Deployment" "kind: PodDisruptionBudget" "kind: Service$" "kind: ServiceMonitor" \
+           "replicas: 3" "maxUnavailable: 1$" "maxUnavailable: 0$" "podAntiAffinity:" "topologyKey: kubernetes.io/hostname" \
+           "topologyKey: topology.kubernetes.io/zone" "jobLabel: app.kubernetes.io/name" "app.kubernetes.io/part-of: seam-fleet" \
+           "name: seam-fleet-config" "path: /healthz" "path: /readyz" "name: metrics" "interval: 15s" \
+           "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar"; do
+    grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done
+  ! grep -q "produce: true" "$f" || { echo "the consumers must not produce"; exit 1; }'
+run "deploy/kubernetes/seam-front.yaml: produce only, PodDisruptionBudget, Service seam with the OTLP ports" bash -c '
+  f=deploy/kubernetes/seam-front.yaml
+  for k in "kind: ConfigMap" "kind: Deployment" "kind: PodDisruptionBudget" "kind: Service$" "^      produce: true$" "^      consume: false$" \
+           "maxUnavailable: 1$" "podAntiAffinity:" "app.kubernetes.io/part-of: seam-fleet" "name: seam-front-config" \
+           "name: otlp-grpc" "appProtocol: grpc" "name: otlp-http" "name: metrics" "path: /healthz" "path: /readyz"; do
+    grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done
+  awk "/^kind: Service$/{s=1} s&&/^  name: /{print \$2; exit}" "$f" | grep -qx seam || { echo "the front Service must be named seam"; exit 1; }
+  ! grep -q "kind: ServiceMonitor" "$f" || { echo "seam-fleet.yaml'"'"'s ServiceMonitor scrapes the front: a second one would scrape it twice"; exit 1; }'
 run "deploy/systemd/seam.service essentials" bash -c '
   f=deploy/systemd/seam.service
   for k in "^User=seam" "^Restart=on-failure" "^NoNewPrivileges=true" "^ProtectSystem=strict" "^PrivateTmp=true" \
@@ -74,8 +103,25 @@ jar=collector/target/seam-collector.jar
 if [ -f "$jar" ]; then
   run "deploy/seam.yaml passes --check-config" java -jar "$jar" --config deploy/seam.yaml --check-config
   run "deploy/compose/seam.yaml passes --check-config" java -jar "$jar" --config deploy/compose/seam.yaml --check-config
+  for f in seam-fleet seam-front; do
+    run "the ConfigMap of deploy/kubernetes/$f.yaml passes --check-config" java -jar "$jar" --config "$tmp/$f.yaml" --check-config
+  done
 else
   echo "skip deploy/seam.yaml --check-config: $jar not built"
+fi
+
+# the Collector agent config in front of a fleet, shown in docs/deployment.md, validated by the
+# Collector the Kafka tests build
+run "docs/deployment.md shows the exporter of deploy/otelcol/kafka-agent.yaml" python3 - <<'PY'
+import re, sys
+doc = open("docs/deployment.md").read().split("### The OpenTelemetry Collector in front", 1)[1]
+block = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+sys.exit(0 if block.startswith("exporters:") and block in open("deploy/otelcol/kafka-agent.yaml").read() else 1)
+PY
+if otelcol="$(OTELCOL_CACHED_ONLY=1 examples/otelcol/build.sh 2>/dev/null)"; then
+  run "deploy/otelcol/kafka-agent.yaml passes otelcol validate" "$otelcol" validate --config deploy/otelcol/kafka-agent.yaml
+else
+  echo "skip deploy/otelcol/kafka-agent.yaml validate: the Collector of examples/otelcol is not built (examples/otelcol/build.sh)"
 fi
 
 # a suite prints one ok/FAIL line per check and, last, "N passed, M failed": add its counts

@@ -5,6 +5,8 @@
 # binary, named after the manifest's dist.name, is cached in ~/.cache/seam/otelcol/<hash of
 # the manifest>/ and never committed. Prints its path; progress goes to stderr. Concurrent
 # builds of one manifest wait for each other instead of writing the same directory.
+# OTELCOL_CACHED_ONLY=1 prints the path only when the binary is already built, else fails without
+# building (dashboards/test.sh validates Collector configs with it when it is there).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 manifest="$(realpath "${1:-$here/manifest.yaml}")"
@@ -16,6 +18,7 @@ if [[ -z "$name" ]]; then echo "build.sh: no dist.name in $manifest" >&2; exit 2
 out="$cache/$key"
 bin="$out/$name"
 if [[ -x "$bin" ]]; then echo "$bin"; exit 0; fi
+if [[ -n "${OTELCOL_CACHED_ONLY:-}" ]]; then exit 1; fi
 
 mkdir -p "$cache"
 exec 9> "$cache/$key.lock"

@@ -4,6 +4,13 @@
 The JSON files are committed; dashboards/test.sh checks they equal this script's output, so
 edit here and run `python3 dashboards/grafana/generate_dashboards.py`. Metric names: only
 docs/metrics.md and dashboards/prometheus/recording.rules.yml.
+
+Seam may run as a fleet (docs/deployment.md#scale-out): every instance exports the same boundary
+label sets, told apart by the target labels Prometheus adds (job, instance, pod). Every boundary
+query therefore names the labels it keeps (`sum by`), so instances add up; a gauge that several
+instances may report for the same thing (a process's memory, a partition's lag) is taken once per
+thing with `max by` before anything is summed. Panels of the Seam dashboard that are per instance
+say so in their legend.
 """
 import json, os
 
@@ -194,11 +201,12 @@ def overview():
     ng["options"] = {"nodes": {"mainStatUnit": "reqps"}, "edges": {"mainStatUnit": "reqps"}}
     P.append(ng)
     mem = panel(ids, "timeseries", "Process memory of both sides", [
-        target('sum by (service, language, type) (seam_process_memory_bytes{service=~"$caller_service|$callee_service", '
-               'language=~"$language"})', "{{service}} ({{language}}) {{type}}")], 14, 10, 10, 12, "bytes",
+        target('sum by (service, language, type) (max by (service, language, service_instance, type) '
+               '(seam_process_memory_bytes{service=~"$caller_service|$callee_service", language=~"$language"}))',
+               "{{service}} ({{language}}) {{type}}")], 14, 10, 10, 12, "bytes",
         desc="seam_process_memory_bytes summed over each service's instances. type=runtime is the language "
              "runtime's heap (Go's figure excludes Rust memory allocated behind cgo); type=resident is the "
-             "whole process.")
+             "whole process. Each process is counted once even when several Seam instances of a fleet report it.")
     P.append(mem)
     P.append(row(ids, "Over time", 22))
     ts = [("Calls/s", f"sum by ({B}) (rate(seam_boundary_calls_total{{SEL}}[$__rate_interval]))", "reqps", False),
@@ -275,9 +283,10 @@ def detail():
         target(L("sum(rate(seam_boundary_callee_allocated_bytes_sum{SEL}[$__rate_interval])) / sum(rate(seam_boundary_callee_allocated_bytes_count{SEL}[$__rate_interval]))"), "mean", ref="mean")],
         8, y, 8, 8, "bytes", desc="From the callee span's seam.allocated_bytes (boundary.allocated-bytes-attributes)."))
     P.append(panel(ids, "timeseries", "Process memory of both sides", [
-        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service="$caller_service"})', "caller {{service}} {{service_instance}} {{type}}", ref="caller"),
-        target('sum by (service, language, service_instance, type) (seam_process_memory_bytes{service="$callee_service"})', "callee {{service}} {{service_instance}} {{type}}", ref="callee")],
-        16, y, 8, 8, "bytes", desc="type=runtime: the language runtime's heap (Go's excludes Rust memory behind cgo); type=resident: the process."))
+        target('max by (service, language, service_instance, type) (seam_process_memory_bytes{service="$caller_service"})', "caller {{service}} {{service_instance}} {{type}}", ref="caller"),
+        target('max by (service, language, service_instance, type) (seam_process_memory_bytes{service="$callee_service"})', "callee {{service}} {{service_instance}} {{type}}", ref="callee")],
+        16, y, 8, 8, "bytes", desc="type=runtime: the language runtime's heap (Go's excludes Rust memory behind cgo); type=resident: the process. "
+                                   "One line per process, however many Seam instances of a fleet report it."))
     y += 8
     P.append(row(ids, "Pairing and context", y)); y += 1
     P.append(panel(ids, "timeseries", "Error logs/s by side", [target(L("sum by (side) (rate(seam_boundary_error_logs_total{SEL}[$__rate_interval]))"), "{{side}}")], 0, y, 8, 8, "short"))
@@ -296,7 +305,7 @@ def detail():
     P.append(panel(ids, "timeseries", "Clock skew (callee ahead of caller)", [
         target(L("avg by (caller_service, callee_service, transport) (seam_boundary_clock_skew_seconds{SEL})"), "{{caller_service}} -> {{callee_service}} {{transport}}")],
         0, y, 12, 7, "s", desc="Remote boundaries only: smoothed NTP estimate of how far the callee host's clock runs ahead (negative: behind), "
-                               "averaged over the selected operations."))
+                               "averaged over the selected operations (and over the Seam instances of a fleet, each estimating from the calls it pairs)."))
     variables = [dsvar(),
                  qvar("caller_service", "label_values(seam_boundary_calls_total, caller_service)", "Caller service", multi=False, include_all=False),
                  qvar("callee_service", 'label_values(seam_boundary_calls_total{caller_service="$caller_service"}, callee_service)', "Callee service", multi=False, include_all=False),
@@ -349,6 +358,34 @@ def self_dash():
     P.append(ts("Forward retries/s", [(f"sum by (signal) (rate(seam_forward_retries_total{{{s}}}{R}))", "{{signal}}")], 8))
     P.append(ts("Forward queue items", [(f"sum by (instance) (seam_forward_queue_items{{{s}}})", "{{instance}}")], 16))
     y += 8
+    kafka = "Empty unless Seam consumes from Kafka (kafka.brokers; docs/deployment.md#scale-out). "
+    P.append(row(ids, "Kafka consumer group", y)); y += 1
+    P.append(ts("Consumer lag by partition", [(f"max by (topic, partition) (seam_kafka_consumer_lag_records{{{s}}})", "{{topic}} [{{partition}}]")], 0, 12,
+                desc=kafka + "Records written to each partition and not yet consumed, reported by the instance that owns the partition "
+                             "(the larger figure when two report it around a hand-over). A partition missing here has no consumer (SeamKafkaPartitionsUnassigned)."))
+    P.append(ts("Partitions owned per instance", [(f"sum by (instance, topic) (seam_kafka_partitions_assigned{{{s}}})", "{{instance}} {{topic}}")], 12, 12,
+                desc=kafka + "Per instance on purpose: the group spreads partitions over the instances; an instance owning none consumes nothing. "
+                             "More instances than partitions leaves some idle."))
+    y += 8
+    P.append(ts("Records consumed/s by outcome", [(f"sum by (topic, outcome) (rate(seam_kafka_records_total{{{s}}}{R}))", "{{topic}} {{outcome}}")], 0,
+                desc=kafka + "processed: decoded and measured; undecodable: skipped and counted, never retried; "
+                             "replayed: read again after a hand-over (their pairs are not counted twice)."))
+    P.append(ts("Rebalances", [(f"sum by (instance, change) (increase(seam_kafka_rebalances_total{{{s}}}{R}))", "{{instance}} {{change}}")], 8,
+                desc=kafka + "Partition changes each instance saw: assigned, revoked (handed over in order) or lost (taken away, e.g. after a missed heartbeat)."))
+    P.append(ts("Event-time lag", [(f"max by (instance) (seam_kafka_event_time_lag_seconds{{{s}}})", "{{instance}}")], 16, unit="s",
+                desc=kafka + "Per instance on purpose: how far each instance's pairing clock (the event time of the slowest partition it owns) "
+                             "is behind the wall clock; near 0 when caught up. Above 2 minutes for 10 minutes, SeamKafkaEventTimeLagHigh fires."))
+    y += 8
+    P.append(ts("Hand-overs: halves and replayed pairs/s", [
+        (f"sum by (instance) (rate(seam_kafka_handed_over_halves_total{{{s}}}{R}))", "handed-over halves {{instance}}"),
+        (f"sum by (instance) (rate(seam_kafka_replayed_pairs_total{{{s}}}{R}))", "replayed pairs {{instance}}")], 0, 12,
+        desc=kafka + "handed-over halves: pending halves of a revoked partition, left to its next owner, which reads them "
+                     "again from the committed offsets; replayed pairs: pairs that next owner formed again while replaying, already "
+                     "counted before the hand-over and not counted twice."))
+    P.append(ts("Produced records/s by outcome", [(f"sum by (topic, outcome) (rate(seam_kafka_produced_records_total{{{s}}}{R}))", "{{topic}} {{outcome}}")], 12, 12,
+                desc=kafka + "Seam as the front tier (kafka.produce): records written to Kafka. acked: Kafka acknowledged them, then the export was "
+                             "answered; failed: the export was refused with a retry hint (503 / UNAVAILABLE), so the sender retries."))
+    y += 8
     P.append(row(ids, "JVM and process", y)); y += 1
     P.append(ts("JVM heap", [(f'sum by (instance) (jvm_memory_used_bytes{{{s}, area="heap"}})', "used {{instance}}"),
                              (f'sum by (instance) (jvm_memory_committed_bytes{{{s}, area="heap"}})', "committed {{instance}}"),
@@ -366,7 +403,8 @@ def self_dash():
                  qvar("job", "label_values(seam_pairing_pending, job)", "Job"),
                  qvar("instance", 'label_values(seam_pairing_pending{job=~"$job"}, instance)', "Instance")]
     return dashboard("seam-self", "Seam / Seam itself",
-                     "Seam's own accounting: intake, refusals, drops, pairing, forwarding, JVM and process.", P, variables)
+                     "Seam's own accounting: intake, refusals, drops, pairing, forwarding, the Kafka consumer group, JVM and process. "
+                     "With a fleet, pick one instance or All (totals over the instances; per-instance panels name the instance).", P, variables)
 
 
 def main():

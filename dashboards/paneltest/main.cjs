@@ -125,7 +125,13 @@ async function main() {
       if (cross === '0') {
         timeseries(label, run);
         if (table && graph && results.slice(first).every(Boolean)) drawn = { ...graph, ...table, graphPanel: run.panels.get('Service graph').panel, tablePanel: run.panels.get('Boundaries').panel };
+        memoryCheck(`${label} / Process memory of both sides`, run, (m) => [m.service, m.language, m.type].join('|'));
+        const calls = rc.seriesOf(run.panels.get('Calls/s')?.frames ?? []).map((f) => [fixture.boundaryKey(boundaryOf(f.fields[1].labels)), rc.lastValue(f)]);
+        const wrong = calls.filter(([k, v]) => !rc.close(v, callsOf(k))).map(([k, v]) => `${k}=${v} (want ${callsOf(k)})`);
+        check(`${label} / Calls/s: one series per boundary (${boundaries.length}) at the fleet's rate`,
+          calls.length === boundaries.length && wrong.length === 0, `${calls.length} series; ${wrong.join('; ')}`);
       }
+      fleetCheck(label, run);
     }
     const file = path.join(OUT, 'seam-boundaries.svg');
     try {
@@ -169,23 +175,88 @@ async function main() {
       const services = [...new Set(memory.map((f) => `${f.refId}:${f.fields[1].labels.service}`))].sort();
       check(`${label} / Process memory of both sides: the caller's and the callee's processes only`,
         JSON.stringify(services) === JSON.stringify(['callee:pricing.v2', 'caller:gateway']), services.join(', '));
+      memoryCheck(`${label} / Process memory of both sides`, run, (m) => [m.service, m.language, m.type, m.service_instance].join('|'));
+      fleetCheck(label, run);
     }
 
     // Seam itself: every panel at its defaults.
     const run = await runDashboard(url, self, {}, nowS);
     ran('seam-self', run);
     timeseries('seam-self', run);
+    kafkaChecks(run);
 
     // The end-to-end suite's live query check, on the same series: it must keep accepting the dashboards.
     try {
       execFileSync('python3', [path.join(ROOT, 'dashboards', 'check.py')], { encoding: 'utf8',
-        env: { ...process.env, PROMETHEUS_URL: url, REQUIRE_DATA: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      check('dashboards/check.py with PROMETHEUS_URL and REQUIRE_DATA=1 (as the end-to-end suite runs it) passes here', true);
+        env: { ...process.env, PROMETHEUS_URL: url, REQUIRE_DATA: '1', REQUIRE_KAFKA: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      check('dashboards/check.py with PROMETHEUS_URL, REQUIRE_DATA=1 (as the end-to-end suite runs it) and REQUIRE_KAFKA=1 passes here', true);
     } catch (e) {
       const fails = String(e.stdout ?? '').split('\n').filter((l) => l.startsWith('FAIL'));
-      check('dashboards/check.py with PROMETHEUS_URL and REQUIRE_DATA=1 (as the end-to-end suite runs it) passes here', false,
+      check('dashboards/check.py with PROMETHEUS_URL, REQUIRE_DATA=1 (as the end-to-end suite runs it) and REQUIRE_KAFKA=1 passes here', false,
         fails.slice(0, 5).join(' | ') || String(e.message));
     }
+  }
+
+  function boundaryOf(l) {
+    return { caller: l.caller_service, callerLang: l.caller_language, callee: l.callee_service, calleeLang: l.callee_language, transport: l.transport };
+  }
+
+  function callsOf(key) {
+    const b = fixture.BOUNDARIES.find((x) => fixture.boundaryKey(x) === key);
+    return b ? Object.values(b.ops).reduce((a, x) => a + x, 0) : NaN;
+  }
+
+  /** No panel of a boundary dashboard keeps a label that tells the Seam instances of a fleet apart. */
+  function fleetCheck(label, run) {
+    const targetLabels = ['job', 'instance', 'pod'];
+    const bad = [];
+    for (const [title, r] of run.panels) {
+      for (const f of r.frames) {
+        for (const x of f.fields) {
+          const kept = targetLabels.filter((l) => x.name === l || (x.labels && l in x.labels));
+          if (kept.length) bad.push(`${title}: ${kept.join(', ')}`);
+        }
+      }
+    }
+    check(`${label}: no panel keeps the labels of one Seam instance (${targetLabels.join(', ')}): the fleet adds up`,
+      bad.length === 0, [...new Set(bad)].join('; '));
+  }
+
+  /**
+   * A memory panel's series against the fixture: `key` names a series by its labels; each value
+   * is the sum of the fixture's processes under that key, counted once although both Seam
+   * instances report every process.
+   */
+  function memoryCheck(label, run, key) {
+    const want = new Map();
+    for (const [service, language, inst, runtime, resident] of fixture.MEMORY) {
+      for (const [type, v] of [['runtime', runtime], ['resident', resident]]) {
+        if (!v) continue;
+        const k = key({ service, language, type, service_instance: inst });
+        want.set(k, (want.get(k) ?? 0) + v);
+      }
+    }
+    const got = rc.seriesOf(run.panels.get('Process memory of both sides')?.frames ?? [])
+      .map((f) => [key(f.fields[1].labels), rc.lastValue(f)]);
+    const wrong = got.filter(([k, v]) => !want.has(k) || !rc.close(v, want.get(k))).map(([k, v]) => `${k}=${v} (want ${want.get(k)})`);
+    check(`${label}: each process counted once, not once per Seam instance`, got.length > 0 && wrong.length === 0, wrong.join('; '));
+  }
+
+  /** The Kafka row: a partition's lag once (its owner's figure), the partitions each instance owns. */
+  function kafkaChecks(run) {
+    const lag = rc.seriesOf(run.panels.get('Consumer lag by partition')?.frames ?? [])
+      .map((f) => [`${f.fields[1].labels.topic}/${f.fields[1].labels.partition}`, rc.lastValue(f)]);
+    const want = Object.entries(fixture.TOPICS).flatMap(([t, n]) => [...Array(n).keys()].map((p) => [`${t}/${p}`, fixture.LAG(t, p)]));
+    const wantMap = new Map(want);
+    const wrong = lag.filter(([k, v]) => !rc.close(v, wantMap.get(k) ?? NaN)).map(([k, v]) => `${k}=${v} (want ${wantMap.get(k)})`);
+    check(`seam-self / Consumer lag by partition: one series per partition (${want.length}) at its owner's lag, a handed-over partition once`,
+      lag.length === want.length && wrong.length === 0, `${lag.length} series; ${wrong.join('; ')}`);
+    const owned = rc.seriesOf(run.panels.get('Partitions owned per instance')?.frames ?? [])
+      .map((f) => `${f.fields[1].labels.instance} ${f.fields[1].labels.topic}=${rc.lastValue(f)}`).sort();
+    const wantOwned = fixture.INSTANCES.flatMap((inst, i) => Object.entries(fixture.TOPICS).map(([t, n]) =>
+      `${inst.instance} ${t}=${[...Array(n).keys()].filter((p) => fixture.owner(t, p) === i).length}`)).sort();
+    check('seam-self / Partitions owned per instance: one series per instance and topic, the partitions it owns',
+      JSON.stringify(owned) === JSON.stringify(wantOwned), owned.join(', '));
   }
 
   const passed = results.filter(Boolean).length;

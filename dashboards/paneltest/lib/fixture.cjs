@@ -6,6 +6,13 @@
 //
 // Two callees, `pricing.v2` and `pricing-v2`, differ only where an unescaped `.` matches `-`:
 // a detail panel that matches `pricing.v2` as a regex shows the other boundary's series too.
+//
+// Seam runs as a fleet of two instances (docs/deployment.md#scale-out), as Prometheus scrapes
+// them from Kubernetes: each boundary's traffic is split 3:1 between them, under the same
+// boundary labels, told apart only by `instance` and `pod`. Every number the checks name is the
+// fleet's total, so a panel that averages the instances, or keeps one series per instance where
+// it should add them up, fails. Both instances report the services' process memory (a fleet's
+// instances may each have received a process's metrics): a panel must count a process once.
 
 const STEP_S = 30;
 const SPAN_S = 75 * 60; // a little more than the 1 h range the panels are queried over
@@ -13,7 +20,11 @@ const SPAN_S = 75 * 60; // a little more than the 1 h range the panels are queri
 // it can see is at most one step old and every rate over two steps is exact.
 const AHEAD_S = 10 * 60;
 const JOB = 'seam';
-const INSTANCE = '127.0.0.1:9464';
+// share: the part of every boundary's traffic (and of Seam's own counters) the instance sees
+const INSTANCES = [
+  { instance: '10.0.0.1:9464', pod: 'seam-fleet-0', share: 0.75 },
+  { instance: '10.0.0.2:9464', pod: 'seam-fleet-1', share: 0.25 },
+];
 
 // calls/s per operation; lat = callee median (s), ovh = overhead median (s)
 const BOUNDARIES = [
@@ -57,6 +68,19 @@ const SKEW = {
   'GET /v2/price/{item}': 0.002, 'GET /v2/health': 0.004, 'GET /legacy/price': 0.0001,
 };
 
+// The Kafka consumer group: partitions of each topic and their owner (index into INSTANCES), the
+// lag (records) each owner reports; the second instance also still reports partition 0 of
+// otlp_spans, which it handed over to the first, with an older, smaller figure.
+const TOPICS = { otlp_spans: 4, otlp_logs: 4, otlp_metrics: 2 };
+const owner = (topic, partition) => (partition < TOPICS[topic] / 2 ? 0 : 1);
+const LAG = (topic, partition) => 100 * (partition + 1) + (topic === 'otlp_spans' ? 1000 : 0);
+const STALE_LAG = { instance: 1, topic: 'otlp_spans', partition: 0, lag: 40 };
+// records/s consumed per topic and outcome (split by owner share), produced per topic and outcome
+const KAFKA_RECORDS = [['otlp_spans', 'processed', 80], ['otlp_spans', 'undecodable', 0.05], ['otlp_spans', 'replayed', 0.5],
+  ['otlp_logs', 'processed', 20], ['otlp_metrics', 'processed', 4]];
+const KAFKA_PRODUCED = [['otlp_spans', 'acked', 80], ['otlp_spans', 'failed', 0.1], ['otlp_logs', 'acked', 20]];
+const EVENT_TIME_LAG = [4.5, 6];
+
 const MEMORY = [ // [service, language, instance, runtime bytes, resident bytes]
   ['checkout', 'rust', 'checkout-1', 0, 48e6],
   ['gateway', 'go', 'gateway-1', 22e6, 90e6],
@@ -91,10 +115,18 @@ function boundaryKey(b) {
 /** Every series, as {family, type, name, labels, value(t)} with t in seconds since the series began. */
 function series() {
   const out = [];
-  const add = (family, type, name, labels, value) =>
-    out.push({ family, type, name, labels: { ...labels, job: JOB, instance: INSTANCE }, value });
-  const counter = (family, labels, rate) => add(family, 'counter', family + '_total', labels, (t) => rate * t);
-  const gauge = (family, labels, v) => add(family, 'gauge', family, labels, () => v);
+  // one series of the named instance, or (i undefined) one per instance with its share of `value`
+  const add = (family, type, name, labels, value, i, split = true) => {
+    for (const [n, inst] of INSTANCES.entries()) {
+      if (i !== undefined && i !== n) continue;
+      const share = i === undefined && split ? inst.share : 1;
+      out.push({ family, type, name, labels: { ...labels, job: JOB, instance: inst.instance, pod: inst.pod },
+        value: (t) => share * value(t) });
+    }
+  };
+  const counter = (family, labels, rate, i) => add(family, 'counter', family + '_total', labels, (t) => rate * t, i);
+  // a gauge every instance reports with the same value, or the named instance alone
+  const gauge = (family, labels, v, i) => add(family, 'gauge', family, labels, () => v, i, false);
   const histogram = (family, labels, rate, les, median) => {
     for (const le of [...les, '+Inf']) {
       const share = le === '+Inf' ? 1 : cdf(Number(le), median);
@@ -167,8 +199,28 @@ function series() {
   gauge('process_cpu_usage', {}, 0.18);
   gauge('system_cpu_usage', {}, 0.42);
   gauge('jvm_threads_live_threads', {}, 38);
-  add('process_uptime_seconds', 'gauge', 'process_uptime_seconds', {}, (t) => t);
-  add('up', 'gauge', 'up', {}, () => 1);
+  add('process_uptime_seconds', 'gauge', 'process_uptime_seconds', {}, (t) => t, undefined, false);
+  add('up', 'gauge', 'up', {}, () => 1, undefined, false);
+
+  // the Kafka consumer group
+  for (const [topic, partitions] of Object.entries(TOPICS)) {
+    for (let p = 0; p < partitions; p++) {
+      gauge('seam_kafka_consumer_lag_records', { topic, partition: String(p) }, LAG(topic, p), owner(topic, p));
+    }
+    for (const i of INSTANCES.keys()) {
+      const owned = [...Array(partitions).keys()].filter((p) => owner(topic, p) === i).length;
+      gauge('seam_kafka_partitions_assigned', { topic }, owned, i);
+    }
+  }
+  gauge('seam_kafka_consumer_lag_records', { topic: STALE_LAG.topic, partition: String(STALE_LAG.partition) }, STALE_LAG.lag, STALE_LAG.instance);
+  for (const [topic, outcome, rate] of KAFKA_RECORDS) counter('seam_kafka_records', { topic, outcome }, rate);
+  for (const [topic, outcome, rate] of KAFKA_PRODUCED) counter('seam_kafka_produced_records', { topic, outcome }, rate);
+  for (const change of ['assigned', 'revoked']) counter('seam_kafka_rebalances', { change }, 1 / 600);
+  counter('seam_kafka_rebalances', { change: 'lost' }, 1 / 3600, 1);
+  counter('seam_kafka_handed_over_halves', {}, 2);
+  counter('seam_kafka_replayed_pairs', {}, 0.5);
+  EVENT_TIME_LAG.forEach((v, i) => gauge('seam_kafka_event_time_lag_seconds', {}, v, i));
+  counter('seam_received_items', { signal: 'spans', protocol: 'kafka' }, 40);
   return out;
 }
 
@@ -208,4 +260,5 @@ function openMetrics(nowS) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { BOUNDARIES, ERRORS, UNPAIRED, SKEW, MEMORY, STEP_S, SPAN_S, boundaryKey, openMetrics, series };
+module.exports = { BOUNDARIES, ERRORS, UNPAIRED, SKEW, MEMORY, INSTANCES, TOPICS, LAG, STALE_LAG, owner, STEP_S, SPAN_S,
+  boundaryKey, openMetrics, series };
