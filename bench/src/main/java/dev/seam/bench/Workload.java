@@ -1,6 +1,7 @@
 package dev.seam.bench;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -115,6 +116,7 @@ public final class Workload {
   private final int ffiTraces;
   private final Failure[] failures; // the failing traces' kinds of failure; the same count in every variant
   private final Group[] variants;
+  private final Clock clock;
 
   // Fresh ids of the last group: trace i, span slot 4 * i + k.
   private final long[] traceHi;
@@ -132,10 +134,16 @@ public final class Workload {
    *     default batch is 512)
    */
   public Workload(long seed, int spansPerRequest) {
+    this(seed, spansPerRequest, Clock.systemUTC());
+  }
+
+  /** As {@link #Workload(long, int)}, with "now" read from {@code clock} (tests fix it). */
+  Workload(long seed, int spansPerRequest, Clock clock) {
     if (spansPerRequest < 8) {
       throw new IllegalArgumentException("spansPerRequest must be at least 8, not " + spansPerRequest);
     }
     this.spansPerRequest = spansPerRequest;
+    this.clock = clock;
     this.traces = spansPerRequest / 2;
     this.ffiTraces = Math.max(1, Math.round(traces * FFI_PERCENT / 100f));
     this.grpcTraces = Math.max(1, Math.round(traces * GRPC_PERCENT / 100f));
@@ -361,8 +369,8 @@ public final class Workload {
     return z ^ (z >>> 31);
   }
 
-  private static long nowNanos() {
-    Instant t = Instant.now();
+  private long nowNanos() {
+    Instant t = clock.instant();
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
