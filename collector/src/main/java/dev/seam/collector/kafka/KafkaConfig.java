@@ -59,6 +59,11 @@ public record KafkaConfig(
     Sasl sasl)
     implements ComponentConfig {
 
+  public KafkaConfig {
+    // Bootstrap entries as written, with the spaces YAML lists often carry taken off.
+    brokers = brokers == null ? null : brokers.stream().map(String::trim).toList();
+  }
+
   /** Kafka's default session timeout. */
   public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
 

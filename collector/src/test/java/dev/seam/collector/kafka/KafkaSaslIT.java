@@ -47,7 +47,9 @@ class KafkaSaslIT {
           assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, c.callerExport(t).toByteArray()).statusCode());
           assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, c.calleeExport(t).toByteArray()).statusCode());
         }
-        Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 10);
+        // Calls are counted while a record is processed, its items once it is done: wait for both.
+        Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 10
+            && x.sum("seam_received_items_total", "protocol", "kafka") >= 20);
         assertEquals(10, s.sum("seam_boundary_calls_total"));
         assertEquals(20, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
       }
