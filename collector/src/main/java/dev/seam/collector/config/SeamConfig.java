@@ -1,6 +1,7 @@
 package dev.seam.collector.config;
 
 import dev.seam.collector.component.ComponentConfig;
+import dev.seam.collector.contract.ContractsConfig;
 import dev.seam.collector.expose.MetricsConfig;
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.measure.BoundaryConfig;
@@ -26,6 +27,7 @@ import dev.seam.collector.receive.ReceiversConfig;
  * @param pipeline the threads that process exports ({@code pipeline})
  * @param boundary what the boundary metrics carry ({@code measure})
  * @param compat metrics in other tools' names ({@code measure})
+ * @param contracts boundary owners, budgets and interfaces ({@code contract})
  */
 public record SeamConfig(
     ReceiversConfig receivers,
@@ -37,7 +39,8 @@ public record SeamConfig(
     AuthConfig auth,
     PipelineConfig pipeline,
     BoundaryConfig boundary,
-    CompatConfig compat)
+    CompatConfig compat,
+    ContractsConfig contracts)
     implements ComponentConfig {
 
   /** The embedded defaults: what Seam runs with when no file is given. */
@@ -52,7 +55,8 @@ public record SeamConfig(
           AuthConfig.NONE,
           PipelineConfig.DEFAULT,
           BoundaryConfig.DEFAULT,
-          CompatConfig.DEFAULT);
+          CompatConfig.DEFAULT,
+          ContractsConfig.DEFAULT);
 
   /** The embedded defaults. */
   public static SeamConfig defaults() {

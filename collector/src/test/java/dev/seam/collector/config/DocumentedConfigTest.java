@@ -3,6 +3,7 @@ package dev.seam.collector.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.contract.ContractMetricNames;
 import dev.seam.collector.forward.ForwardMetricNames;
 import dev.seam.collector.measure.MeasureMetricNames;
 import java.io.IOException;
@@ -34,17 +35,18 @@ class DocumentedConfigTest {
 
   /** Section of the file -> the component folder whose README lists it. */
   private static final Map<String, String> OWNERS =
-      Map.of(
-          "receivers", "receive",
-          "auth", "receive",
-          "metrics", "expose",
-          "normalize", "normalize",
-          "pairing", "pair",
-          "boundary", "measure",
-          "compat", "measure",
-          "forward", "forward",
-          "pipeline", "pipeline",
-          "limits", "config");
+      Map.ofEntries(
+          Map.entry("receivers", "receive"),
+          Map.entry("auth", "receive"),
+          Map.entry("metrics", "expose"),
+          Map.entry("normalize", "normalize"),
+          Map.entry("pairing", "pair"),
+          Map.entry("boundary", "measure"),
+          Map.entry("compat", "measure"),
+          Map.entry("forward", "forward"),
+          Map.entry("pipeline", "pipeline"),
+          Map.entry("contracts", "contract"),
+          Map.entry("limits", "config"));
 
   @Test
   void everyKeyIsDocumentedWithItsDefault() throws IOException {
@@ -73,6 +75,7 @@ class DocumentedConfigTest {
   void componentReadmesListTheMetricsTheirNameClassesDefine() throws Exception {
     assertMentionsEvery(MeasureMetricNames.class, CODE.resolve("measure/README.md"));
     assertMentionsEvery(ForwardMetricNames.class, CODE.resolve("forward/README.md"));
+    assertMentionsEvery(ContractMetricNames.class, CODE.resolve("contract/README.md"));
   }
 
   private static void assertMentionsEvery(Class<?> names, Path readme) throws Exception {
