@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.seam.collector.contract.ContractMetricNames;
 import dev.seam.collector.forward.ForwardMetricNames;
 import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.testing.GrpcCall;
@@ -42,6 +43,7 @@ import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +55,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/metrics.md is Seam's interface. A real Seam with every optional part on (service graph,
@@ -78,7 +81,20 @@ class DocumentedMetricsTest {
   private static final String HTTP_CALLEE = "00000000000d0c12";
 
   @Test
-  void everyExportedFamilyIsDocumentedWithItsLabelsAndNamedByAConstant() throws Exception {
+  void everyExportedFamilyIsDocumentedWithItsLabelsAndNamedByAConstant(@TempDir Path dir) throws Exception {
+    // Contracts for the gRPC call (an interface, a deprecated one, budgets) and for a boundary
+    // never seen; the other calls are undeclared.
+    Path contracts = dir.resolve("contracts.yaml");
+    Files.writeString(contracts, String.join("\n",
+        "owners: {gateway: {team: edge, escalation: '#edge'}, '*': {team: platform}}",
+        "boundaries:",
+        "  - caller: gateway",
+        "    callee: pricing",
+        "    transport: grpc",
+        "    interface: {current: pricing.v1, deprecated: {pricing.v0: 2027-03-31}}",
+        "    budgets: {caller_p99: 250ms, error_ratio: 0.001}",
+        "  - {caller: gateway, callee: ledger, transport: grpc}",
+        ""));
     AtomicBoolean throttled = new AtomicBoolean();
     HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     downstream.createContext("/", exchange -> {
@@ -94,7 +110,8 @@ class DocumentedMetricsTest {
         "compat: {service-graph: {enabled: true}}",
         "pairing: {window: 2s}",
         "forward: {enabled: true, endpoint: 'http://127.0.0.1:" + downstream.getAddress().getPort() + "', retry: {initial-backoff: 50ms}}",
-        "limits: {max-boundaries: 6, max-services: 3}");
+        "limits: {max-boundaries: 6, max-services: 3}",
+        "contracts: {file: '" + contracts + "'}");
     try (RunningSeam seam = RunningSeam.start(yaml)) {
       sendEverything(seam);
       Scrape s = seam.awaitScrape(Duration.ofSeconds(15), x -> x.sum("seam_boundary_calls_total") == 5
@@ -221,6 +238,15 @@ class DocumentedMetricsTest {
     assertEquals(1, s.value("seam_refused_requests_total", "signal", "spans", "protocol", "http", "reason", "malformed"));
     assertEquals(1, s.value("seam_forward_retries_total", "signal", "logs"));
     assertEquals(0, s.value("seam_forward_queue_items"));
+    String[] grpc = {"caller_service", "gateway", "callee_service", "pricing", "transport", "grpc"};
+    assertEquals(1, s.value("seam_boundary_interface_calls_total", Scrape.with(grpc, "interface", "pricing.v1", "status", "current")));
+    assertEquals(1, s.value("seam_boundary_owner_info", Scrape.with(grpc, "caller_owner", "edge", "callee_owner", "platform",
+        "caller_escalation", "#edge", "callee_escalation", "unknown")));
+    assertEquals(1, s.value("seam_boundary_declared", grpc));
+    assertEquals(1, s.value("seam_boundary_declared", "callee_service", "ledger", "transport", "grpc"), "declared, never seen");
+    assertEquals(0, s.value("seam_boundary_declared", "caller_service", "gateway", "callee_service", "pricing", "transport", "http"));
+    assertEquals(0.25, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "caller_p99_seconds")));
+    assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
   }
 
   /** Every item Seam accepted was forwarded and the downstream took it. */
@@ -272,13 +298,20 @@ class DocumentedMetricsTest {
    */
   private static void assertConstantsNameTheDocumentedFamilies(RunningSeam seam, MetricsDoc doc) throws Exception {
     Set<String> constants = new TreeSet<>();
-    for (Class<?> names : List.of(MeasureMetricNames.class, ForwardMetricNames.class)) {
+    // Families built at scrape time rather than by meters are named as exported ('_', no '.').
+    Set<String> collected = new TreeSet<>();
+    for (Class<?> names : List.of(MeasureMetricNames.class, ForwardMetricNames.class, ContractMetricNames.class)) {
       for (Field f : names.getDeclaredFields()) {
         if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-          assertTrue(constants.add((String) f.get(null)), "two constants name " + f.get(null));
+          String name = (String) f.get(null);
+          assertTrue(constants.add(name), "two constants name " + name);
+          if (!name.contains(".")) {
+            collected.add(name);
+          }
         }
       }
     }
+    constants.removeAll(collected);
     Map<String, Set<String>> exportedAs = new TreeMap<>();
     for (Meter m : seam.seam().registry().getMeters()) {
       String name = m.getId().getName();
@@ -293,6 +326,10 @@ class DocumentedMetricsTest {
       String family = e.getValue().iterator().next();
       assertTrue(doc.families().containsKey(family), e.getKey() + " is exported as " + family + ", which docs/metrics.md does not list");
       families.add(family);
+    }
+    for (String family : collected) {
+      assertTrue(doc.families().containsKey(family), family + " is not in docs/metrics.md");
+      assertTrue(families.add(family), family + " is also a meter's family");
     }
     assertEquals(doc.families().keySet(), families, "documented families vs. the constants' families");
   }
