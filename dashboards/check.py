@@ -156,7 +156,7 @@ def main():
           metric_names('label_replace(sum by (le, transport) (rate(seam_boundary_calls_total[$__rate_interval] offset 1d)), "x", "$1", "y", "(.*)") > on() group_left() vector(1)') == {"seam_boundary_calls_total"})
     ds = dashboards()
     uids = [d.get("uid") for d in ds.values()]
-    check("dashboard uids unique and as expected", len(set(uids)) == len(uids) and set(uids) == {"seam-boundaries", "seam-boundary-detail", "seam-self"}, str(uids))
+    check("dashboard uids unique and as expected", len(set(uids)) == len(uids) and set(uids) == {"seam-boundaries", "seam-boundary-detail", "seam-self", "seam-ownership"}, str(uids))
     live = []
     for f, d in ds.items():
         b = os.path.basename(f)
