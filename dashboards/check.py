@@ -18,6 +18,7 @@ REQUIRED = {
     "seam-boundary-detail": ["Calls/s by operation", "Caller duration heatmap", "Callee duration heatmap",
                              "Caller duration quantiles", "Callee duration quantiles"],
     "seam-self": ["Received items/s", "Processed items/s", "Pairing outcomes/s", "JVM heap", "Scrape health (up)"],
+    "seam-ownership": ["Boundary matrix", "Calls/s by interface status", "Deprecated and sunset calls/s"],
 }
 
 PROMQL_WORDS = set("""

@@ -27,7 +27,7 @@ import dev.seam.collector.receive.ReceiversConfig;
  * @param pipeline the threads that process exports ({@code pipeline})
  * @param boundary what the boundary metrics carry ({@code measure})
  * @param compat metrics in other tools' names ({@code measure})
- * @param contracts boundary owners, budgets and interfaces ({@code contract})
+ * @param contracts boundary owners, budgets and interfaces (the contract package)
  */
 public record SeamConfig(
     ReceiversConfig receivers,
