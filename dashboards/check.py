@@ -20,6 +20,7 @@ REQUIRED = {
     "seam-boundary-detail": ["Calls/s by operation", "Caller duration heatmap", "Callee duration heatmap",
                              "Caller duration quantiles", "Callee duration quantiles"],
     "seam-self": ["Received items/s", "Processed items/s", "Pairing outcomes/s", "JVM heap", "Scrape health (up)"],
+    "seam-ownership": ["Boundary matrix", "Calls/s by interface status", "Deprecated and sunset calls/s"],
 }
 # Panels that must show data where Seam consumes from Kafka (REQUIRE_KAFKA=1): the consumer side of
 # the Kafka row. Produced records need kafka.produce, hand-overs a rebalance: not required.
@@ -164,7 +165,7 @@ def main():
           metric_names('label_replace(sum by (le, transport) (rate(seam_boundary_calls_total[$__rate_interval] offset 1d)), "x", "$1", "y", "(.*)") > on() group_left() vector(1)') == {"seam_boundary_calls_total"})
     ds = dashboards()
     uids = [d.get("uid") for d in ds.values()]
-    check("dashboard uids unique and as expected", len(set(uids)) == len(uids) and set(uids) == {"seam-boundaries", "seam-boundary-detail", "seam-self"}, str(uids))
+    check("dashboard uids unique and as expected", len(set(uids)) == len(uids) and set(uids) == {"seam-boundaries", "seam-boundary-detail", "seam-self", "seam-ownership"}, str(uids))
     live = []
     for f, d in ds.items():
         b = os.path.basename(f)

@@ -15,6 +15,35 @@ run "promtool check rules" promtool check rules $P/recording.rules.yml $P/alerts
 run "promtool test rules" promtool test rules $P/tests/*.test.yml
 run "promtool check config deploy/prometheus/prometheus.yml" promtool check config deploy/prometheus/prometheus.yml
 
+# Alertmanager routes contract alerts by the team that must act (deploy/alertmanager/alertmanager.yml);
+# each case's labels are those dashboards/prometheus/tests/contracts.test.yml proves the alert has
+bin/ensure-alertmanager
+AM=deploy/alertmanager/alertmanager.yml
+run "amtool check-config $AM" amtool check-config "$AM"
+route() {
+  local want="$1" what="$2"; shift 2
+  run "alertmanager routes $what to $want" amtool config routes test --config.file="$AM" --verify.receivers="$want" "$@"
+}
+B="caller_service=gateway callee_service=pricing caller_owner=edge callee_owner=pricing"
+# shellcheck disable=SC2086
+{
+route pricing-pager "a callee error burning gateway->pricing's budget (critical)" alertname=SeamBoundaryContractErrorBudgetBurn severity=critical \
+  acting_side=callee team=pricing escalation=pagerduty:pricing transport=grpc $B
+route pricing "a callee error burning gateway->pricing's budget (warning)" alertname=SeamBoundaryContractErrorBudgetBurn severity=warning \
+  acting_side=callee team=pricing escalation=pagerduty:pricing transport=grpc $B
+route edge-pager "a caller-only error burning gateway->pricing's budget" alertname=SeamBoundaryContractErrorBudgetBurn severity=critical \
+  acting_side=caller team=edge escalation=#edge-oncall transport=http $B
+route edge "an overhead breach on gateway->pricing" alertname=SeamBoundaryOverheadOverBudget severity=warning team=edge escalation=#edge-oncall transport=http $B
+route pricing "a caller latency breach on gateway->pricing" alertname=SeamBoundaryCallerLatencyOverBudget severity=warning team=pricing escalation=pagerduty:pricing transport=grpc $B
+route edge "an undeclared boundary gateway->ledger" alertname=SeamBoundaryUndeclared severity=warning team=edge escalation=#edge-oncall \
+  caller_service=gateway callee_service=ledger caller_owner=edge callee_owner=books transport=http
+route edge-pager "calls past an interface's sunset" alertname=SeamBoundaryInterfacePastSunset severity=critical team=edge interface=v1 transport=ffi $B
+route seam-operators "a boundary nobody owns" alertname=SeamBoundaryOverheadOverBudget severity=warning team=unknown transport=http $B
+route seam-operators "Seam's own alerts (no team)" alertname=SeamContractsInvalid severity=warning job=seam instance=seam:9464
+route seam-operators "a boundary alert without contracts (no team)" alertname=SeamBoundaryCallerOnlyErrors severity=warning transport=http \
+  caller_service=gateway callee_service=pricing
+}
+
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 # compose's Prometheus config references container paths: check it against a copy with the real ones
 sed -e "s#/etc/prometheus/rules/#$PWD/$P/#" deploy/compose/prometheus.yml > "$tmp/compose-prometheus.yml"

@@ -407,8 +407,119 @@ def self_dash():
                      "With a fleet, pick one instance or All (totals over the instances; per-instance panels name the instance).", P, variables)
 
 
+# ------------------------------------------------------------------ Ownership (boundary contracts)
+# Contract series name a boundary by these three labels only (docs/metrics.md, "Boundary contracts").
+K = "caller_service, callee_service, transport"
+OWNER_LABELS = "caller_owner, callee_owner, caller_escalation, callee_escalation"
+# Owners of each boundary, filtered on $team (either side), one series per boundary across Seam replicas.
+OWNERS = (f'max by ({K}, {OWNER_LABELS}) (seam_boundary_owner_info{{caller_owner=~"$team"}} '
+          f'or seam_boundary_owner_info{{callee_owner=~"$team"}})')
+# Interface status as a number the matrix maps back to words; the worst status seen wins.
+STATUS_WEIGHTS = ('(label_replace(vector(4), "status", "sunset", "", "") or label_replace(vector(3), "status", "deprecated", "", "")'
+                  ' or label_replace(vector(2), "status", "unknown", "", "") or label_replace(vector(1), "status", "current", "", ""))')
+
+
+def owned(expr):
+    """`expr` (labelled by the boundary's three labels) with the owners' labels joined in, $team applied."""
+    return f"({expr}) * on ({K}) group_left ({OWNER_LABELS}) {OWNERS}"
+
+
+def ownership():
+    ids = Ids()
+    P = []
+    P.append(row(ids, "Matrix", 0))
+    share = {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "orange", "value": 0.8},
+                                           {"color": "red", "value": 1}]}
+    budget = lambda live, kind: f'{live} / on ({K}) contract:seam_boundary_budget:max{{budget="{kind}"}}'
+    cols = [("declared", f"max by ({K}) (seam_boundary_declared)", "Contract"),
+            ("status", f"max by ({K}) ((sum by ({K}, status) (increase(seam_boundary_interface_calls_total[$__range])) > 0) * 0"
+                       f" + on (status) group_left () {STATUS_WEIGHTS})", "Interface"),
+            ("caller_p99", budget("contract:seam_boundary_caller_duration_seconds:p99_5m", "caller_p99_seconds"), "Caller p99 / budget"),
+            ("callee_p99", budget("contract:seam_boundary_callee_duration_seconds:p99_5m", "callee_p99_seconds"), "Callee p99 / budget"),
+            ("overhead_p99", budget("contract:seam_boundary_overhead_seconds:p99_5m", "overhead_p99_seconds"), "Overhead p99 / budget"),
+            ("errors", budget(f"sum by ({K}) (contract_side:seam_boundary_errors:ratio_rate1h)", "error_ratio"), "Error ratio 1h / budget"),
+            ("allocated", budget("contract:seam_boundary_callee_allocated_bytes:p99_5m", "allocated_bytes_per_call_p99"), "Allocated p99 / budget"),
+            ("memory", f'max by ({K}) (callee:seam_process_memory_bytes:max / on (callee_service) group_right () '
+                       f'contract:seam_boundary_budget:max{{budget="callee_memory_bytes"}})', "Callee memory / budget")]
+    targets, rename, overrides = [], {}, []
+    for ref, expr, name in cols:
+        targets.append(target(owned(expr), ref=ref, instant=True, fmt="table"))
+        rename["Value #" + ref] = name
+        if ref not in ("declared", "status"):
+            overrides.append({"matcher": {"id": "byName", "options": name}, "properties": [
+                {"id": "unit", "value": "percentunit"}, {"id": "decimals", "value": 0},
+                {"id": "custom.cellOptions", "value": {"type": "color-background"}}, {"id": "thresholds", "value": share}]})
+    overrides.append({"matcher": {"id": "byName", "options": "Contract"}, "properties": [
+        {"id": "custom.cellOptions", "value": {"type": "color-background"}},
+        {"id": "mappings", "value": [{"type": "value", "options": {
+            "0": {"text": "undeclared", "color": "red", "index": 0}, "1": {"text": "declared", "color": "green", "index": 1}}}]}]})
+    overrides.append({"matcher": {"id": "byName", "options": "Interface"}, "properties": [
+        {"id": "custom.cellOptions", "value": {"type": "color-background"}},
+        {"id": "mappings", "value": [{"type": "value", "options": {
+            "1": {"text": "current", "color": "green", "index": 0}, "2": {"text": "unknown", "color": "text", "index": 1},
+            "3": {"text": "deprecated", "color": "orange", "index": 2}, "4": {"text": "sunset", "color": "red", "index": 3}}}]}]})
+    t = panel(ids, "table", "Boundary matrix", targets, 0, 1, 24, 11,
+              desc="One row per boundary Seam has seen or the contract file declares (docs/contracts.md): who owns each side and "
+                   "where to escalate, whether it is declared (undeclared boundaries first), the worst interface status of its "
+                   "calls over the dashboard's range (sunset > deprecated > unknown > current), and each declared budget against "
+                   "its live value as a share (green below 80 %, amber below 100 %, red at or over the budget). A budget the "
+                   "contract does not declare is empty. From the seam-contracts recording rules (load them).",
+              transformations=[
+                  {"id": "organize", "options": {"excludeByName": {"__name__": True}}},
+                  {"id": "merge", "options": {}},
+                  {"id": "organize", "options": {
+                      "excludeByName": {"Time": True},
+                      "indexByName": {"caller_service": 0, "callee_service": 1, "transport": 2, "caller_owner": 3,
+                                      "callee_owner": 4, "caller_escalation": 5, "callee_escalation": 6},
+                      "renameByName": rename}},
+                  {"id": "sortBy", "options": {"fields": {}, "sort": [{"field": "Contract", "desc": False}]}}])
+    t["fieldConfig"]["defaults"]["links"] = [{
+        "title": "Boundary detail",
+        "url": "/d/seam-boundary-detail/seam-boundary-detail?${__url_time_range}&${datasource:queryparam}"
+               "&var-caller_service=${__data.fields.caller_service}&var-callee_service=${__data.fields.callee_service}"
+               "&var-transport=${__data.fields.transport}"}]
+    t["fieldConfig"]["overrides"] = overrides
+    t["options"] = {"showHeader": True, "cellHeight": "sm", "frameIndex": 0, "footer": {"show": False, "reducer": ["sum"], "fields": ""}}
+    P.append(t)
+    P.append(row(ids, "Interfaces", 12))
+    R = "[$__rate_interval]"
+    P.append(panel(ids, "timeseries", "Calls/s by interface status", [target(
+        f"sum by (status) ({owned(f'sum by ({K}, status) (rate(seam_boundary_interface_calls_total{R}))')})", "{{status}}")],
+        0, 13, 8, 8, "reqps", desc="Paired calls by the status of the interface version they spoke in their boundary's contract."))
+    moving = f'sum by ({K}, interface, status) (rate(seam_boundary_interface_calls_total{{status=~"deprecated|sunset"}}{R}))'
+    P.append(panel(ids, "timeseries", "Deprecated and sunset calls/s", [target(
+        f"sum by ({K}, interface, status) ({owned(moving)})",
+        "{{caller_service}} -> {{callee_service}} {{transport}} {{interface}} ({{status}})")],
+        8, 13, 8, 8, "reqps", desc="The callers that must move: SeamBoundaryInterfaceSunsetNear and SeamBoundaryInterfacePastSunset page them."))
+    sun = panel(ids, "table", "Sunsets", [target(
+        owned(f"max by ({K}, interface) (seam_boundary_interface_sunset_timestamp_seconds) - time()"), ref="sunset", instant=True, fmt="table")],
+        16, 13, 8, 8, "s", desc="Time left until each deprecated interface of a declared boundary is sunset (negative: past it).",
+        transformations=[{"id": "organize", "options": {"excludeByName": {"Time": True, "__name__": True, "caller_escalation": True,
+                                                                           "callee_escalation": True},
+                                                        "renameByName": {"Value": "Until sunset"}}}])
+    sun["options"] = {"showHeader": True, "cellHeight": "sm", "frameIndex": 0, "footer": {"show": False, "reducer": ["sum"], "fields": ""}}
+    P.append(sun)
+    P.append(row(ids, "Contract file", 21))
+    P.append(panel(ids, "timeseries", "Contract reloads/s", [target(
+        "sum by (outcome) (rate(seam_contracts_reload_total[$__rate_interval]))", "{{outcome}}")], 0, 22, 8, 7, "short",
+        desc="Loads of the contract file: at start, on SIGHUP, and when it changed. invalid: the contracts before stay in force (SeamContractsInvalid)."))
+    P.append(panel(ids, "timeseries", "Last reload successful", [target(
+        "min by (instance) (seam_contracts_last_reload_successful)", "{{instance}}")], 8, 22, 8, 7, "short",
+        desc="1: the last load succeeded; 0: it failed and Seam's log names the offending key."))
+    P.append(panel(ids, "timeseries", "Age of the contracts in force", [target(
+        "time() - max by (instance) (seam_contracts_loaded_timestamp_seconds)", "{{instance}}")], 16, 22, 8, 7, "s",
+        desc="How long ago the contracts in force were read."))
+    variables = [dsvar(),
+                 qvar("team", 'label_values(contract_side:seam_boundary_owner:info, team)', "Team (caller or callee side)")]
+    return dashboard("seam-ownership", "Seam / Ownership",
+                     "The responsibility matrix: who owns each side of every boundary, whether it was agreed, which interface versions "
+                     "it speaks, and each budget against its live value. The page a governance review or an incident commander opens first.",
+                     P, variables)
+
+
 def main():
-    for name, d in (("seam-boundaries.json", overview()), ("seam-boundary-detail.json", detail()), ("seam-self.json", self_dash())):
+    for name, d in (("seam-boundaries.json", overview()), ("seam-boundary-detail.json", detail()), ("seam-self.json", self_dash()),
+                    ("seam-ownership.json", ownership())):
         with open(os.path.join(HERE, name), "w") as f:
             json.dump(d, f, indent=2, sort_keys=False)
             f.write("\n")

@@ -61,15 +61,15 @@ async function main() {
   const { ALL } = require('./lib/variables.cjs');
   const picture = require('./lib/picture.cjs');
 
-  const files = ['seam-boundaries.json', 'seam-boundary-detail.json', 'seam-self.json'].map((f) => path.join(GRAFANA, f));
-  const [overview, detail, self] = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const files = ['seam-boundaries.json', 'seam-boundary-detail.json', 'seam-self.json', 'seam-ownership.json'].map((f) => path.join(GRAFANA, f));
+  const [overview, detail, self, ownership] = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
   const grafanaData = require('@grafana/data/package.json').version;
 
   licenseChecks();
   schemaChecks(files);
   statics.provisioningChecks(ROOT, check);
   statics.composeChecks(ROOT, check, grafanaData);
-  for (const [name, d] of [['seam-boundaries', overview], ['seam-boundary-detail', detail], ['seam-self', self]]) {
+  for (const [name, d] of [['seam-boundaries', overview], ['seam-boundary-detail', detail], ['seam-self', self], ['seam-ownership', ownership]]) {
     statics.variableChecks(name, d, check);
     statics.heatmapChecks(name, d, check);
   }
@@ -184,6 +184,16 @@ async function main() {
     ran('seam-self', run);
     timeseries('seam-self', run);
     kafkaChecks(run);
+
+    // Ownership: every team, then one team of each kind (owning callees, owning a silent boundary).
+    const { matrixChecks } = require('./lib/ownership-checks.cjs');
+    for (const team of [null, 'pricing', 'books']) {
+      const label = `seam-ownership (team ${team ?? 'All'})`;
+      const owned = await runDashboard(url, ownership, team === null ? {} : { team: [team] }, nowS);
+      ran(label, owned);
+      if (team === null) timeseries(label, owned);
+      matrixChecks(`${label} / Boundary matrix`, owned.panels.get('Boundary matrix'), team, check);
+    }
 
     // The end-to-end suite's live query check, on the same series: it must keep accepting the dashboards.
     try {

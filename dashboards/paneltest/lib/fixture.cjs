@@ -90,6 +90,30 @@ const MEMORY = [ // [service, language, instance, runtime bytes, resident bytes]
   ['pricing-v2', 'go', 'legacy-1', 12e6, 50e6],
 ];
 
+// Boundary contracts (docs/contracts.md): owners by service, and per boundary [caller, callee,
+// transport]: declared, budgets, interface calls/s by [interface, status], sunsets (s from the
+// test's start). gateway -> ledger is declared and silent; two boundaries are undeclared.
+const OWNERS = { checkout: ['shop', '#shop'], gateway: ['edge', '#edge-oncall'], pricing: ['pricing', 'pagerduty:pricing'],
+  'pricing.v2': ['pricing', 'pagerduty:pricing'], 'pricing-v2': ['legacy', 'unknown'], ledger: ['books', '#books'] };
+const CONTRACTS = [
+  { caller: 'checkout', callee: 'gateway', transport: 'grpc', declared: 0, budgets: {},
+    interfaces: [['gateway.v1', 'unknown', 2]] },
+  { caller: 'gateway', callee: 'pricing', transport: 'http', declared: 1,
+    budgets: { caller_p99_seconds: 0.05, overhead_p99_seconds: 0.002, error_ratio: 0.01 },
+    interfaces: [['unknown', 'unknown', 15]] },
+  { caller: 'gateway', callee: 'pricing', transport: 'grpc', declared: 1,
+    budgets: { caller_p99_seconds: 0.25, callee_p99_seconds: 0.1, error_ratio: 0.001 },
+    interfaces: [['pricing.v1', 'deprecated', 6]], sunsets: { 'pricing.v1': 20 * 86400 } },
+  { caller: 'gateway', callee: 'pricing', transport: 'ffi', declared: 1,
+    budgets: { allocated_bytes_per_call_p99: 16384, callee_memory_bytes: 50e6 },
+    interfaces: [['v2', 'current', 18], ['v1', 'sunset', 2]], sunsets: { v1: -86400 } },
+  { caller: 'gateway', callee: 'pricing.v2', transport: 'http', declared: 1, budgets: { caller_p99_seconds: 1 },
+    interfaces: [['v2', 'current', 4.5]] },
+  { caller: 'gateway', callee: 'pricing-v2', transport: 'http', declared: 0, budgets: {},
+    interfaces: [['unknown', 'unknown', 1]] },
+  { caller: 'gateway', callee: 'ledger', transport: 'grpc', declared: 1, budgets: { error_ratio: 0.001 }, interfaces: [] },
+];
+
 // Seam's default buckets, `le` as Java prints doubles (docs/metrics.md).
 const DURATION_LE = ['1.0E-4', '2.5E-4', '5.0E-4', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1',
   '0.25', '0.5', '1.0', '2.5', '5.0', '10.0', '30.0'];
@@ -165,6 +189,24 @@ function series() {
     if (runtime) gauge('seam_process_memory_bytes', { service, language, service_instance: inst, type: 'runtime' }, runtime);
     gauge('seam_process_memory_bytes', { service, language, service_instance: inst, type: 'resident' }, resident);
   }
+
+  for (const c of CONTRACTS) {
+    const b = { caller_service: c.caller, callee_service: c.callee, transport: c.transport };
+    const [co, ce] = OWNERS[c.caller];
+    const [eo, ee] = OWNERS[c.callee];
+    gauge('seam_boundary_owner_info', { ...b, caller_owner: co, caller_escalation: ce, callee_owner: eo, callee_escalation: ee }, 1);
+    gauge('seam_boundary_declared', b, c.declared);
+    for (const [budget, v] of Object.entries(c.budgets)) gauge('seam_boundary_budget', { ...b, budget }, v);
+    for (const [iface, status, rate] of c.interfaces) counter('seam_boundary_interface_calls', { ...b, interface: iface, status }, rate);
+    for (const [iface, at] of Object.entries(c.sunsets ?? {})) {
+      add('seam_boundary_interface_sunset_timestamp_seconds', 'gauge', 'seam_boundary_interface_sunset_timestamp_seconds',
+        { ...b, interface: iface }, () => SUNSET_BASE_S + at);
+    }
+  }
+  counter('seam_contracts_reload', { outcome: 'loaded' }, 0.001);
+  counter('seam_contracts_reload', { outcome: 'invalid' }, 0);
+  gauge('seam_contracts_last_reload_successful', {}, 1);
+  add('seam_contracts_loaded_timestamp_seconds', 'gauge', 'seam_contracts_loaded_timestamp_seconds', {}, () => SUNSET_BASE_S - 600);
 
   // Seam itself
   for (const [signal, protocol, rate] of [['spans', 'grpc', 120], ['spans', 'http', 60], ['logs', 'http', 30], ['metrics', 'grpc', 10]]) {
@@ -260,5 +302,8 @@ function openMetrics(nowS) {
   return lines.join('\n') + '\n';
 }
 
-module.exports = { BOUNDARIES, ERRORS, UNPAIRED, SKEW, MEMORY, INSTANCES, TOPICS, LAG, STALE_LAG, owner, STEP_S, SPAN_S,
+// Sunset timestamps are relative to when the test module was loaded (the test's start, give or take).
+const SUNSET_BASE_S = Math.floor(Date.now() / 1000);
+
+module.exports = { OWNERS, CONTRACTS, SUNSET_BASE_S, BOUNDARIES, ERRORS, UNPAIRED, SKEW, MEMORY, INSTANCES, TOPICS, LAG, STALE_LAG, owner, STEP_S, SPAN_S,
   boundaryKey, openMetrics, series };

@@ -10,6 +10,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 )
 
 // Call is one line of the ledger: what the driver asked for and what it saw.
@@ -55,7 +63,13 @@ var (
 	httpBoundary = boundary{"gateway", "go", "pricing", "rust", "http", "/price/{id}"}
 	grpcBoundary = boundary{"gateway", "go", "pricing", "rust", "grpc", "pricing.v1.Pricing/Quote"}
 	ffiBoundary  = boundary{"gateway", "go", "gateway", "rust", "ffi", "quote"}
+	// checkoutBoundary is a second client calling pricing directly: a route the contract file
+	// (examples/contracts.yaml) does not declare, added on purpose.
+	checkoutBoundary = boundary{"checkout", "go", "pricing", "rust", "http", "/price/{id}"}
 )
+
+// checkoutCalls is how many calls the undeclared route makes.
+const checkoutCalls = 6
 
 func (b boundary) of(transport string) boundary {
 	switch transport {
@@ -103,10 +117,12 @@ func mix() []Call {
 func ffiLogs() bool { return os.Getenv("E2E_FFI_ERROR_LOGS") != "0" }
 
 type env struct {
-	t       *testing.T
-	out     string
-	procs   []*proc
-	promURL string
+	t *testing.T
+	// checkouts: calls made on the undeclared route (checkoutBoundary)
+	checkouts int
+	out       string
+	procs     []*proc
+	promURL   string
 }
 
 type proc struct {
@@ -147,7 +163,8 @@ func TestBoundariesMatchTheLedger(t *testing.T) {
     http: {host: 127.0.0.1, port: %d}
 metrics: {host: 127.0.0.1, port: %d}
 pairing: {window: 4s, sweep-interval: 200ms}
-`, seamGRPC, seamHTTP, seamMetrics))
+contracts: {file: %s}
+`, seamGRPC, seamHTTP, seamMetrics, filepath.Join(repo, "examples/contracts.yaml")))
 	e.start("seam", nil, "java", "-Xmx512m", "-jar", seamJar, "--config", seamCfg)
 	e.awaitHTTP("seam", fmt.Sprintf("http://127.0.0.1:%d/readyz", seamMetrics), 60*time.Second)
 
@@ -180,34 +197,50 @@ scrape_configs:
 		}
 	}
 	// The Rust service exports OTLP/HTTP, the Go gateway OTLP/gRPC: both receivers are exercised.
+	// pricing states its owner in its resource; the gateway's version (read by both its Go half
+	// and the Rust library) names the interface of the FFI boundary.
 	e.start("pricing", append(otel("pricing", fmt.Sprintf("http://127.0.0.1:%d", seamHTTP), "http/protobuf"),
+		"OTEL_RESOURCE_ATTRIBUTES=service.owner.name=pricing,service.owner.contact=pagerduty:pricing",
 		fmt.Sprintf("PRICING_HTTP_ADDR=127.0.0.1:%d", pricingHTTP),
 		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC)), pricingBin)
 	e.awaitHTTP("pricing", fmt.Sprintf("http://127.0.0.1:%d/healthz", pricingHTTP), 60*time.Second)
 	e.start("gateway", append(otel("gateway", fmt.Sprintf("http://127.0.0.1:%d", seamGRPC), "grpc"),
+		"OTEL_RESOURCE_ATTRIBUTES=service.version=2.1.0",
 		fmt.Sprintf("GATEWAY_ADDR=127.0.0.1:%d", gatewayPort),
 		fmt.Sprintf("PRICING_HTTP_URL=http://127.0.0.1:%d", pricingHTTP),
 		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC),
 		fmt.Sprintf("SEAM_FFI_OTLP_ENDPOINT=http://127.0.0.1:%d", seamHTTP)), gatewayBin)
 	e.awaitHTTP("gateway", fmt.Sprintf("http://127.0.0.1:%d/healthz", gatewayPort), 60*time.Second)
 
-	// Drive the mix and write the ledger.
+	// Drive the mix, then (once Prometheus has scraped the boundaries it made) a few more HTTP
+	// calls: a quantile over rate() needs a counter to grow between two scrapes, and the contract
+	// alerts compare such quantiles with their budgets. Write the ledger.
 	calls := mix()
 	client := &http.Client{Timeout: 10 * time.Second}
-	for i := range calls {
-		c := &calls[i]
-		u := fmt.Sprintf("http://127.0.0.1:%d%s/%s", gatewayPort, c.Route, url.PathEscape(c.Item))
-		if c.Query != "" {
-			u += "?" + c.Query
+	drive := func(from int) {
+		for i := from; i < len(calls); i++ {
+			c := &calls[i]
+			u := fmt.Sprintf("http://127.0.0.1:%d%s/%s", gatewayPort, c.Route, url.PathEscape(c.Item))
+			if c.Query != "" {
+				u += "?" + c.Query
+			}
+			resp, err := client.Get(u)
+			if err != nil {
+				t.Fatalf("driver: GET %s: %v", u, err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			c.GotStatus = resp.StatusCode
 		}
-		resp, err := client.Get(u)
-		if err != nil {
-			t.Fatalf("driver: GET %s: %v", u, err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		c.GotStatus = resp.StatusCode
 	}
+	drive(0)
+	e.awaitQuery(`seam_boundary_calls_total{caller_service="gateway",callee_service="pricing",transport="http"}`, 30*time.Second)
+	time.Sleep(1500 * time.Millisecond)
+	first := len(calls)
+	for i := 0; i < 5; i++ {
+		calls = append(calls, Call{Route: "/quote/http", Transport: "http", Item: fmt.Sprintf("late-%d", i), WantStatus: 200})
+	}
+	drive(first)
 	ledger, _ := json.MarshalIndent(calls, "", "  ")
 	writeFile(t, filepath.Join(out, "ledger.json"), string(ledger))
 	for _, c := range calls {
@@ -215,6 +248,8 @@ scrape_configs:
 			t.Fatalf("driver: %s/%s?%s answered %d, want %d (the example services misbehave; see %s)", c.Route, c.Item, c.Query, c.GotStatus, c.WantStatus, out)
 		}
 	}
+
+	e.callFromCheckout(seamGRPC, pricingHTTP)
 
 	// Let the callees the callers gave up on finish their work (the slowest takes 400 ms), then
 	// stop the services: on SIGTERM they flush every span, log and metric they hold.
@@ -228,7 +263,121 @@ scrape_configs:
 	time.Sleep(2500 * time.Millisecond) // two more scrapes, so every series has its final sample
 
 	e.checkBoundaries(calls)
+	e.checkContracts(calls)
 	e.checkDashboards(repo)
+}
+
+// callFromCheckout makes checkoutCalls calls to pricing from a second real Go client, service
+// "checkout" in namespace "shop", instrumented with otelhttp and exporting its spans to Seam.
+func (e *env) callFromCheckout(seamGRPC, pricingHTTP int) {
+	t := e.t
+	ctx := context.Background()
+	exp, err := otlptracegrpc.New(ctx, otlptracegrpc.WithEndpoint(fmt.Sprintf("127.0.0.1:%d", seamGRPC)), otlptracegrpc.WithInsecure())
+	if err != nil {
+		t.Fatalf("checkout: trace exporter: %v", err)
+	}
+	res, err := resource.New(ctx, resource.WithAttributes(semconv.ServiceName("checkout"), semconv.ServiceNamespace("shop")),
+		resource.WithTelemetrySDK())
+	if err != nil {
+		t.Fatalf("checkout: resource: %v", err)
+	}
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp), sdktrace.WithResource(res))
+	client := &http.Client{Timeout: 10 * time.Second, Transport: otelhttp.NewTransport(http.DefaultTransport,
+		otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagation.TraceContext{}))}
+	for i := 0; i < checkoutCalls; i++ {
+		resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/price/checkout-%d", pricingHTTP, i))
+		if err != nil {
+			t.Fatalf("checkout: GET /price: %v", err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("checkout: GET /price answered %d", resp.StatusCode)
+		}
+	}
+	if err := tp.Shutdown(ctx); err != nil {
+		t.Fatalf("checkout: flushing spans: %v", err)
+	}
+	e.checkouts = checkoutCalls
+}
+
+// checkContracts checks, through Prometheus, what Seam says about the contracts of
+// examples/contracts.yaml: owners from the file and from the services' resources, the declared
+// budgets, the declared flags (the checkout route is undeclared), the interface statuses against
+// the ledger, and that the deliberately tight overhead budget's alert pages edge.
+func (e *env) checkContracts(calls []Call) {
+	t := e.t
+	type side struct{ caller, callee, transport string }
+	gw := func(callee, transport string) side { return side{"gateway", callee, transport} }
+	viaHTTP, viaGRPC, viaFFI, checkout := gw("pricing", "http"), gw("pricing", "grpc"), gw("gateway", "ffi"), side{"checkout", "pricing", "http"}
+	of := func(m map[string]string) side { return side{m["caller_service"], m["callee_service"], m["transport"]} }
+
+	edge := "edge|#edge-oncall"
+	pricing := "pricing|pagerduty:pricing"
+	wantOwners := map[side]string{viaHTTP: edge + " " + pricing, viaGRPC: edge + " " + pricing, viaFFI: edge + " " + edge, checkout: "shop|#shop " + pricing}
+	gotOwners := map[side]string{}
+	for _, s := range e.query("seam_boundary_owner_info") {
+		m := s.Metric
+		gotOwners[of(m)] = m["caller_owner"] + "|" + m["caller_escalation"] + " " + m["callee_owner"] + "|" + m["callee_escalation"]
+	}
+	if fmt.Sprint(gotOwners) != fmt.Sprint(wantOwners) {
+		t.Errorf("seam_boundary_owner_info: got %v, want %v", gotOwners, wantOwners)
+	}
+
+	wantBudgets := map[string]float64{
+		"http caller_p99_seconds": 2, "http overhead_p99_seconds": 1e-6, "http error_ratio": 0.5,
+		"grpc caller_p99_seconds": 2, "grpc callee_p99_seconds": 2, "grpc error_ratio": 0.5, "grpc callee_memory_bytes": 1 << 30,
+		"ffi overhead_p99_seconds": 0.01, "ffi allocated_bytes_per_call_p99": 1 << 20,
+	}
+	gotBudgets := map[string]float64{}
+	for _, s := range e.query("seam_boundary_budget") {
+		gotBudgets[s.Metric["transport"]+" "+s.Metric["budget"]] = s.value()
+	}
+	assertMaps(t, "seam_boundary_budget", wantBudgets, gotBudgets)
+
+	wantDeclared := map[side]float64{viaHTTP: 1, viaGRPC: 1, viaFFI: 1, checkout: 0}
+	gotDeclared := map[side]float64{}
+	for _, s := range e.query("seam_boundary_declared") {
+		gotDeclared[of(s.Metric)] = s.value()
+	}
+	assertMaps(t, "seam_boundary_declared", wantDeclared, gotDeclared)
+
+	// Every paired call, and every call whose context was lost, counted once by its interface:
+	// gRPC speaks pricing.v1 (deprecated), the HTTP routes carry no version, the FFI library is v2.
+	want := map[string]float64{}
+	for _, c := range calls {
+		switch {
+		case c.Unpaired:
+			want["http unknown unknown"]++
+		case c.Transport == "grpc":
+			want["grpc pricing.v1 deprecated"]++
+		case c.Transport == "http":
+			want["http unknown unknown"]++
+		case c.Transport == "ffi":
+			want["ffi v2 current"]++
+		}
+	}
+	want["checkout unknown unknown"] = float64(e.checkouts)
+	got := map[string]float64{}
+	for _, s := range e.query("seam_boundary_interface_calls_total") {
+		k := s.Metric["transport"]
+		if s.Metric["caller_service"] == "checkout" {
+			k = "checkout"
+		}
+		got[k+" "+s.Metric["interface"]+" "+s.Metric["status"]] = s.value()
+	}
+	assertMaps(t, "seam_boundary_interface_calls_total", want, got)
+
+	// The tight overhead budget on gateway -> pricing over HTTP: pending (for: 10m) or firing,
+	// routed to the caller's team; the undeclared checkout route to checkout's.
+	e.awaitQuery(`ALERTS{alertname="SeamBoundaryOverheadOverBudget",team="edge",escalation="#edge-oncall",caller_service="gateway",callee_service="pricing",transport="http"}`, 60*time.Second)
+	e.awaitQuery(`ALERTS{alertname="SeamBoundaryUndeclared",team="shop",caller_service="checkout",callee_service="pricing",callee_owner="pricing"}`, 60*time.Second)
+	if n := len(e.query(`ALERTS{alertname="SeamBoundaryOverheadOverBudget"}`)); n != 1 {
+		t.Errorf("SeamBoundaryOverheadOverBudget: %d alerts, want only gateway -> pricing over http\n%v", n, e.query(`ALERTS{alertname="SeamBoundaryOverheadOverBudget"}`))
+	}
+	if v := e.scalar("max(seam_contracts_last_reload_successful)"); v != 1 {
+		t.Errorf("seam_contracts_last_reload_successful = %v, want 1", v)
+	}
 }
 
 // checkDashboards runs every dashboard panel and variable query against this Prometheus, now
@@ -262,6 +411,7 @@ func (e *env) checkBoundaries(calls []Call) {
 	wantNegative := map[boundary]float64{}
 	wantCutOff := map[boundary]float64{}
 	unpaired := 0.0
+	wantCalls[checkoutBoundary] = float64(e.checkouts)
 	for _, c := range calls {
 		if c.Unpaired {
 			unpaired++

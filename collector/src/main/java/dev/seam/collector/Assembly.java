@@ -1,6 +1,7 @@
 package dev.seam.collector;
 
 import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.contract.Contracts;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.BoundaryConfig;
@@ -41,6 +42,7 @@ import java.util.function.LongSupplier;
  * @param accounting Seam's own item accounting
  * @param pipeline where export bodies go
  * @param forwarder where normalized spans and logs go downstream, or {@code null}
+ * @param contracts the boundary contracts (to be polled and reloaded)
  */
 public record Assembly(
     PrometheusMeterRegistry registry,
@@ -49,7 +51,8 @@ public record Assembly(
     TelemetryMetrics telemetry,
     PipelineMetrics accounting,
     Pipeline pipeline,
-    Forwarder forwarder) {
+    Forwarder forwarder,
+    Contracts contracts) {
 
   /**
    * Micrometer's default puts exemplars on every series of a histogram, {@code _count} included;
@@ -97,12 +100,13 @@ public record Assembly(
         config.compat().serviceGraph().enabled(), config.limits().maxBoundaries(), config.limits().maxServices(), nanoClock);
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
     PairingConfig p = config.pairing();
-    BoundaryListener listener = boundaryMetrics;
+    Contracts contracts = new Contracts(registry, registry.getPrometheusRegistry(), config.contracts(), config.limits().maxBoundaries(), nanoClock);
+    BoundaryListener listener = contracts.listener(boundaryMetrics);
     ContextBreakDetector contextBreaks = null;
     if (p.contextBroken().enabled()) {
       // A root callee must still be findable when its caller's window ends, some time after both arrived.
       long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
-      contextBreaks = new ContextBreakDetector(boundaryMetrics, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), pairingClock);
+      contextBreaks = new ContextBreakDetector(listener, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), pairingClock);
       listener = contextBreaks;
     }
     PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, pairingClock);
@@ -121,7 +125,7 @@ public record Assembly(
     TelemetryMetrics telemetry = new TelemetryMetrics(registry);
     Forwarder forwards = forwarder.apply(registry);
     Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
-        forwards, accounting, telemetry);
-    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards);
+        forwards, accounting, telemetry, contracts.resources());
+    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards, contracts);
   }
 }

@@ -2,6 +2,7 @@ package dev.seam.collector;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.contract.Contracts;
 import dev.seam.collector.expose.MetricsServer;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
@@ -89,6 +90,7 @@ public final class Seam {
     this.forwarder = assembly.forwarder();
     this.boundaryMetrics = assembly.boundaryMetrics();
     this.telemetry = assembly.telemetry();
+    this.contracts = assembly.contracts();
     PipelineMetrics accounting = assembly.accounting();
     Pipeline pipeline = assembly.pipeline();
     int threads = config.pipeline().effectiveThreads();
@@ -119,7 +121,9 @@ public final class Seam {
   private SeamConfig current;
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
+  private final Contracts contracts;
   private long expiryTimer = -1;
+  private long contractsTimer = -1;
   @GuardedBy("this")
   private Future<Void> stopping;
 
@@ -177,7 +181,13 @@ public final class Seam {
           sweepTimer = vertx.setPeriodic(every, id -> sweep());
           long ttl = config.limits().seriesTtl().toNanos();
           long expireEvery = Math.max(10, Math.min(60_000, config.limits().seriesTtl().toMillis() / 4));
-          expiryTimer = vertx.setPeriodic(expireEvery, id -> workers.executeBlocking(() -> boundaryMetrics.expireIdle(ttl) + telemetry.expireIdle(ttl), false));
+          expiryTimer = vertx.setPeriodic(expireEvery, id -> workers.executeBlocking(() -> boundaryMetrics.expireIdle(ttl) + telemetry.expireIdle(ttl) + contracts.expireIdle(ttl), false));
+          // Reads files, so on a worker; the contracts decide whether a check is due.
+          long check = Math.max(10, Math.min(1000, config.contracts().checkInterval().toMillis()));
+          contractsTimer = vertx.setPeriodic(check, id -> workers.executeBlocking(() -> {
+            contracts.poll();
+            return null;
+          }, false));
           ready = true;
         });
   }
@@ -215,6 +225,9 @@ public final class Seam {
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
     }
+    if (contractsTimer >= 0) {
+      vertx.cancelTimer(contractsTimer);
+    }
     // Stop accepting; requests already in flight get half the shutdown bound to finish.
     long bound = config.limits().shutdownTimeout().toMillis();
     List<Future<Void>> closing = new ArrayList<>();
@@ -243,15 +256,17 @@ public final class Seam {
   }
 
   /**
-   * Applies a new configuration where that is safe while running: the bearer tokens and the
-   * admission bounds ({@code limits.max-inflight-bytes}, {@code limits.heap-share}). Everything
-   * else needs a restart.
+   * Applies a new configuration where that is safe while running: the bearer tokens, the
+   * admission bounds ({@code limits.max-inflight-bytes}, {@code limits.heap-share}) and the
+   * contracts (whose files are read again even when the section did not change; an invalid file
+   * keeps the contracts in force). Everything else needs a restart.
    *
    * @return the sections that changed but need a restart to take effect (empty: all applied)
    */
   public synchronized List<String> reload(SeamConfig next) {
     tokens.replaceWith(next.auth().tokens(System::getenv));
     admission.update(next.limits().maxInflightBytes().bytes(), next.limits().heapShare());
+    contracts.reload(next.contracts());
     SeamConfig c = current;
     List<String> restart = new ArrayList<>();
     needsRestart(restart, "receivers", c.receivers(), next.receivers());

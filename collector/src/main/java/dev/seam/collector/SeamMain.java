@@ -3,6 +3,10 @@ package dev.seam.collector;
 import dev.seam.collector.config.ConfigException;
 import dev.seam.collector.config.ConfigLoader;
 import dev.seam.collector.config.SeamConfig;
+import dev.seam.collector.contract.CatalogFile;
+import dev.seam.collector.contract.ContractSet;
+import dev.seam.collector.contract.Contracts;
+import dev.seam.collector.contract.InvalidContractException;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +26,7 @@ public final class SeamMain {
     Path configFile = null;
     boolean checkOnly = false;
     boolean printOnly = false;
+    Path contractsFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--check-config":
@@ -29,6 +34,13 @@ public final class SeamMain {
           break;
         case "--print-config":
           printOnly = true;
+          break;
+        case "--check-contracts":
+          if (i + 1 >= args.length) {
+            System.err.println("seam: --check-contracts needs a file name");
+            System.exit(2);
+          }
+          contractsFile = Path.of(args[++i]);
           break;
         case "--config":
         case "-c":
@@ -41,13 +53,26 @@ public final class SeamMain {
         case "--help":
         case "-h":
           System.out.println("usage: java -jar seam-collector.jar [--config seam.yaml] [--check-config | --print-config]");
-          System.out.println("--check-config validates the configuration and exits (0: valid, 2: not).");
+          System.out.println("       java -jar seam-collector.jar --check-contracts contracts.yaml");
+          System.out.println("--check-config validates the configuration (and the contract file it names) and exits (0: valid, 2: not).");
+          System.out.println("--check-contracts validates a contract file (docs/contracts.md) and exits (0: valid, 2: not).");
           System.out.println("--print-config prints every key as Seam reads it (defaults filled in) and exits.");
           System.out.println("Without --config, Seam runs on its embedded defaults (see docs/configuration.md).");
           return;
         default:
           System.err.println("seam: unknown argument '" + args[i] + "' (try --help)");
           System.exit(2);
+      }
+    }
+    if (contractsFile != null) {
+      try {
+        ContractSet set = Contracts.check(contractsFile);
+        System.out.println("seam: contract file " + contractsFile + " is valid (" + set.declarations().size() + " boundaries)");
+        return;
+      } catch (InvalidContractException e) {
+        System.err.println("seam: " + e.getMessage());
+        System.exit(2);
+        return;
       }
     }
     SeamConfig config;
@@ -61,6 +86,18 @@ public final class SeamMain {
     if (printOnly) {
       System.out.print(ConfigLoader.toYaml(config));
       return;
+    }
+    if (checkOnly && config.contracts().enabled()) {
+      try {
+        Contracts.check(Path.of(config.contracts().file()));
+        if (!config.contracts().catalogFile().isBlank()) {
+          CatalogFile.read(Path.of(config.contracts().catalogFile()));
+        }
+      } catch (InvalidContractException e) {
+        System.err.println("seam: " + e.getMessage());
+        System.exit(2);
+        return;
+      }
     }
     if (checkOnly) {
       System.out.println("seam: configuration " + (configFile == null ? "(embedded defaults)" : configFile) + " is valid");
@@ -91,7 +128,7 @@ public final class SeamMain {
         }
         try {
           List<String> restart = seam.reload(ConfigLoader.load(file));
-          log.info("SIGHUP: reloaded " + file + " (auth tokens, limits.max-inflight-bytes, limits.heap-share)"
+          log.info("SIGHUP: reloaded " + file + " (auth tokens, limits.max-inflight-bytes, limits.heap-share, contracts)"
               + (restart.isEmpty() ? "" : "; changes that need a restart: " + String.join(", ", restart)));
         } catch (ConfigException e) {
           log.warning("SIGHUP: kept the running configuration, " + file + " is invalid: " + e.getMessage());

@@ -13,6 +13,7 @@ import static dev.seam.collector.testing.Otlp.traces;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.seam.collector.contract.ContractMetricNames;
 import dev.seam.collector.forward.ForwardMetricNames;
 import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.testing.DocumentedFamilies;
@@ -38,6 +39,7 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docs/metrics.md is Seam's interface. A real Seam with every optional part on (service graph,
@@ -71,7 +74,20 @@ class DocumentedMetricsTest {
   private static final String HTTP_CALLEE = "00000000000d0c12";
 
   @Test
-  void everyExportedFamilyIsDocumentedWithItsLabelsAndNamedByAConstant() throws Exception {
+  void everyExportedFamilyIsDocumentedWithItsLabelsAndNamedByAConstant(@TempDir Path dir) throws Exception {
+    // Contracts for the gRPC call (an interface, a deprecated one, budgets) and for a boundary
+    // never seen; the other calls are undeclared.
+    Path contracts = dir.resolve("contracts.yaml");
+    Files.writeString(contracts, String.join("\n",
+        "owners: {gateway: {team: edge, escalation: '#edge'}, '*': {team: platform}}",
+        "boundaries:",
+        "  - caller: gateway",
+        "    callee: pricing",
+        "    transport: grpc",
+        "    interface: {current: pricing.v1, deprecated: {pricing.v0: 2027-03-31}}",
+        "    budgets: {caller_p99: 250ms, error_ratio: 0.001}",
+        "  - {caller: gateway, callee: ledger, transport: grpc}",
+        ""));
     AtomicBoolean throttled = new AtomicBoolean();
     HttpServer downstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     downstream.createContext("/", exchange -> {
@@ -87,7 +103,8 @@ class DocumentedMetricsTest {
         "compat: {service-graph: {enabled: true}}",
         "pairing: {window: 2s}",
         "forward: {enabled: true, endpoint: 'http://127.0.0.1:" + downstream.getAddress().getPort() + "', retry: {initial-backoff: 50ms}}",
-        "limits: {max-boundaries: 6, max-services: 3}");
+        "limits: {max-boundaries: 6, max-services: 3}",
+        "contracts: {file: '" + contracts + "'}");
     try (RunningSeam seam = RunningSeam.start(yaml)) {
       sendEverything(seam);
       Scrape s = seam.awaitScrape(Duration.ofSeconds(15), x -> x.sum("seam_boundary_calls_total") == 5
@@ -110,7 +127,7 @@ class DocumentedMetricsTest {
       MetricsDoc doc = MetricsDoc.read(METRICS_MD).filtered(name -> !name.startsWith(KAFKA_FAMILIES));
       DocumentedFamilies.assertExported(s, doc, name -> !name.startsWith(KAFKA_FAMILIES));
       DocumentedFamilies.assertConstantsNameTheFamilies(seam.seam().registry(), doc, name -> !name.startsWith("seam.kafka."),
-          MeasureMetricNames.class, ForwardMetricNames.class);
+          MeasureMetricNames.class, ForwardMetricNames.class, ContractMetricNames.class);
     } finally {
       downstream.stop(0);
     }
@@ -217,6 +234,15 @@ class DocumentedMetricsTest {
     assertEquals(1, s.value("seam_refused_requests_total", "signal", "spans", "protocol", "http", "reason", "malformed"));
     assertEquals(1, s.value("seam_forward_retries_total", "signal", "logs"));
     assertEquals(0, s.value("seam_forward_queue_items"));
+    String[] grpc = {"caller_service", "gateway", "callee_service", "pricing", "transport", "grpc"};
+    assertEquals(1, s.value("seam_boundary_interface_calls_total", Scrape.with(grpc, "interface", "pricing.v1", "status", "current")));
+    assertEquals(1, s.value("seam_boundary_owner_info", Scrape.with(grpc, "caller_owner", "edge", "callee_owner", "platform",
+        "caller_escalation", "#edge", "callee_escalation", "unknown")));
+    assertEquals(1, s.value("seam_boundary_declared", grpc));
+    assertEquals(1, s.value("seam_boundary_declared", "callee_service", "ledger", "transport", "grpc"), "declared, never seen");
+    assertEquals(0, s.value("seam_boundary_declared", "caller_service", "gateway", "callee_service", "pricing", "transport", "http"));
+    assertEquals(0.25, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "caller_p99_seconds")));
+    assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
   }
 
   /** Every item Seam accepted was forwarded and the downstream took it. */

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,6 +164,93 @@ class SeamJarIT {
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
     assertTrue(out.contains("'pairing.window'"), out);
+  }
+
+  @Test
+  void checkContractsValidatesAContractFileAndNamesTheOffendingKey(@TempDir Path dir) throws Exception {
+    Path contracts = dir.resolve("contracts.yaml");
+    Files.writeString(contracts, "owners: {gateway: {team: edge}}\nboundaries:\n  - {caller: gateway, callee: pricing, transport: grpc}\n");
+    Process p = new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("is valid (1 boundaries)"), out);
+
+    Files.writeString(contracts, "boundaries:\n  - {caller: a, callee: b}\n  - {caller: a, callee: c}\n  - {caller: a, callee: d, budgets: {caller_p99: fast}}\n");
+    p = new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString()).redirectErrorStream(true).start();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("key 'boundaries[2].budgets.caller_p99' must be a positive duration"), out);
+
+    // --check-config checks the contract file the configuration names.
+    Path config = dir.resolve("seam.yaml");
+    Files.writeString(config, "contracts: {file: '" + contracts + "'}\n");
+    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("boundaries[2].budgets.caller_p99"), out);
+  }
+
+  @Test
+  void contractsReloadWhenTheFileChangesAndOnSighupAndAnInvalidOneKeepsThemInForce(@TempDir Path dir) throws Exception {
+    int metrics = freePort();
+    Path contracts = dir.resolve("contracts.yaml");
+    String first = "boundaries:\n  - {caller: gateway, callee: pricing, transport: grpc, budgets: {caller_p99: 250ms}}\n";
+    Files.writeString(contracts, first);
+    Path config = dir.resolve("seam.yaml");
+    Files.writeString(config, String.join("\n",
+        "receivers:",
+        "  otlp:",
+        "    grpc: {host: 127.0.0.1, port: " + freePort() + "}",
+        "    http: {host: 127.0.0.1, port: " + freePort() + "}",
+        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+        "contracts: {file: '" + contracts + "', check-interval: 100ms}",
+        ""));
+    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    try {
+      String url = "http://127.0.0.1:" + metrics + "/metrics";
+      awaitStatus("http://127.0.0.1:" + metrics + "/readyz", 200, Duration.ofSeconds(30));
+      Scrape s = new Scrape(get(url).body());
+      assertEquals(0.25, s.value("seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"));
+      assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
+
+      Files.writeString(contracts, first + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: soon}}\n");
+      s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "invalid") == 1);
+      assertEquals(0, s.value("seam_contracts_last_reload_successful"));
+      assertEquals(0.25, s.value("seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"), "still in force");
+      assertTrue(Files.readString(dir.resolve("out.log")).contains("boundaries[1].budgets.caller_p99"));
+
+      Files.writeString(contracts, first + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: 1s}}\n");
+      s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "loaded") == 2);
+      assertEquals(1, s.value("seam_boundary_budget", "callee_service", "ledger", "budget", "caller_p99_seconds"));
+      assertEquals(1, s.value("seam_contracts_last_reload_successful"));
+
+      hangUp(p);
+      s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "loaded") == 3);
+      assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "invalid"));
+      assertTrue(p.isAlive());
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
+
+  private Scrape awaitScrape(String url, Predicate<Scrape> done) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      Scrape s = new Scrape(get(url).body());
+      if (done.test(s)) {
+        return s;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within 10 s:\n" + s.text());
+      }
+      Thread.sleep(50);
+    }
   }
 
   @Test

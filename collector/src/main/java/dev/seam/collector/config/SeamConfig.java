@@ -1,6 +1,7 @@
 package dev.seam.collector.config;
 
 import dev.seam.collector.component.ComponentConfig;
+import dev.seam.collector.contract.ContractsConfig;
 import dev.seam.collector.expose.MetricsConfig;
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.kafka.KafkaConfig;
@@ -29,6 +30,7 @@ import dev.seam.collector.receive.ReceiversConfig;
  * @param compat metrics in other tools' names ({@code measure})
  * @param kafka Kafka as the source of the data and as where the receivers write it ({@code kafka};
  *     off while no brokers are set)
+ * @param contracts boundary owners, budgets and interfaces (the contract package)
  */
 public record SeamConfig(
     ReceiversConfig receivers,
@@ -41,7 +43,8 @@ public record SeamConfig(
     PipelineConfig pipeline,
     BoundaryConfig boundary,
     CompatConfig compat,
-    KafkaConfig kafka)
+    KafkaConfig kafka,
+    ContractsConfig contracts)
     implements ComponentConfig {
 
   /** The embedded defaults: what Seam runs with when no file is given. */
@@ -57,7 +60,8 @@ public record SeamConfig(
           PipelineConfig.DEFAULT,
           BoundaryConfig.DEFAULT,
           CompatConfig.DEFAULT,
-          KafkaConfig.DISABLED);
+          KafkaConfig.DISABLED,
+          ContractsConfig.DEFAULT);
 
   /** The embedded defaults. */
   public static SeamConfig defaults() {

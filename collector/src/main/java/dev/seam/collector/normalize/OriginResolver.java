@@ -22,6 +22,11 @@ public final class OriginResolver {
     return Attributes.find(resource.getAttributesList(), "service.name");
   }
 
+  /** The string value of the resource attribute {@code key}, or {@code null}. */
+  public static String attribute(Resource resource, String key) {
+    return Attributes.find(resource.getAttributesList(), key);
+  }
+
   /**
    * The origin of a resource.
    *

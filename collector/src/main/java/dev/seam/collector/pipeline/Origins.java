@@ -3,6 +3,7 @@ package dev.seam.collector.pipeline;
 import dev.seam.collector.model.Origin;
 import dev.seam.collector.normalize.OriginCache;
 import dev.seam.collector.normalize.OriginResolver;
+import dev.seam.collector.normalize.ResourceObserver;
 import dev.seam.collector.normalize.ServiceNames;
 import io.opentelemetry.proto.resource.v1.Resource;
 
@@ -10,9 +11,16 @@ import io.opentelemetry.proto.resource.v1.Resource;
 final class Origins {
 
   private final ServiceNames serviceNames;
+  private final ResourceObserver observer;
 
   Origins(ServiceNames serviceNames) {
+    this(serviceNames, null);
+  }
+
+  /** @param observer told of each resource a pipeline thread's cache resolves, or {@code null} */
+  Origins(ServiceNames serviceNames, ResourceObserver observer) {
     this.serviceNames = serviceNames;
+    this.observer = observer;
   }
 
   /** The origin of a resource, its service named as Seam shows it. */
@@ -32,6 +40,9 @@ final class Origins {
   /** What a pipeline thread's {@link OriginCache} keeps for a resource. */
   OriginCache.Entry entry(Resource resource, String scopeName) {
     Origin origin = of(resource, scopeName);
+    if (observer != null) {
+      observer.observe(origin, resource);
+    }
     return new OriginCache.Entry(origin, renames(origin.service(), resource));
   }
 

@@ -10,6 +10,7 @@ import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.model.Signal;
 import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.ResourceObserver;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.ContextBreakDetector;
@@ -38,7 +39,17 @@ public final class Pipeline {
   public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, LogContextExtractor logContext,
       PairingStore store, ContextBreakDetector contextBreaks, Forwarder forwarder,
       PipelineMetrics accounting, TelemetryMetrics telemetry) {
-    Origins origins = new Origins(serviceNames);
+    this(spans, serviceNames, logContext, store, contextBreaks, forwarder, accounting, telemetry, null);
+  }
+
+  /**
+   * A pipeline that also tells {@code resources} of the resources its trace handler resolves
+   * (once per resource a thread has not resolved lately), or {@code null} for nobody.
+   */
+  public Pipeline(SpanNormalizer spans, ServiceNames serviceNames, LogContextExtractor logContext,
+      PairingStore store, ContextBreakDetector contextBreaks, Forwarder forwarder,
+      PipelineMetrics accounting, TelemetryMetrics telemetry, ResourceObserver resources) {
+    Origins origins = new Origins(serviceNames, resources);
     ForwardRewriter rewriter = new ForwardRewriter(origins, logContext);
     this.traces =
         new TraceHandler(spans, origins, store, contextBreaks, forwarder, rewriter, accounting);

@@ -3,6 +3,7 @@ package dev.seam.collector.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.contract.ContractMetricNames;
 import dev.seam.collector.forward.ForwardMetricNames;
 import dev.seam.collector.kafka.KafkaMetricNames;
 import dev.seam.collector.measure.MeasureMetricNames;
@@ -45,6 +46,7 @@ class DocumentedConfigTest {
           Map.entry("compat", "measure"),
           Map.entry("forward", "forward"),
           Map.entry("pipeline", "pipeline"),
+          Map.entry("contracts", "contract"),
           Map.entry("limits", "config"),
           Map.entry("kafka", "kafka"));
 
@@ -76,6 +78,7 @@ class DocumentedConfigTest {
     assertMentionsEvery(MeasureMetricNames.class, CODE.resolve("measure/README.md"));
     assertMentionsEvery(ForwardMetricNames.class, CODE.resolve("forward/README.md"));
     assertMentionsEvery(KafkaMetricNames.class, CODE.resolve("kafka/README.md"));
+    assertMentionsEvery(ContractMetricNames.class, CODE.resolve("contract/README.md"));
   }
 
   private static void assertMentionsEvery(Class<?> names, Path readme) throws Exception {
