@@ -3,8 +3,8 @@ package dev.seam.collector;
 import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.contract.Contracts;
 import dev.seam.collector.forward.Forwarder;
-import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.BoundaryConfig;
+import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.measure.MeasureSettings;
@@ -59,27 +59,31 @@ public record Assembly(
    * OpenMetrics 1.0 allows them on buckets and counters only, and Prometheus 2.x fails the whole
    * scrape on the others ("does not support exemplars").
    */
-  private static final PrometheusConfig PROMETHEUS_CONFIG = new PrometheusConfig() {
-    @Override
-    public String get(String key) {
-      return null;
-    }
+  private static final PrometheusConfig PROMETHEUS_CONFIG =
+      new PrometheusConfig() {
+        @Override
+        public String get(String key) {
+          return null;
+        }
 
-    @Override
-    public Properties prometheusProperties() {
-      Properties p = PrometheusConfig.super.prometheusProperties();
-      p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
-      return p;
-    }
-  };
+        @Override
+        public Properties prometheusProperties() {
+          Properties p = PrometheusConfig.super.prometheusProperties();
+          p.setProperty("io.prometheus.exporter.exemplarsOnAllMetricTypes", "false");
+          return p;
+        }
+      };
 
   /**
    * Builds one.
    *
-   * @param forwarder makes the forwarder for the registry when the configuration forwards (may return {@code null})
-   * @param nanoClock monotonic time for the pairing windows and idle boundary series ({@code System::nanoTime} outside tests)
+   * @param forwarder makes the forwarder for the registry when the configuration forwards (may
+   *     return {@code null})
+   * @param nanoClock monotonic time for the pairing windows and idle boundary series ({@code
+   *     System::nanoTime} outside tests)
    */
-  public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
+  public static Assembly build(
+      SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock) {
     return build(config, forwarder, nanoClock, nanoClock);
   }
 
@@ -91,41 +95,82 @@ public record Assembly(
    *
    * @param pairingClock the pairing windows' time in nanoseconds (never going back)
    */
-  public static Assembly build(SeamConfig config, Function<MeterRegistry, Forwarder> forwarder, LongSupplier nanoClock,
+  public static Assembly build(
+      SeamConfig config,
+      Function<MeterRegistry, Forwarder> forwarder,
+      LongSupplier nanoClock,
       LongSupplier pairingClock) {
     ExemplarContext exemplars = new ExemplarContext();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(
+            PROMETHEUS_CONFIG, new PrometheusRegistry(), Clock.SYSTEM, exemplars);
     BoundaryConfig b = config.boundary();
-    MeasureSettings measure = new MeasureSettings(b.operation().enabled(), b.operation().maxPerBoundary(), b.buckets().toBuckets(),
-        config.compat().serviceGraph().enabled(), config.limits().maxBoundaries(), config.limits().maxServices(), nanoClock);
+    MeasureSettings measure =
+        new MeasureSettings(
+            b.operation().enabled(),
+            b.operation().maxPerBoundary(),
+            b.buckets().toBuckets(),
+            config.compat().serviceGraph().enabled(),
+            config.limits().maxBoundaries(),
+            config.limits().maxServices(),
+            nanoClock);
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
     PairingConfig p = config.pairing();
-    Contracts contracts = new Contracts(registry, registry.getPrometheusRegistry(), config.contracts(), config.limits().maxBoundaries(), nanoClock);
+    Contracts contracts =
+        new Contracts(
+            registry,
+            registry.getPrometheusRegistry(),
+            config.contracts(),
+            config.limits().maxBoundaries(),
+            nanoClock);
     BoundaryListener listener = contracts.listener(boundaryMetrics);
     ContextBreakDetector contextBreaks = null;
     if (p.contextBroken().enabled()) {
-      // A root callee must still be findable when its caller's window ends, some time after both arrived.
+      // A root callee must still be findable when its caller's window ends, some time after both
+      // arrived.
       long keep = 2 * p.window().toNanos() + p.contextBroken().clockTolerance().toNanos();
-      contextBreaks = new ContextBreakDetector(listener, keep, p.contextBroken().clockTolerance().toNanos(), p.contextBroken().maxRoots(), pairingClock);
+      contextBreaks =
+          new ContextBreakDetector(
+              listener,
+              keep,
+              p.contextBroken().clockTolerance().toNanos(),
+              p.contextBroken().maxRoots(),
+              pairingClock);
       listener = contextBreaks;
     }
-    PairingStore store = new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, pairingClock);
+    PairingStore store =
+        new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, pairingClock);
     Gauge.builder(MeasureMetricNames.PAIRING_PENDING, store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);
     // The bound itself, so dashboards and alerts can say how close the backlog is to evictions.
     Gauge.builder(MeasureMetricNames.PAIRING_CAPACITY, () -> p.maxPending())
-        .description("Most entries the pairing store holds before it evicts the oldest (pairing.max-pending)")
+        .description(
+            "Most entries the pairing store holds before it evicts the oldest"
+                + " (pairing.max-pending)")
         .register(registry);
     PipelineMetrics accounting = new PipelineMetrics(registry);
     NormalizeConfig n = config.normalize();
     ServiceNames names = new ServiceNames(n.service().aliases(), n.service().canonical());
     NormalizeConfig.LogContextConfig lc = n.logContext();
-    LogContextExtractor logContext = lc.enabled() ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields()) : null;
+    LogContextExtractor logContext =
+        lc.enabled()
+            ? new LogContextExtractor(lc.traceIdFields(), lc.spanIdFields(), lc.headerFields())
+            : null;
     TelemetryMetrics telemetry = new TelemetryMetrics(registry);
     Forwarder forwards = forwarder.apply(registry);
-    Pipeline pipeline = new Pipeline(new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names), names, logContext, store, contextBreaks,
-        forwards, accounting, telemetry, contracts.resources());
-    return new Assembly(registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards, contracts);
+    Pipeline pipeline =
+        new Pipeline(
+            new SpanNormalizer(new HashSet<>(b.allocatedBytesAttributes()), names),
+            names,
+            logContext,
+            store,
+            contextBreaks,
+            forwards,
+            accounting,
+            telemetry,
+            contracts.resources());
+    return new Assembly(
+        registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards, contracts);
   }
 }

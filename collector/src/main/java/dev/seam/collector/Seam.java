@@ -4,21 +4,15 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.config.SeamConfig;
 import dev.seam.collector.contract.Contracts;
 import dev.seam.collector.expose.MetricsServer;
-import dev.seam.collector.measure.BoundaryMetrics;
-import dev.seam.collector.measure.ExemplarContext;
-import dev.seam.collector.measure.MeasureMetricNames;
-import dev.seam.collector.measure.PipelineMetrics;
-import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.kafka.EventClock;
 import dev.seam.collector.kafka.KafkaConfig;
 import dev.seam.collector.kafka.KafkaFront;
 import dev.seam.collector.kafka.KafkaSource;
-import dev.seam.collector.normalize.LogContextExtractor;
-import dev.seam.collector.normalize.ServiceNames;
-import dev.seam.collector.normalize.SpanNormalizer;
-import dev.seam.collector.pair.BoundaryListener;
-import dev.seam.collector.pair.ContextBreakDetector;
+import dev.seam.collector.measure.BoundaryMetrics;
+import dev.seam.collector.measure.MeasureMetricNames;
+import dev.seam.collector.measure.PipelineMetrics;
+import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.pair.PairingStore;
 import dev.seam.collector.pipeline.Pipeline;
 import dev.seam.collector.receive.Admission;
@@ -26,25 +20,20 @@ import dev.seam.collector.receive.BearerTokens;
 import dev.seam.collector.receive.Exports;
 import dev.seam.collector.receive.OtlpGrpcReceiver;
 import dev.seam.collector.receive.OtlpHttpReceiver;
-import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -52,6 +41,10 @@ import java.util.function.LongSupplier;
 /**
  * One running collector: receivers, pipeline, pairing store and metrics endpoint, wired in the
  * direction the data flows. {@link SeamMain} starts one; tests start their own on free ports.
+ *
+ * <p>Longer than most classes because it owns the lifecycle of every part at once: start in order,
+ * reload, and a bounded stop that drains requests, hands Kafka partitions over and flushes the
+ * pairing store; the parts themselves are built by {@link Assembly}.
  */
 public final class Seam {
 
@@ -74,11 +67,22 @@ public final class Seam {
     this.config = config;
     KafkaConfig kafka = config.kafka();
     // Consuming Kafka, pairing runs on event time: a quarter window of skew between partitions.
-    EventClock eventClock = kafka.consumes()
-        ? new EventClock(() -> System.currentTimeMillis() * 1_000_000L, config.pairing().window().toNanos() / 4) : null;
+    EventClock eventClock =
+        kafka.consumes()
+            ? new EventClock(
+                () -> System.currentTimeMillis() * 1_000_000L,
+                config.pairing().window().toNanos() / 4)
+            : null;
     LongSupplier pairingClock = eventClock != null ? eventClock::nanos : System::nanoTime;
-    Assembly assembly = Assembly.build(config, registry -> config.forward().enabled() ? new Forwarder(vertx, config.forward(), registry) : null,
-        System::nanoTime, pairingClock);
+    Assembly assembly =
+        Assembly.build(
+            config,
+            registry ->
+                config.forward().enabled()
+                    ? new Forwarder(vertx, config.forward(), registry)
+                    : null,
+            System::nanoTime,
+            pairingClock);
     this.registry = assembly.registry();
     new JvmMemoryMetrics().bindTo(registry);
     this.gcMetrics = new JvmGcMetrics();
@@ -98,13 +102,27 @@ public final class Seam {
     // The front tier writes what it accepts to Kafka and consumes it from there like any record.
     this.front = kafka.produces() ? new KafkaFront(kafka, registry) : null;
     this.exports = front != null ? Exports.deferred(front) : new Exports(pipeline::export);
-    this.admission = new Admission(config.limits().maxInflightBytes().bytes(), config.limits().heapShare());
-    this.source = kafka.consumes() ? new KafkaSource(kafka, pipeline, store, accounting, admission, eventClock, registry,
-        config.pairing().window(), config.pairing().sweepInterval()) : null;
+    this.admission =
+        new Admission(config.limits().maxInflightBytes().bytes(), config.limits().heapShare());
+    this.source =
+        kafka.consumes()
+            ? new KafkaSource(
+                kafka,
+                pipeline,
+                store,
+                accounting,
+                admission,
+                eventClock,
+                registry,
+                config.pairing().window(),
+                config.pairing().sweepInterval())
+            : null;
     this.tokens = config.auth().tokens(System::getenv).reloadable();
     this.current = config;
     Gauge.builder(MeasureMetricNames.PIPELINE_INFLIGHT, admission, Admission::inflightBytes)
-        .description("Request bytes queued for or being processed by the pipeline; bounded by limits.max-inflight-bytes")
+        .description(
+            "Request bytes queued for or being processed by the pipeline; bounded by"
+                + " limits.max-inflight-bytes")
         .baseUnit("bytes")
         .register(registry);
     this.accounting = accounting;
@@ -117,97 +135,158 @@ public final class Seam {
   private final Forwarder forwarder;
   private final Admission admission;
   private final BearerTokens tokens;
+
   @GuardedBy("this")
   private SeamConfig current;
+
   private final BoundaryMetrics boundaryMetrics;
   private final TelemetryMetrics telemetry;
   private final Contracts contracts;
   private long expiryTimer = -1;
   private long contractsTimer = -1;
+
   @GuardedBy("this")
   private Future<Void> stopping;
 
-  /** Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the receivers. */
+  /**
+   * Starts a collector: the metrics endpoint first (so /readyz can say "not yet"), then the
+   * receivers.
+   */
   public static Future<Seam> start(Vertx vertx, SeamConfig config) {
     Seam seam = new Seam(vertx, config);
     return seam.startServers().map(v -> seam);
   }
 
   private Future<Void> startServers() {
-    MetricsServer metrics = new MetricsServer(vertx, registry, () -> ready, config.auth().metrics() ? tokens : BearerTokens.NONE);
-    return metrics.listen(config.metrics().host(), config.metrics().port())
-        .compose(server -> {
-          servers.add(server);
-          metricsPort = server.actualPort();
-          List<Future<HttpServer>> receivers = new ArrayList<>();
-          Future<HttpServer> grpc = null;
-          Future<HttpServer> http = null;
-          if (config.receivers().otlp().grpc().enabled()) {
-            grpc = new OtlpGrpcReceiver(vertx, workers, exports, accounting, config.receivers().otlp().grpc().maxMessageSize().bytes(), admission, config.limits().retryAfter().toSeconds(),
-                (int) config.limits().idleTimeout().toSeconds(), tokens)
-                .listen(config.receivers().otlp().grpc().host(), config.receivers().otlp().grpc().port(), config.receivers().otlp().tls());
-            receivers.add(grpc);
-          }
-          if (config.receivers().otlp().http().enabled()) {
-            http = new OtlpHttpReceiver(vertx, workers, exports, accounting, config.receivers().otlp().http().maxBodySize().bytes(), admission, config.limits().retryAfter().toSeconds(),
-                config.limits().readTimeout().toMillis(), (int) config.limits().idleTimeout().toSeconds(), tokens)
-                .listen(config.receivers().otlp().http().host(), config.receivers().otlp().http().port(), config.receivers().otlp().tls());
-            receivers.add(http);
-          }
-          Future<HttpServer> g = grpc;
-          Future<HttpServer> h = http;
-          return Future.join(receivers).map(cf -> {
-            if (g != null) {
-              servers.add(g.result());
-              grpcPort = g.result().actualPort();
-            }
-            if (h != null) {
-              servers.add(h.result());
-              httpPort = h.result().actualPort();
-            }
-            return (Void) null;
-          }).recover(err -> {
-            // Keep the ones that bound so stop() can close them, then report why start failed.
-            if (g != null && g.succeeded()) servers.add(g.result());
-            if (h != null && h.succeeded()) servers.add(h.result());
-            return Future.failedFuture(err);
-          });
-        })
-        .onSuccess(v -> {
-          if (source != null) {
-            source.start();
-          }
-          long every = Math.max(1, config.pairing().sweepInterval().toMillis());
-          sweepTimer = vertx.setPeriodic(every, id -> sweep());
-          long ttl = config.limits().seriesTtl().toNanos();
-          long expireEvery = Math.max(10, Math.min(60_000, config.limits().seriesTtl().toMillis() / 4));
-          expiryTimer = vertx.setPeriodic(expireEvery, id -> workers.executeBlocking(() -> boundaryMetrics.expireIdle(ttl) + telemetry.expireIdle(ttl) + contracts.expireIdle(ttl), false));
-          // Reads files, so on a worker; the contracts decide whether a check is due.
-          long check = Math.max(10, Math.min(1000, config.contracts().checkInterval().toMillis()));
-          contractsTimer = vertx.setPeriodic(check, id -> workers.executeBlocking(() -> {
-            contracts.poll();
-            return null;
-          }, false));
-          ready = true;
-        });
+    MetricsServer metrics =
+        new MetricsServer(
+            vertx, registry, () -> ready, config.auth().metrics() ? tokens : BearerTokens.NONE);
+    return metrics
+        .listen(config.metrics().host(), config.metrics().port())
+        .compose(
+            server -> {
+              servers.add(server);
+              metricsPort = server.actualPort();
+              List<Future<HttpServer>> receivers = new ArrayList<>();
+              Future<HttpServer> grpc = null;
+              Future<HttpServer> http = null;
+              if (config.receivers().otlp().grpc().enabled()) {
+                grpc =
+                    new OtlpGrpcReceiver(
+                            vertx,
+                            workers,
+                            exports,
+                            accounting,
+                            config.receivers().otlp().grpc().maxMessageSize().bytes(),
+                            admission,
+                            config.limits().retryAfter().toSeconds(),
+                            (int) config.limits().idleTimeout().toSeconds(),
+                            tokens)
+                        .listen(
+                            config.receivers().otlp().grpc().host(),
+                            config.receivers().otlp().grpc().port(),
+                            config.receivers().otlp().tls());
+                receivers.add(grpc);
+              }
+              if (config.receivers().otlp().http().enabled()) {
+                http =
+                    new OtlpHttpReceiver(
+                            vertx,
+                            workers,
+                            exports,
+                            accounting,
+                            config.receivers().otlp().http().maxBodySize().bytes(),
+                            admission,
+                            config.limits().retryAfter().toSeconds(),
+                            config.limits().readTimeout().toMillis(),
+                            (int) config.limits().idleTimeout().toSeconds(),
+                            tokens)
+                        .listen(
+                            config.receivers().otlp().http().host(),
+                            config.receivers().otlp().http().port(),
+                            config.receivers().otlp().tls());
+                receivers.add(http);
+              }
+              Future<HttpServer> g = grpc;
+              Future<HttpServer> h = http;
+              return Future.join(receivers)
+                  .map(
+                      cf -> {
+                        if (g != null) {
+                          servers.add(g.result());
+                          grpcPort = g.result().actualPort();
+                        }
+                        if (h != null) {
+                          servers.add(h.result());
+                          httpPort = h.result().actualPort();
+                        }
+                        return (Void) null;
+                      })
+                  .recover(
+                      err -> {
+                        // Keep the ones that bound so stop() can close them, then report why start
+                        // failed.
+                        if (g != null && g.succeeded()) servers.add(g.result());
+                        if (h != null && h.succeeded()) servers.add(h.result());
+                        return Future.failedFuture(err);
+                      });
+            })
+        .onSuccess(
+            v -> {
+              if (source != null) {
+                source.start();
+              }
+              long every = Math.max(1, config.pairing().sweepInterval().toMillis());
+              sweepTimer = vertx.setPeriodic(every, id -> sweep());
+              long ttl = config.limits().seriesTtl().toNanos();
+              long expireEvery =
+                  Math.max(10, Math.min(60_000, config.limits().seriesTtl().toMillis() / 4));
+              expiryTimer =
+                  vertx.setPeriodic(
+                      expireEvery,
+                      id ->
+                          workers.executeBlocking(
+                              () ->
+                                  boundaryMetrics.expireIdle(ttl)
+                                      + telemetry.expireIdle(ttl)
+                                      + contracts.expireIdle(ttl),
+                              false));
+              // Reads files, so on a worker; the contracts decide whether a check is due.
+              long check =
+                  Math.max(10, Math.min(1000, config.contracts().checkInterval().toMillis()));
+              contractsTimer =
+                  vertx.setPeriodic(
+                      check,
+                      id ->
+                          workers.executeBlocking(
+                              () -> {
+                                contracts.poll();
+                                return null;
+                              },
+                              false));
+              ready = true;
+            });
   }
 
   private void sweep() {
     if (!sweeping.compareAndSet(false, true)) {
       return;
     }
-    workers.executeBlocking(() -> {
-          store.expire();
-          return null;
-        }, false)
+    workers
+        .executeBlocking(
+            () -> {
+              store.expire();
+              return null;
+            },
+            false)
         .onComplete(ar -> sweeping.set(false));
   }
 
   /**
-   * Stops receiving, lets in-flight requests finish (within half of {@code limits.shutdown-timeout}),
-   * hands the Kafka partitions over (their pending entries go with them, uncounted, and their
-   * offsets are committed), ends every other pending entry as expired so it is counted, forwards
-   * what is queued (within the other half), and closes everything.
+   * Stops receiving, lets in-flight requests finish (within half of {@code
+   * limits.shutdown-timeout}), hands the Kafka partitions over (their pending entries go with them,
+   * uncounted, and their offsets are committed), ends every other pending entry as expired so it is
+   * counted, forwards what is queued (within the other half), and closes everything.
    */
   public synchronized Future<Void> stop() {
     if (stopping != null) {
@@ -235,31 +314,40 @@ public final class Seam {
       closing.add(s.shutdown(Math.max(1, bound / 2), TimeUnit.MILLISECONDS));
     }
     return Future.join(closing)
-        .compose(v -> workers.executeBlocking(() -> {
-          // What the receivers took reaches Kafka; then the partitions go to the rest of the group,
-          // their pending halves with them, so the flush below ends only what is this instance's.
-          if (front != null) {
-            front.close(Duration.ofMillis(Math.max(1, bound / 2)));
-          }
-          if (source != null) {
-            source.stop(Duration.ofMillis(Math.max(1, bound / 2)));
-          }
-          store.expireAll();
-          return null;
-        }))
+        .compose(
+            v ->
+                workers.executeBlocking(
+                    () -> {
+                      // What the receivers took reaches Kafka; then the partitions go to the rest
+                      // of the group,
+                      // their pending halves with them, so the flush below ends only what is this
+                      // instance's.
+                      if (front != null) {
+                        front.close(Duration.ofMillis(Math.max(1, bound / 2)));
+                      }
+                      if (source != null) {
+                        source.stop(Duration.ofMillis(Math.max(1, bound / 2)));
+                      }
+                      store.expireAll();
+                      return null;
+                    }))
         // What the flush forwarded still goes out, within a bound, before the clients close.
-        .eventually(() -> forwarder != null ? forwarder.close(Math.min(config.forward().timeout().toMillis(), Math.max(1, bound / 2)))
-            : Future.succeededFuture())
+        .eventually(
+            () ->
+                forwarder != null
+                    ? forwarder.close(
+                        Math.min(config.forward().timeout().toMillis(), Math.max(1, bound / 2)))
+                    : Future.succeededFuture())
         .eventually(() -> workers.close())
         .andThen(ar -> gcMetrics.close())
         .mapEmpty();
   }
 
   /**
-   * Applies a new configuration where that is safe while running: the bearer tokens, the
-   * admission bounds ({@code limits.max-inflight-bytes}, {@code limits.heap-share}) and the
-   * contracts (whose files are read again even when the section did not change; an invalid file
-   * keeps the contracts in force). Everything else needs a restart.
+   * Applies a new configuration where that is safe while running: the bearer tokens, the admission
+   * bounds ({@code limits.max-inflight-bytes}, {@code limits.heap-share}) and the contracts (whose
+   * files are read again even when the section did not change; an invalid file keeps the contracts
+   * in force). Everything else needs a restart.
    *
    * @return the sections that changed but need a restart to take effect (empty: all applied)
    */
@@ -280,13 +368,17 @@ public final class Seam {
     needsRestart(restart, "boundary", c.boundary(), next.boundary());
     needsRestart(restart, "compat", c.compat(), next.compat());
     // max-inflight-bytes and heap-share were applied above; the other limits are fixed at start.
-    needsRestart(restart, "limits (other than max-inflight-bytes and heap-share)", c.limits(),
+    needsRestart(
+        restart,
+        "limits (other than max-inflight-bytes and heap-share)",
+        c.limits(),
         next.limits().withLiveValuesOf(c.limits()));
     current = next;
     return restart;
   }
 
-  private static void needsRestart(List<String> restart, String component, Object now, Object next) {
+  private static void needsRestart(
+      List<String> restart, String component, Object now, Object next) {
     if (!now.equals(next)) {
       restart.add(component);
     }

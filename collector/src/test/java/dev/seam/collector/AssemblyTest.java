@@ -24,11 +24,9 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,21 +59,48 @@ class AssemblyTest {
    */
   private static byte[] call(String trace, String callee, String allocatedAttribute) {
     return traces(
-        resourceSpans(resource("gateway", "go"),
-            span(trace, "00000000000000a1", "", SpanKind.SPAN_KIND_CLIENT, T0, 4 * MS).addAttributes(attr("http.request.method", "GET"))),
-        resourceSpans(resource(callee, "rust"),
-            span(trace, "00000000000000a2", "00000000000000a1", SpanKind.SPAN_KIND_SERVER, T0 + MS, 2 * MS)
-                .setFlags(REMOTE_PARENT).addAttributes(attr("http.route", "/p")).addAttributes(attr(allocatedAttribute, 4096)))).toByteArray();
+            resourceSpans(
+                resource("gateway", "go"),
+                span(trace, "00000000000000a1", "", SpanKind.SPAN_KIND_CLIENT, T0, 4 * MS)
+                    .addAttributes(attr("http.request.method", "GET"))),
+            resourceSpans(
+                resource(callee, "rust"),
+                span(
+                        trace,
+                        "00000000000000a2",
+                        "00000000000000a1",
+                        SpanKind.SPAN_KIND_SERVER,
+                        T0 + MS,
+                        2 * MS)
+                    .setFlags(REMOTE_PARENT)
+                    .addAttributes(attr("http.route", "/p"))
+                    .addAttributes(attr(allocatedAttribute, 4096))))
+        .toByteArray();
   }
 
   @Test
   void pairsAndMeasuresOnTheRegistryItExports() throws Exception {
     Assembly a = build("");
-    a.pipeline().export(Signal.SPANS, call(TRACE, "pricing", "seam.allocated_bytes"), OtlpFormat.PROTOBUF, "grpc");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            call(TRACE, "pricing", "seam.allocated_bytes"),
+            OtlpFormat.PROTOBUF,
+            "grpc");
 
     Scrape s = scrape(a);
-    assertEquals(1, s.value("seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing", "transport", "http"));
-    assertEquals(4096, s.value("seam_boundary_callee_allocated_bytes_sum", "callee_service", "pricing"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_calls_total",
+            "caller_service",
+            "gateway",
+            "callee_service",
+            "pricing",
+            "transport",
+            "http"));
+    assertEquals(
+        4096, s.value("seam_boundary_callee_allocated_bytes_sum", "callee_service", "pricing"));
     assertEquals(2, s.value("seam_received_items_total", "signal", "spans", "protocol", "grpc"));
     // The accounting series exist at 0 from the start, for dashboards to divide by.
     assertEquals(0, s.value("seam_received_items_total", "signal", "logs", "protocol", "http"));
@@ -87,27 +112,55 @@ class AssemblyTest {
 
   @Test
   void theConfiguredStoreBoundAndAllocationAttributesAreUsed() throws Exception {
-    Assembly a = build("pairing: {max-pending: 5000}\nboundary: {allocated-bytes-attributes: [rust.alloc]}");
-    a.pipeline().export(Signal.SPANS, call(TRACE, "pricing", "seam.allocated_bytes"), OtlpFormat.PROTOBUF, "grpc");
-    a.pipeline().export(Signal.SPANS, call("00000000000000000000000000000b02", "pricing", "rust.alloc"), OtlpFormat.PROTOBUF, "grpc");
+    Assembly a =
+        build("pairing: {max-pending: 5000}\nboundary: {allocated-bytes-attributes: [rust.alloc]}");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            call(TRACE, "pricing", "seam.allocated_bytes"),
+            OtlpFormat.PROTOBUF,
+            "grpc");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            call("00000000000000000000000000000b02", "pricing", "rust.alloc"),
+            OtlpFormat.PROTOBUF,
+            "grpc");
 
     Scrape s = scrape(a);
     assertEquals(5000, s.value("seam_pairing_capacity"));
     // Allocation is read from the configured attribute only, not from the default one.
     assertEquals(2, s.value("seam_boundary_calls_total", "callee_service", "pricing"));
-    assertEquals(1, s.value("seam_boundary_callee_allocated_bytes_count", "callee_service", "pricing"));
-    assertEquals(4096, s.value("seam_boundary_callee_allocated_bytes_sum", "callee_service", "pricing"));
+    assertEquals(
+        1, s.value("seam_boundary_callee_allocated_bytes_count", "callee_service", "pricing"));
+    assertEquals(
+        4096, s.value("seam_boundary_callee_allocated_bytes_sum", "callee_service", "pricing"));
   }
 
   @Test
   void serviceAliasesApplyToBoundariesAndLogs() throws Exception {
     Assembly a = build("normalize: {service: {aliases: {pricing-svc: pricing}}}");
-    a.pipeline().export(Signal.SPANS, call(TRACE, "pricing-svc", "seam.allocated_bytes"), OtlpFormat.PROTOBUF, "http");
-    a.pipeline().export(Signal.LOGS, Otlp.logs(resource("pricing-svc", "rust"),
-        LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR)).toByteArray(), OtlpFormat.PROTOBUF, "http");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            call(TRACE, "pricing-svc", "seam.allocated_bytes"),
+            OtlpFormat.PROTOBUF,
+            "http");
+    a.pipeline()
+        .export(
+            Signal.LOGS,
+            Otlp.logs(
+                    resource("pricing-svc", "rust"),
+                    LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR))
+                .toByteArray(),
+            OtlpFormat.PROTOBUF,
+            "http");
 
     Scrape s = scrape(a);
-    assertEquals(1, s.value("seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing"));
     assertEquals(1, s.value("seam_log_records_total", "service", "pricing", "severity", "error"));
     assertEquals(0, s.find("seam_log_records_total", "service", "pricing-svc").size());
   }
@@ -116,10 +169,25 @@ class AssemblyTest {
   @ValueSource(booleans = {true, false})
   void logContextIsRecoveredOnlyWhenSwitchedOn(boolean enabled) throws Exception {
     Assembly a = build("normalize: {log-context: {enabled: " + enabled + "}}");
-    a.pipeline().export(Signal.SPANS, call(TRACE, "pricing", "seam.allocated_bytes"), OtlpFormat.PROTOBUF, "grpc");
-    LogRecord.Builder error = LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR)
-        .setBody(AnyValue.newBuilder().setStringValue("{\"trace_id\":\"" + TRACE + "\",\"span_id\":\"00000000000000a2\"}"));
-    a.pipeline().export(Signal.LOGS, Otlp.logs(resource("pricing", "rust"), error).toByteArray(), OtlpFormat.PROTOBUF, "grpc");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            call(TRACE, "pricing", "seam.allocated_bytes"),
+            OtlpFormat.PROTOBUF,
+            "grpc");
+    LogRecord.Builder error =
+        LogRecord.newBuilder()
+            .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR)
+            .setBody(
+                AnyValue.newBuilder()
+                    .setStringValue(
+                        "{\"trace_id\":\"" + TRACE + "\",\"span_id\":\"00000000000000a2\"}"));
+    a.pipeline()
+        .export(
+            Signal.LOGS,
+            Otlp.logs(resource("pricing", "rust"), error).toByteArray(),
+            OtlpFormat.PROTOBUF,
+            "grpc");
 
     Scrape s = scrape(a);
     assertEquals(enabled ? 1 : 0, s.sum("seam_log_context_recovered_total", "service", "pricing"));
@@ -132,21 +200,53 @@ class AssemblyTest {
   void aLostContextIsFoundOnlyWhenSwitchedOn(boolean enabled) throws Exception {
     Assembly a = build("pairing: {context-broken: {enabled: " + enabled + "}}");
     // The Go client sent no traceparent: the Rust server began a trace of its own.
-    a.pipeline().export(Signal.SPANS, traces(
-        resourceSpans(resource("gateway", "go"),
-            span("00000000000000000000000000001a01", "0000000000001a01", "", SpanKind.SPAN_KIND_CLIENT, T0, 10 * MS)
-                .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("peer.service", "pricing"))),
-        resourceSpans(resource("pricing", "rust"),
-            span("00000000000000000000000000001b01", "0000000000001b01", "", SpanKind.SPAN_KIND_SERVER, T0 + 2 * MS, 5 * MS)
-                .addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/price/{id}")))).toByteArray(),
-        OtlpFormat.PROTOBUF, "grpc");
+    a.pipeline()
+        .export(
+            Signal.SPANS,
+            traces(
+                    resourceSpans(
+                        resource("gateway", "go"),
+                        span(
+                                "00000000000000000000000000001a01",
+                                "0000000000001a01",
+                                "",
+                                SpanKind.SPAN_KIND_CLIENT,
+                                T0,
+                                10 * MS)
+                            .addAttributes(attr("http.request.method", "GET"))
+                            .addAttributes(attr("peer.service", "pricing"))),
+                    resourceSpans(
+                        resource("pricing", "rust"),
+                        span(
+                                "00000000000000000000000000001b01",
+                                "0000000000001b01",
+                                "",
+                                SpanKind.SPAN_KIND_SERVER,
+                                T0 + 2 * MS,
+                                5 * MS)
+                            .addAttributes(attr("http.request.method", "GET"))
+                            .addAttributes(attr("http.route", "/price/{id}"))))
+                .toByteArray(),
+            OtlpFormat.PROTOBUF,
+            "grpc");
     clock.addAndGet(TimeUnit.SECONDS.toNanos(11));
     a.store().expire();
 
     Scrape s = scrape(a);
-    assertEquals(enabled ? 1 : 0, s.sum("seam_boundary_context_broken_total", "caller_service", "gateway", "callee_service", "pricing"));
-    assertEquals(enabled ? 1 : 0, s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "context_broken"));
-    assertEquals(enabled ? 0 : 1, s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "callee_missing"));
+    assertEquals(
+        enabled ? 1 : 0,
+        s.sum(
+            "seam_boundary_context_broken_total",
+            "caller_service",
+            "gateway",
+            "callee_service",
+            "pricing"));
+    assertEquals(
+        enabled ? 1 : 0,
+        s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "context_broken"));
+    assertEquals(
+        enabled ? 0 : 1,
+        s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "callee_missing"));
   }
 
   @Test
@@ -155,13 +255,28 @@ class AssemblyTest {
     try {
       AtomicReference<MeterRegistry> given = new AtomicReference<>();
       AtomicReference<Forwarder> made = new AtomicReference<>();
-      ForwardConfig config = new ForwardConfig(true, "http://127.0.0.1:9", "http/protobuf", List.of("spans"), "none",
-          Duration.ofSeconds(1), 100, 1, new ForwardConfig.RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1)), Map.of());
-      Assembly a = Assembly.build(ConfigLoader.fromYaml(""), registry -> {
-        given.set(registry);
-        made.set(new Forwarder(vertx, config, registry));
-        return made.get();
-      }, clock::get);
+      ForwardConfig config =
+          new ForwardConfig(
+              true,
+              "http://127.0.0.1:9",
+              "http/protobuf",
+              List.of("spans"),
+              "none",
+              Duration.ofSeconds(1),
+              100,
+              1,
+              new ForwardConfig.RetryConfig(
+                  Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+              Map.of());
+      Assembly a =
+          Assembly.build(
+              ConfigLoader.fromYaml(""),
+              registry -> {
+                given.set(registry);
+                made.set(new Forwarder(vertx, config, registry));
+                return made.get();
+              },
+              clock::get);
 
       assertSame(a.registry(), given.get());
       assertSame(made.get(), a.forwarder());

@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shaped as the example Go and Rust services' SDKs send them and the series Seam must then show.
  * Each case runs against its own Seam on free ports: its inputs are sent over OTLP/HTTP (JSON) or
  * OTLP/gRPC (protobuf), the pairing window is let pass, and /metrics is compared with the case's
- * {@code expected.prom} (the rules are in that directory's README.md). With
- * {@code -Dgolden.update=true} the expected files are written from what Seam shows instead.
+ * {@code expected.prom} (the rules are in that directory's README.md). With {@code
+ * -Dgolden.update=true} the expected files are written from what Seam shows instead.
  */
 class GoldenTest {
 
@@ -60,7 +60,11 @@ class GoldenTest {
       mentioned = GoldenSeries.mentioned(parsed);
       expected = GoldenSeries.compared(parsed, mentioned);
     } else {
-      assertTrue(UPDATE, expectedFile + " is missing: run with -Dgolden.update=true to write it, then check every number in it");
+      assertTrue(
+          UPDATE,
+          expectedFile
+              + " is missing: run with -Dgolden.update=true to write it, then check every number in"
+              + " it");
     }
 
     try (RunningSeam seam = RunningSeam.start(GoldenCase.GOLDEN_LAYER, golden.config())) {
@@ -78,11 +82,13 @@ class GoldenTest {
       List<Scrape.Sample> actual = settled(seam, mentioned);
 
       if (UPDATE) {
-        Files.writeString(expectedFile, GoldenSeries.format(header, actual), StandardCharsets.UTF_8);
+        Files.writeString(
+            expectedFile, GoldenSeries.format(header, actual), StandardCharsets.UTF_8);
         return;
       }
       String diff = GoldenSeries.diff(expected, actual);
-      assertTrue(diff.isEmpty(), golden.name() + ": /metrics differs from " + expectedFile + "\n" + diff);
+      assertTrue(
+          diff.isEmpty(), golden.name() + ": /metrics differs from " + expectedFile + "\n" + diff);
     }
   }
 
@@ -91,29 +97,33 @@ class GoldenTest {
     byte[] json = input.bytes();
     String what = input.file().getFileName().toString();
     if (!input.grpc()) {
-      HttpResponse<byte[]> r = seam.post("/v1/" + path(input.signal()), "application/json", null, json);
+      HttpResponse<byte[]> r =
+          seam.post("/v1/" + path(input.signal()), "application/json", null, json);
       String body = new String(r.body(), StandardCharsets.UTF_8);
       assertEquals(200, r.statusCode(), what + ": " + body);
       assertFalse(body.contains("partialSuccess"), what + " was not accepted whole: " + body);
       return;
     }
-    byte[] protobuf = switch (input.signal()) {
-      case SPANS -> OtlpJson.traces(json).toByteArray();
-      case LOGS -> OtlpJson.logs(json).toByteArray();
-      case METRICS -> OtlpJson.metrics(json).toByteArray();
-    };
-    String method = switch (input.signal()) {
-      case SPANS -> "opentelemetry.proto.collector.trace.v1.TraceService/Export";
-      case LOGS -> "opentelemetry.proto.collector.logs.v1.LogsService/Export";
-      case METRICS -> "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
-    };
+    byte[] protobuf =
+        switch (input.signal()) {
+          case SPANS -> OtlpJson.traces(json).toByteArray();
+          case LOGS -> OtlpJson.logs(json).toByteArray();
+          case METRICS -> OtlpJson.metrics(json).toByteArray();
+        };
+    String method =
+        switch (input.signal()) {
+          case SPANS -> "opentelemetry.proto.collector.trace.v1.TraceService/Export";
+          case LOGS -> "opentelemetry.proto.collector.logs.v1.LogsService/Export";
+          case METRICS -> "opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
+        };
     GrpcCall.Result r = GrpcCall.call(seam.vertx(), seam.grpcPort(), method, "identity", protobuf);
     assertEquals(GrpcStatus.OK, r.status(), what + ": " + r.message());
-    boolean partial = switch (input.signal()) {
-      case SPANS -> ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess();
-      case LOGS -> ExportLogsServiceResponse.parseFrom(r.body()).hasPartialSuccess();
-      case METRICS -> ExportMetricsServiceResponse.parseFrom(r.body()).hasPartialSuccess();
-    };
+    boolean partial =
+        switch (input.signal()) {
+          case SPANS -> ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess();
+          case LOGS -> ExportLogsServiceResponse.parseFrom(r.body()).hasPartialSuccess();
+          case METRICS -> ExportMetricsServiceResponse.parseFrom(r.body()).hasPartialSuccess();
+        };
     assertFalse(partial, what + " was not accepted whole");
   }
 
@@ -125,7 +135,10 @@ class GoldenTest {
     };
   }
 
-  /** Waits until every entry has left the pairing store: the window of everything sent so far has passed. */
+  /**
+   * Waits until every entry has left the pairing store: the window of everything sent so far has
+   * passed.
+   */
   private static void awaitDrained(RunningSeam seam) throws Exception {
     Scrape s = seam.awaitScrape(SETTLE, x -> x.sum("seam_pairing_pending") == 0);
     assertEquals(0.0, s.sum("seam_pairing_pending"), "the pairing store never drained");
@@ -135,7 +148,8 @@ class GoldenTest {
    * The compared samples once two scrapes 100 ms apart agree: the store's count drops before the
    * halves it ended are reported, so the first scrape at zero may still miss a few.
    */
-  private static List<Scrape.Sample> settled(RunningSeam seam, Set<String> mentioned) throws Exception {
+  private static List<Scrape.Sample> settled(RunningSeam seam, Set<String> mentioned)
+      throws Exception {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     List<Scrape.Sample> last = GoldenSeries.compared(seam.scrape(), mentioned);
     while (true) {
@@ -148,7 +162,10 @@ class GoldenTest {
     }
   }
 
-  /** The comment lines (and blank lines between them) before the first sample: kept when the file is rewritten. */
+  /**
+   * The comment lines (and blank lines between them) before the first sample: kept when the file is
+   * rewritten.
+   */
   private static List<String> header(String text) {
     List<String> out = new ArrayList<>();
     for (String line : text.split("\n", -1)) {

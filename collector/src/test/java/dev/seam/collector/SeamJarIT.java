@@ -21,45 +21,77 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the built jar the way the README does: {@code java -jar seam-collector.jar [--config file]}. */
+/**
+ * Runs the built jar the way the README does: {@code java -jar seam-collector.jar [--config file]}.
+ *
+ * <p>Longer than most test classes: the cases share the built jar, started as a separate process as
+ * bin/seam runs it.
+ */
 class SeamJarIT {
 
   private static final String JAR = System.getProperty("seam.jar", "target/seam-collector.jar");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
-  void jarStartsOnAConfigFileServesOtlpAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+  void jarStartsOnAConfigFileServesOtlpAndStopsCleanlyOnSigterm(@TempDir Path dir)
+      throws Exception {
     int grpc = freePort();
     int otlpHttp = freePort();
     int metrics = freePort();
     Path config = dir.resolve("seam.yaml");
-    Files.writeString(config, String.join("\n",
-        "receivers:",
-        "  otlp:",
-        "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
-        "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
-        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
-        "pairing: {window: 2s}",
-        ""));
-    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("out.log").toFile())
-        .start();
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "receivers:",
+            "  otlp:",
+            "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
+            "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
+            "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+            "pairing: {window: 2s}",
+            ""));
+    Process p =
+        new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile())
+            .start();
     try {
       String base = "http://127.0.0.1:" + metrics;
       awaitStatus(base + "/readyz", 200, Duration.ofSeconds(30));
       assertEquals(200, get(base + "/healthz").statusCode());
 
-      byte[] body = Otlp.traces(
-          Otlp.resourceSpans(Otlp.resource("gateway", "go"),
-              Otlp.span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "", SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 3_000_000)
-                  .addAttributes(Otlp.attr("http.request.method", "GET"))),
-          Otlp.resourceSpans(Otlp.resource("pricing", "rust"),
-              Otlp.span("0af7651916cd43dd8448eb211c80319c", "00f067aa0ba902b7", "b7ad6b7169203331", SpanKind.SPAN_KIND_SERVER, Otlp.T0 + 500_000, 2_000_000)
-                  .setFlags(Otlp.REMOTE_PARENT).addAttributes(Otlp.attr("http.route", "/price")))).toByteArray();
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttp + "/v1/traces"))
-          .header("Content-Type", "application/x-protobuf")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      byte[] body =
+          Otlp.traces(
+                  Otlp.resourceSpans(
+                      Otlp.resource("gateway", "go"),
+                      Otlp.span(
+                              "0af7651916cd43dd8448eb211c80319c",
+                              "b7ad6b7169203331",
+                              "",
+                              SpanKind.SPAN_KIND_CLIENT,
+                              Otlp.T0,
+                              3_000_000)
+                          .addAttributes(Otlp.attr("http.request.method", "GET"))),
+                  Otlp.resourceSpans(
+                      Otlp.resource("pricing", "rust"),
+                      Otlp.span(
+                              "0af7651916cd43dd8448eb211c80319c",
+                              "00f067aa0ba902b7",
+                              "b7ad6b7169203331",
+                              SpanKind.SPAN_KIND_SERVER,
+                              Otlp.T0 + 500_000,
+                              2_000_000)
+                          .setFlags(Otlp.REMOTE_PARENT)
+                          .addAttributes(Otlp.attr("http.route", "/price"))))
+              .toByteArray();
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otlpHttp + "/v1/traces"))
+                  .header("Content-Type", "application/x-protobuf")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
 
       Scrape s = new Scrape(get(base + "/metrics").body());
@@ -68,8 +100,20 @@ class SeamJarIT {
         Thread.sleep(50);
         s = new Scrape(get(base + "/metrics").body());
       }
-      assertEquals(1, s.value("seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing", "transport", "http", "operation", "/price"));
-      assertEquals(0.001, s.value("seam_boundary_overhead_seconds_sum", "caller_service", "gateway"), 1e-9);
+      assertEquals(
+          1,
+          s.value(
+              "seam_boundary_calls_total",
+              "caller_service",
+              "gateway",
+              "callee_service",
+              "pricing",
+              "transport",
+              "http",
+              "operation",
+              "/price"));
+      assertEquals(
+          0.001, s.value("seam_boundary_overhead_seconds_sum", "caller_service", "gateway"), 1e-9);
 
       p.destroy(); // SIGTERM
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "Seam did not stop within 20 s of SIGTERM");
@@ -82,24 +126,30 @@ class SeamJarIT {
   }
 
   @Test
-  void sighupReloadsTokensAndKeepsTheRunningConfigurationWhenTheFileIsInvalid(@TempDir Path dir) throws Exception {
+  void sighupReloadsTokensAndKeepsTheRunningConfigurationWhenTheFileIsInvalid(@TempDir Path dir)
+      throws Exception {
     int grpc = freePort();
     int otlpHttp = freePort();
     int metrics = freePort();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "first-token\n");
     Path config = dir.resolve("seam.yaml");
-    String good = String.join("\n",
-        "receivers:",
-        "  otlp:",
-        "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
-        "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
-        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
-        "auth: {tokens-file: '" + tokens + "'}",
-        "");
+    String good =
+        String.join(
+            "\n",
+            "receivers:",
+            "  otlp:",
+            "    grpc: {host: 127.0.0.1, port: " + grpc + "}",
+            "    http: {host: 127.0.0.1, port: " + otlpHttp + "}",
+            "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+            "auth: {tokens-file: '" + tokens + "'}",
+            "");
     Files.writeString(config, good);
-    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile())
+            .start();
     try {
       awaitStatus("http://127.0.0.1:" + metrics + "/readyz", 200, Duration.ofSeconds(30));
       String traces = "http://127.0.0.1:" + otlpHttp + "/v1/traces";
@@ -114,11 +164,13 @@ class SeamJarIT {
       Files.writeString(config, good + "pairing: {window: soon}\n");
       hangUp(p);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!Files.readString(dir.resolve("out.log")).contains("kept the running configuration") && System.nanoTime() < deadline) {
+      while (!Files.readString(dir.resolve("out.log")).contains("kept the running configuration")
+          && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       String out = Files.readString(dir.resolve("out.log"));
-      assertTrue(out.contains("kept the running configuration") && out.contains("'pairing.window'"), out);
+      assertTrue(
+          out.contains("kept the running configuration") && out.contains("'pairing.window'"), out);
       assertEquals(200, post(traces, "second-token"), "still running, on the configuration it had");
       assertTrue(p.isAlive());
     } finally {
@@ -129,8 +181,14 @@ class SeamJarIT {
   }
 
   private int post(String url, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf").header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0])).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-protobuf")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[0]))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private void awaitPost(String url, String token, int status) throws Exception {
@@ -152,14 +210,20 @@ class SeamJarIT {
   void checkConfigValidatesAndExits(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("ok.yaml");
     Files.writeString(config, "pairing:\n  window: 5s\n");
-    Process p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("is valid"), out);
 
     Files.writeString(config, "pairing:\n  window: -5s\n");
-    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    p =
+        new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config")
+            .redirectErrorStream(true)
+            .start();
     out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
@@ -167,26 +231,46 @@ class SeamJarIT {
   }
 
   @Test
-  void checkContractsValidatesAContractFileAndNamesTheOffendingKey(@TempDir Path dir) throws Exception {
+  void checkContractsValidatesAContractFileAndNamesTheOffendingKey(@TempDir Path dir)
+      throws Exception {
     Path contracts = dir.resolve("contracts.yaml");
-    Files.writeString(contracts, "owners: {gateway: {team: edge}}\nboundaries:\n  - {caller: gateway, callee: pricing, transport: grpc}\n");
-    Process p = new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString()).redirectErrorStream(true).start();
+    Files.writeString(
+        contracts,
+        "owners: {gateway: {team: edge}}\n"
+            + "boundaries:\n"
+            + "  - {caller: gateway, callee: pricing, transport: grpc}\n");
+    Process p =
+        new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("is valid (1 boundaries)"), out);
 
-    Files.writeString(contracts, "boundaries:\n  - {caller: a, callee: b}\n  - {caller: a, callee: c}\n  - {caller: a, callee: d, budgets: {caller_p99: fast}}\n");
-    p = new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString()).redirectErrorStream(true).start();
+    Files.writeString(
+        contracts,
+        "boundaries:\n"
+            + "  - {caller: a, callee: b}\n"
+            + "  - {caller: a, callee: c}\n"
+            + "  - {caller: a, callee: d, budgets: {caller_p99: fast}}\n");
+    p =
+        new ProcessBuilder(java(), "-jar", JAR, "--check-contracts", contracts.toString())
+            .redirectErrorStream(true)
+            .start();
     out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
-    assertTrue(out.contains("key 'boundaries[2].budgets.caller_p99' must be a positive duration"), out);
+    assertTrue(
+        out.contains("key 'boundaries[2].budgets.caller_p99' must be a positive duration"), out);
 
     // --check-config checks the contract file the configuration names.
     Path config = dir.resolve("seam.yaml");
     Files.writeString(config, "contracts: {file: '" + contracts + "'}\n");
-    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config").redirectErrorStream(true).start();
+    p =
+        new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString(), "--check-config")
+            .redirectErrorStream(true)
+            .start();
     out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
@@ -194,38 +278,67 @@ class SeamJarIT {
   }
 
   @Test
-  void contractsReloadWhenTheFileChangesAndOnSighupAndAnInvalidOneKeepsThemInForce(@TempDir Path dir) throws Exception {
+  void contractsReloadWhenTheFileChangesAndOnSighupAndAnInvalidOneKeepsThemInForce(
+      @TempDir Path dir) throws Exception {
     int metrics = freePort();
     Path contracts = dir.resolve("contracts.yaml");
-    String first = "boundaries:\n  - {caller: gateway, callee: pricing, transport: grpc, budgets: {caller_p99: 250ms}}\n";
+    String first =
+        "boundaries:\n"
+            + "  - {caller: gateway, callee: pricing, transport: grpc, budgets: {caller_p99:"
+            + " 250ms}}\n";
     Files.writeString(contracts, first);
     Path config = dir.resolve("seam.yaml");
-    Files.writeString(config, String.join("\n",
-        "receivers:",
-        "  otlp:",
-        "    grpc: {host: 127.0.0.1, port: " + freePort() + "}",
-        "    http: {host: 127.0.0.1, port: " + freePort() + "}",
-        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
-        "contracts: {file: '" + contracts + "', check-interval: 100ms}",
-        ""));
-    Process p = new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "receivers:",
+            "  otlp:",
+            "    grpc: {host: 127.0.0.1, port: " + freePort() + "}",
+            "    http: {host: 127.0.0.1, port: " + freePort() + "}",
+            "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+            "contracts: {file: '" + contracts + "', check-interval: 100ms}",
+            ""));
+    Process p =
+        new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile())
+            .start();
     try {
       String url = "http://127.0.0.1:" + metrics + "/metrics";
       awaitStatus("http://127.0.0.1:" + metrics + "/readyz", 200, Duration.ofSeconds(30));
       Scrape s = new Scrape(get(url).body());
-      assertEquals(0.25, s.value("seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"));
+      assertEquals(
+          0.25,
+          s.value(
+              "seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"));
       assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
 
-      Files.writeString(contracts, first + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: soon}}\n");
+      Files.writeString(
+          contracts,
+          first
+              + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
+              + " soon}}\n");
       s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "invalid") == 1);
       assertEquals(0, s.value("seam_contracts_last_reload_successful"));
-      assertEquals(0.25, s.value("seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"), "still in force");
-      assertTrue(Files.readString(dir.resolve("out.log")).contains("boundaries[1].budgets.caller_p99"));
+      assertEquals(
+          0.25,
+          s.value(
+              "seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"),
+          "still in force");
+      assertTrue(
+          Files.readString(dir.resolve("out.log")).contains("boundaries[1].budgets.caller_p99"));
 
-      Files.writeString(contracts, first + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: 1s}}\n");
+      Files.writeString(
+          contracts,
+          first
+              + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
+              + " 1s}}\n");
       s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "loaded") == 2);
-      assertEquals(1, s.value("seam_boundary_budget", "callee_service", "ledger", "budget", "caller_p99_seconds"));
+      assertEquals(
+          1,
+          s.value(
+              "seam_boundary_budget", "callee_service", "ledger", "budget", "caller_p99_seconds"));
       assertEquals(1, s.value("seam_contracts_last_reload_successful"));
 
       hangUp(p);
@@ -257,14 +370,20 @@ class SeamJarIT {
   void badConfigStopsTheStartWithTheKeyNamed(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("bad.yaml");
     Files.writeString(config, "pairing:\n  window: soon\n");
-    Process p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
     assertTrue(out.contains("'pairing.window'"), out);
 
     Files.writeString(config, "receivers:\n  otlp:\n    grcp:\n      port: 1\n");
-    p = new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString()).redirectErrorStream(true).start();
+    p =
+        new ProcessBuilder(java(), "-jar", JAR, "--config", config.toString())
+            .redirectErrorStream(true)
+            .start();
     out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), out);
@@ -272,7 +391,9 @@ class SeamJarIT {
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private void awaitStatus(String url, int status, Duration timeout) throws Exception {

@@ -63,10 +63,18 @@ public class DecodeBenchmark {
     counter.spans += spans[i];
     ExportTraceServiceRequest r = ExportTraceServiceRequest.parseFrom(requests.get(i));
     // Touch what Seam reads, since the generated parser decodes strings lazily.
-    r.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> ss.getSpansList().forEach(s -> {
-      s.getName();
-      s.getAttributesList().forEach(kv -> kv.getKey());
-    })));
+    r.getResourceSpansList()
+        .forEach(
+            rs ->
+                rs.getScopeSpansList()
+                    .forEach(
+                        ss ->
+                            ss.getSpansList()
+                                .forEach(
+                                    s -> {
+                                      s.getName();
+                                      s.getAttributesList().forEach(kv -> kv.getKey());
+                                    })));
     return r;
   }
 

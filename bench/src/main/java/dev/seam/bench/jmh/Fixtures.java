@@ -15,7 +15,10 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** The protobuf trace requests of {@code groups} successive workload groups, Go and Rust halves in arrival order. */
+  /**
+   * The protobuf trace requests of {@code groups} successive workload groups, Go and Rust halves in
+   * arrival order.
+   */
   static List<byte[]> traceRequests(int groups) {
     Workload w = new Workload(42, SPANS_PER_REQUEST);
     List<byte[]> out = new ArrayList<>();

@@ -20,16 +20,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole in-process pipeline on one thread: protobuf bytes of a trace export in, through the
- * reader, normalization, the pairing store and the boundary metrics, to the reply; Seam's
- * embedded default configuration. Each pass over the pre-built requests moves the store's clock
- * past the pairing window and expires it, as Seam's sweeper does, so the same ids pair afresh.
- * Spans per second are the {@code spans} counter.
+ * reader, normalization, the pairing store and the boundary metrics, to the reply; Seam's embedded
+ * default configuration. Each pass over the pre-built requests moves the store's clock past the
+ * pairing window and expires it, as Seam's sweeper does, so the same ids pair afresh. Spans per
+ * second are the {@code spans} counter.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
 @Threads(1)
 @State(Scope.Thread)
 public class PipelineBenchmark {
@@ -62,9 +64,13 @@ public class PipelineBenchmark {
   @TearDown
   public void check() {
     // A benchmark that paired nothing would measure the wrong thing.
-    double calls = seam.registry().find("seam.boundary.calls").counters().stream().mapToDouble(c -> c.count()).sum();
+    double calls =
+        seam.registry().find("seam.boundary.calls").counters().stream()
+            .mapToDouble(c -> c.count())
+            .sum();
     if (calls == 0) {
-      throw new IllegalStateException("no boundary call was paired: the workload or the clock is wrong");
+      throw new IllegalStateException(
+          "no boundary call was paired: the workload or the clock is wrong");
     }
   }
 }

@@ -6,7 +6,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Spans a benchmark handled, which JMH reports per second next to the invocations ({@code :spans}). */
+/**
+ * Spans a benchmark handled, which JMH reports per second next to the invocations ({@code :spans}).
+ */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
 public class SpanCount {

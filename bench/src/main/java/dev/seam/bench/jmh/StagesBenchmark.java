@@ -1,6 +1,5 @@
 package dev.seam.bench.jmh;
 
-import java.util.Arrays;
 import dev.seam.collector.decode.OtlpDecodeException;
 import dev.seam.collector.decode.StringTable;
 import dev.seam.collector.decode.TraceReader;
@@ -8,6 +7,7 @@ import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.normalize.OriginResolver;
 import dev.seam.collector.normalize.SpanNormalizer;
@@ -15,13 +15,13 @@ import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.pair.PairingStore;
-import dev.seam.collector.model.Side;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +39,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The hot path's stages one at a time, on spans of the load generator's workload: normalize
- * (read spans to Seam's model), pair (the pairing store alone, with a listener that does
- * nothing) and record (the boundary metrics of paired calls). Spans (or calls) per second are
- * the {@code items} counter.
+ * The hot path's stages one at a time, on spans of the load generator's workload: normalize (read
+ * spans to Seam's model), pair (the pairing store alone, with a listener that does nothing) and
+ * record (the boundary metrics of paired calls). Spans (or calls) per second are the {@code items}
+ * counter.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -80,13 +80,15 @@ public class StagesBenchmark {
     requests = Fixtures.traceRequests(256);
     normalized = new ArrayList<>();
     edges = new ArrayList<>();
-    BoundaryListener collect = new Ignoring() {
-      @Override
-      public void onEdge(Edge edge) {
-        edges.add(edge);
-      }
-    };
-    PairingStore collecting = new PairingStore(TimeUnit.SECONDS.toNanos(10), 10_000_000, 16, collect, () -> 0L);
+    BoundaryListener collect =
+        new Ignoring() {
+          @Override
+          public void onEdge(Edge edge) {
+            edges.add(edge);
+          }
+        };
+    PairingStore collecting =
+        new PairingStore(TimeUnit.SECONDS.toNanos(10), 10_000_000, 16, collect, () -> 0L);
     for (byte[] body : requests) {
       reader.read(body);
       for (int r = 0; r < reader.resourceCount(); r++) {
@@ -102,10 +104,17 @@ public class StagesBenchmark {
       }
     }
     // Each pass over the spans moves the store's clock past the window, so the same ids pair again.
-    store = new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new Ignoring(), () -> now);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
-    metrics = new BoundaryMetrics(registry, new ExemplarContext(),
-        MeasureSettings.defaults(Fixtures.config("").boundary().buckets().toBuckets()).withOperations(true, 100));
+    store =
+        new PairingStore(TimeUnit.SECONDS.toNanos(10), 1_000_000, 16, new Ignoring(), () -> now);
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
+    metrics =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(Fixtures.config("").boundary().buckets().toBuckets())
+                .withOperations(true, 100));
   }
 
   /** A listener that ignores what the store reports, so that only the store is measured. */
@@ -125,7 +134,12 @@ public class StagesBenchmark {
 
   private Origin origin(byte[] body, int r) {
     try {
-      Resource resource = Resource.parseFrom(Arrays.copyOfRange(reader.resourceBytes(r), reader.resourceOffset(r), reader.resourceOffset(r) + reader.resourceLength(r)));
+      Resource resource =
+          Resource.parseFrom(
+              Arrays.copyOfRange(
+                  reader.resourceBytes(r),
+                  reader.resourceOffset(r),
+                  reader.resourceOffset(r) + reader.resourceLength(r)));
       return OriginResolver.resolve(resource, reader.firstScopeName(r));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -12,21 +12,24 @@ public final class Checks {
   /** {@code value} must lie in {@code [min, max]}. */
   public static void between(String key, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new InvalidConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+      throw new InvalidConfigException(
+          key, "must be between " + min + " and " + max + ", got " + value);
     }
   }
 
   /** {@code value} must lie in {@code [min, max]}. */
   public static void between(String key, double value, double min, double max) {
     if (!(value >= min && value <= max)) {
-      throw new InvalidConfigException(key, "must be between " + min + " and " + max + ", got " + value);
+      throw new InvalidConfigException(
+          key, "must be between " + min + " and " + max + ", got " + value);
     }
   }
 
   /** {@code size} must lie in {@code [min, max]} bytes. */
   public static void between(String key, Size size, long min, long max) {
     if (size.bytes() < min || size.bytes() > max) {
-      throw new InvalidConfigException(key, "must be between " + min + " and " + max + " bytes, got " + size.bytes());
+      throw new InvalidConfigException(
+          key, "must be between " + min + " and " + max + " bytes, got " + size.bytes());
     }
   }
 
@@ -38,14 +41,17 @@ public final class Checks {
   /** {@code d} must be longer than zero. */
   public static void positive(String key, Duration d) {
     if (d.isZero() || d.isNegative()) {
-      throw new InvalidConfigException(key, "must be a positive duration such as 10s or 500ms, got '" + Durations.format(d) + "'");
+      throw new InvalidConfigException(
+          key,
+          "must be a positive duration such as 10s or 500ms, got '" + Durations.format(d) + "'");
     }
   }
 
   /** {@code d} must be at least {@code min}. */
   public static void atLeast(String key, Duration d, Duration min) {
     if (d.compareTo(min) < 0) {
-      throw new InvalidConfigException(key, "must be at least " + Durations.format(min) + ", got " + Durations.format(d));
+      throw new InvalidConfigException(
+          key, "must be at least " + Durations.format(min) + ", got " + Durations.format(d));
     }
   }
 
@@ -59,7 +65,8 @@ public final class Checks {
   /** {@code text} must be one of {@code allowed}. */
   public static void oneOf(String key, String text, Collection<String> allowed) {
     if (!allowed.contains(text)) {
-      throw new InvalidConfigException(key, "must be one of " + String.join(", ", allowed) + ", got '" + text + "'");
+      throw new InvalidConfigException(
+          key, "must be one of " + String.join(", ", allowed) + ", got '" + text + "'");
     }
   }
 

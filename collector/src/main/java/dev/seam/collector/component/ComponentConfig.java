@@ -2,8 +2,8 @@ package dev.seam.collector.component;
 
 /**
  * A component's typed configuration: an immutable record bound from one section of the YAML file.
- * The loader calls {@link #validate()} on every such record it binds, innermost first, and
- * prefixes the key an {@link InvalidConfigException} names with the record's place in the file.
+ * The loader calls {@link #validate()} on every such record it binds, innermost first, and prefixes
+ * the key an {@link InvalidConfigException} names with the record's place in the file.
  */
 public interface ComponentConfig {
 

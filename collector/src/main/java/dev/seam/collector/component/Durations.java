@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 public final class Durations {
 
   private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
-  private static final long[] UNIT_NANOS = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+  private static final long[] UNIT_NANOS = {
+    3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L
+  };
   private static final String[] UNIT_NAMES = {"h", "m", "s", "ms", "us", "ns"};
 
   private Durations() {}

@@ -4,15 +4,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A number of bytes as configuration files write it: {@code 16MiB}, {@code 512KiB}, {@code 5GB}
- * or a plain number. {@link #toString()} writes it back in the largest binary unit that divides
- * it, so defaults print the way the documentation shows them.
+ * A number of bytes as configuration files write it: {@code 16MiB}, {@code 512KiB}, {@code 5GB} or
+ * a plain number. {@link #toString()} writes it back in the largest binary unit that divides it, so
+ * defaults print the way the documentation shows them.
  *
  * @param bytes the size in bytes, never negative
  */
 public record Size(long bytes) implements Comparable<Size> {
 
-  private static final Pattern TEXT = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB|k|K|M|G)?");
+  private static final Pattern TEXT =
+      Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|KB|MB|GB|k|K|M|G)?");
 
   public Size {
     if (bytes < 0) {

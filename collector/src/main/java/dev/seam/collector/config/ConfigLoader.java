@@ -58,13 +58,14 @@ public final class ConfigLoader {
   }
 
   /**
-   * The configuration as a YAML file that loads back to it, with secrets (forwarding header
-   * values, the Kafka SASL password) written as {@code ***}: what {@code --print-config} shows.
+   * The configuration as a YAML file that loads back to it, with secrets (forwarding header values,
+   * the Kafka SASL password) written as {@code ***}: what {@code --print-config} shows.
    */
   @SuppressWarnings("unchecked")
   public static String toYaml(SeamConfig config) {
     Map<String, Object> tree = tree(config);
-    Map<String, Object> headers = (Map<String, Object>) ((Map<String, Object>) tree.get("forward")).get("headers");
+    Map<String, Object> headers =
+        (Map<String, Object>) ((Map<String, Object>) tree.get("forward")).get("headers");
     headers.replaceAll((name, value) -> "***");
     Map<String, Object> sasl =
         (Map<String, Object>) ((Map<String, Object>) tree.get("kafka")).get("sasl");
@@ -93,9 +94,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * Lays {@code over} onto {@code base}: mappings merge key by key, anything else replaces.
-   * {@code schema} is the same place in the defaults: a key it lacks is unknown, and a mapping
-   * that is empty there holds names of the user's choosing (aliases, headers), taken whole.
+   * Lays {@code over} onto {@code base}: mappings merge key by key, anything else replaces. {@code
+   * schema} is the same place in the defaults: a key it lacks is unknown, and a mapping that is
+   * empty there holds names of the user's choosing (aliases, headers), taken whole.
    */
   @SuppressWarnings("unchecked")
   private static void merge(

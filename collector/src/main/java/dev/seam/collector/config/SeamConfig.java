@@ -15,8 +15,8 @@ import dev.seam.collector.receive.ReceiversConfig;
 
 /**
  * Everything Seam can be configured with: one record per section of the YAML file, each owned by
- * the component it configures, with its defaults and checks. {@link ConfigLoader} binds a file
- * onto {@link #DEFAULT}.
+ * the component it configures, with its defaults and checks. {@link ConfigLoader} binds a file onto
+ * {@link #DEFAULT}.
  *
  * @param receivers the OTLP receivers ({@code receive})
  * @param metrics the Prometheus endpoint ({@code expose})

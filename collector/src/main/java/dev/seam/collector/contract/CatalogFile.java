@@ -9,9 +9,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads the owners of services from a Backstage catalog file ({@code catalog-info.yaml}, one or
- * more documents): every {@code kind: Component} names its service in {@code metadata.name} and
- * its owner in {@code spec.owner}, an entity reference such as {@code group:default/pricing},
- * of which the name ({@code pricing}) is the team. Other kinds are skipped.
+ * more documents): every {@code kind: Component} names its service in {@code metadata.name} and its
+ * owner in {@code spec.owner}, an entity reference such as {@code group:default/pricing}, of which
+ * the name ({@code pricing}) is the team. Other kinds are skipped.
  */
 public final class CatalogFile {
 
@@ -28,13 +28,15 @@ public final class CatalogFile {
     Map<String, String> teams = new HashMap<>();
     int index = 0;
     try {
-      for (Object doc : new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(yaml)) {
+      for (Object doc :
+          new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(yaml)) {
         String where = "document " + index++;
         if (doc == null) {
           continue;
         }
         if (!(doc instanceof Map<?, ?> entity)) {
-          throw new InvalidContractException("catalog file " + source + ": " + where + " is not an entity (a mapping)");
+          throw new InvalidContractException(
+              "catalog file " + source + ": " + where + " is not an entity (a mapping)");
         }
         if (!"Component".equals(entity.get("kind"))) {
           continue;
@@ -42,8 +44,13 @@ public final class CatalogFile {
         String name = string(field(entity.get("metadata"), "name"));
         String owner = string(field(entity.get("spec"), "owner"));
         if (name == null || owner == null) {
-          throw new InvalidContractException("catalog file " + source + ": " + where
-              + " is a Component without " + (name == null ? "metadata.name" : "spec.owner"));
+          throw new InvalidContractException(
+              "catalog file "
+                  + source
+                  + ": "
+                  + where
+                  + " is a Component without "
+                  + (name == null ? "metadata.name" : "spec.owner"));
         }
         teams.put(name, team(owner));
       }
@@ -64,6 +71,8 @@ public final class CatalogFile {
   }
 
   private static String string(Object value) {
-    return value == null || value instanceof Map<?, ?> || String.valueOf(value).isBlank() ? null : String.valueOf(value).trim();
+    return value == null || value instanceof Map<?, ?> || String.valueOf(value).isBlank()
+        ? null
+        : String.valueOf(value).trim();
   }
 }

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * boundaries seen, so a reload, a new owner in a resource or an idle boundary shows at the next
  * scrape without meters to register or remove: {@code seam_boundary_owner_info}, {@code
  * seam_boundary_budget}, {@code seam_boundary_declared} and {@code
- * seam_boundary_interface_sunset_timestamp_seconds}. The boundaries listed are those seen in
- * paired calls and those the file names exactly (no pattern, a transport), seen or not.
+ * seam_boundary_interface_sunset_timestamp_seconds}. The boundaries listed are those seen in paired
+ * calls and those the file names exactly (no pattern, a transport), seen or not.
  */
 final class ContractCollector implements MultiCollector {
 
@@ -56,7 +56,9 @@ final class ContractCollector implements MultiCollector {
     GaugeSnapshot.Builder declared =
         GaugeSnapshot.builder()
             .name(ContractMetricNames.DECLARED)
-            .help("1: the contract file declares the boundary; 0: seen in paired calls but not declared");
+            .help(
+                "1: the contract file declares the boundary; 0: seen in paired calls but not"
+                    + " declared");
     GaugeSnapshot.Builder budgets =
         GaugeSnapshot.builder()
             .name(ContractMetricNames.BUDGET)
@@ -64,16 +66,33 @@ final class ContractCollector implements MultiCollector {
     GaugeSnapshot.Builder sunsets =
         GaugeSnapshot.builder()
             .name(ContractMetricNames.INTERFACE_SUNSET)
-            .help("When calls to a deprecated interface of a boundary become sunset (the day after its last day, UTC)");
+            .help(
+                "When calls to a deprecated interface of a boundary become sunset (the day after"
+                    + " its last day, UTC)");
     int[] counts = new int[4];
     for (BoundaryId id : boundaries) {
       String transport = id.transport().label();
       Owner caller = s.owner(id.caller(), facts);
       Owner callee = s.owner(id.callee(), facts);
-      owners.dataPoint(InfoDataPointSnapshot.builder().labels(Labels.of(
-          "caller_service", id.caller(), "callee_service", id.callee(), "transport", transport,
-          "caller_owner", caller.team(), "callee_owner", callee.team(),
-          "caller_escalation", caller.escalation(), "callee_escalation", callee.escalation())).build());
+      owners.dataPoint(
+          InfoDataPointSnapshot.builder()
+              .labels(
+                  Labels.of(
+                      "caller_service",
+                      id.caller(),
+                      "callee_service",
+                      id.callee(),
+                      "transport",
+                      transport,
+                      "caller_owner",
+                      caller.team(),
+                      "callee_owner",
+                      callee.team(),
+                      "caller_escalation",
+                      caller.escalation(),
+                      "callee_escalation",
+                      callee.escalation()))
+              .build());
       counts[0]++;
       ContractState.Terms terms = s.terms(id.caller(), id.callee(), id.transport());
       declared.dataPoint(point(boundary(id), terms != null ? 1 : 0));
@@ -107,7 +126,12 @@ final class ContractCollector implements MultiCollector {
 
   private static Labels boundary(BoundaryId id) {
     return Labels.of(
-        "caller_service", id.caller(), "callee_service", id.callee(), "transport", id.transport().label());
+        "caller_service",
+        id.caller(),
+        "callee_service",
+        id.callee(),
+        "transport",
+        id.transport().label());
   }
 
   private static GaugeDataPointSnapshot point(Labels labels, double value) {

@@ -22,8 +22,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
- * Reads a contract file (docs/contracts.md): {@code teams}, {@code owners} and {@code
- * boundaries}. Every value is checked; the first problem is reported with its key.
+ * Reads a contract file (docs/contracts.md): {@code teams}, {@code owners} and {@code boundaries}.
+ * Every value is checked; the first problem is reported with its key.
  */
 public final class ContractFile {
 
@@ -41,7 +41,8 @@ public final class ContractFile {
           "error_ratio",
           "allocated_bytes_per_call_p99",
           "callee_memory");
-  private static final List<String> TRANSPORTS = List.of("grpc", "http", "messaging", "ffi", "other");
+  private static final List<String> TRANSPORTS =
+      List.of("grpc", "http", "messaging", "ffi", "other");
 
   private ContractFile() {}
 
@@ -82,7 +83,9 @@ public final class ContractFile {
     YamlNode teamsNode = top.getOrDefault("teams", new YamlNode("teams", null));
     for (Map.Entry<String, YamlNode> e : teamsNode.mapping(null).entrySet()) {
       Map<String, YamlNode> t = e.getValue().mapping(TEAM);
-      teams.put(e.getKey(), new Owner(e.getKey(), text(t, "escalation", Owner.UNKNOWN), text(t, "runbook", "")));
+      teams.put(
+          e.getKey(),
+          new Owner(e.getKey(), text(t, "escalation", Owner.UNKNOWN), text(t, "runbook", "")));
     }
     Map<String, Owner> owners = new HashMap<>();
     Map<Glob, Owner> patterns = new LinkedHashMap<>();
@@ -104,7 +107,8 @@ public final class ContractFile {
     Map<String, Integer> seen = new HashMap<>();
     for (YamlNode b : boundaries.list()) {
       Declaration d = declaration(declarations.size(), b);
-      String identity = d.caller() + " -> " + d.callee() + " " + d.transport() + " " + d.operations();
+      String identity =
+          d.caller() + " -> " + d.callee() + " " + d.transport() + " " + d.operations();
       Integer earlier = seen.putIfAbsent(identity, d.index());
       if (earlier != null) {
         throw b.problem("declares the same calls as boundaries[" + earlier + "]");
@@ -147,9 +151,11 @@ public final class ContractFile {
         operations.add(Glob.of(op.text()));
       }
     }
-    InterfaceSpec spec = b.containsKey("interface") ? interfaceSpec(b.get("interface")) : InterfaceSpec.NONE;
+    InterfaceSpec spec =
+        b.containsKey("interface") ? interfaceSpec(b.get("interface")) : InterfaceSpec.NONE;
     Budgets budgets = b.containsKey("budgets") ? budgets(b.get("budgets")) : Budgets.NONE;
-    return new Declaration(index, Glob.of(caller), Glob.of(callee), transport, operations, spec, budgets);
+    return new Declaration(
+        index, Glob.of(caller), Glob.of(callee), transport, operations, spec, budgets);
   }
 
   private static InterfaceSpec interfaceSpec(YamlNode node) {

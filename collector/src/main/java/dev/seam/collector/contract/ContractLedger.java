@@ -9,14 +9,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The boundaries seen in paired calls and their interface counters ({@code
- * seam_boundary_interface_calls_total}). Each boundary remembers, for the contracts in force,
- * which counter an operation's calls go to, so the interface is read and judged once per
- * operation rather than once per call; a reload or a new day starts that memory afresh. Idle
- * boundaries leave with their counters.
+ * seam_boundary_interface_calls_total}). Each boundary remembers, for the contracts in force, which
+ * counter an operation's calls go to, so the interface is read and judged once per operation rather
+ * than once per call; a reload or a new day starts that memory afresh. Idle boundaries leave with
+ * their counters.
  *
  * <p>Pipeline threads record concurrently: the maps are concurrent, and a boundary's memory is
- * replaced whole when the contracts change (two threads replacing it at once only costs one of
- * them its work).
+ * replaced whole when the contracts change (two threads replacing it at once only costs one of them
+ * its work).
  */
 final class ContractLedger {
 
@@ -62,11 +62,7 @@ final class ContractLedger {
    * @param weight how many calls it stands for
    */
   void record(
-      ContractState state,
-      BoundaryId id,
-      String operation,
-      String calleeVersion,
-      double weight) {
+      ContractState state, BoundaryId id, String operation, String calleeVersion, double weight) {
     long now = clock.getAsLong();
     Seen s = seen.get(id);
     if (s == null) {
@@ -93,10 +89,12 @@ final class ContractLedger {
     c.increment(weight);
   }
 
-  private Counter route(ContractState state, BoundaryId id, Seen s, String operation, String calleeVersion) {
+  private Counter route(
+      ContractState state, BoundaryId id, Seen s, String operation, String calleeVersion) {
     String iface = state.reader.read(id.transport(), operation, calleeVersion);
     Declaration d = state.forCall(id.caller(), id.callee(), id.transport(), operation);
-    InterfaceStatus status = d == null ? InterfaceStatus.UNKNOWN : d.interfaces().status(iface, state.today);
+    InterfaceStatus status =
+        d == null ? InterfaceStatus.UNKNOWN : d.interfaces().status(iface, state.today);
     String label = iface == null ? UNKNOWN : admit(s, iface, state.maxInterfaces);
     Counter c =
         Counter.builder(ContractMetricNames.INTERFACE_CALLS)

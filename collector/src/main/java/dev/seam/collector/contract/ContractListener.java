@@ -8,8 +8,8 @@ import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.pair.TransportClassifier;
 
 /**
- * Passes everything the pairing store reports on to the next listener (the boundary metrics),
- * and shows the contracts every call: paired calls and calls whose trace context was lost.
+ * Passes everything the pairing store reports on to the next listener (the boundary metrics), and
+ * shows the contracts every call: paired calls and calls whose trace context was lost.
  */
 final class ContractListener implements BoundaryListener {
 

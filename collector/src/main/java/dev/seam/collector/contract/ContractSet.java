@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The content of one contract file, as read: teams, owners of services and boundary
- * declarations. Immutable.
+ * The content of one contract file, as read: teams, owners of services and boundary declarations.
+ * Immutable.
  *
  * @param teams each team's escalation and runbook, used where an owner names only the team
  * @param owners owners of services by exact name

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * The contracts in force at one moment: the file's content, the catalog's owners, how interfaces
- * are read, and the day sunsets are judged on. Immutable; a reload or a new day replaces it
- * whole, so a call is always judged against one consistent set.
+ * are read, and the day sunsets are judged on. Immutable; a reload or a new day replaces it whole,
+ * so a call is always judged against one consistent set.
  */
 final class ContractState {
 
@@ -46,8 +46,8 @@ final class ContractState {
   /**
    * The owner of {@code service}: the file's entry for it (name, then patterns), the catalog, the
    * service's own {@code service.owner.name}, its {@code service.namespace}, the file's default
-   * ({@code *}), in that order. Escalation and runbook the source leaves open come from the
-   * file's {@code teams}.
+   * ({@code *}), in that order. Escalation and runbook the source leaves open come from the file's
+   * {@code teams}.
    */
   Owner owner(String service, ServiceFacts facts) {
     Owner o = set.ownerOf(service);
@@ -70,7 +70,8 @@ final class ContractState {
 
   private Owner team(String team, String contact) {
     Owner known = set.teams().get(team);
-    String escalation = contact != null ? contact : known != null ? known.escalation() : Owner.UNKNOWN;
+    String escalation =
+        contact != null ? contact : known != null ? known.escalation() : Owner.UNKNOWN;
     return new Owner(team, escalation, known != null ? known.runbook() : "");
   }
 

@@ -20,8 +20,8 @@ import java.util.logging.Logger;
 
 /**
  * The boundary contracts of one Seam: reads the contract file (and catalog), keeps the last valid
- * ones in force when a reload fails, shows them every call, and exports what they say. Reloads
- * come from {@link #reload} (SIGHUP) and from {@link #poll} (a file changed, a new day began).
+ * ones in force when a reload fails, shows them every call, and exports what they say. Reloads come
+ * from {@link #reload} (SIGHUP) and from {@link #poll} (a file changed, a new day began).
  *
  * <p>Pipeline threads call {@link #record} concurrently; they read the contracts in force through
  * one volatile field. Reloads hold {@code lock}.
@@ -90,7 +90,9 @@ public final class Contracts {
     this.loaded = reloads(registry, "loaded");
     this.invalid = reloads(registry, "invalid");
     Gauge.builder(ContractMetricNames.LAST_RELOAD_SUCCESSFUL, this, c -> c.lastSuccessful ? 1 : 0)
-        .description("1 when the last load of the contract file succeeded; 0 when it failed and the contracts before it stay in force")
+        .description(
+            "1 when the last load of the contract file succeeded; 0 when it failed and the"
+                + " contracts before it stay in force")
         .register(registry);
     Gauge.builder(ContractMetricNames.LOADED_TIMESTAMP, this, c -> c.loadedAtSeconds)
         .description("When the contracts in force were read (Unix seconds); 0 before any was")
@@ -102,7 +104,9 @@ public final class Contracts {
 
   private static Counter reloads(MeterRegistry registry, String outcome) {
     return Counter.builder(ContractMetricNames.RELOADS)
-        .description("Loads of the contract file (at start, on SIGHUP, on change): loaded, or invalid (the contracts before it stay in force)")
+        .description(
+            "Loads of the contract file (at start, on SIGHUP, on change): loaded, or invalid (the"
+                + " contracts before it stay in force)")
         .tag("outcome", outcome)
         .register(registry);
   }
@@ -212,30 +216,52 @@ public final class Contracts {
     String file = c.file();
     try {
       String text = ContractFile.readText(Path.of(file));
-      String catalogText = c.catalogFile().isBlank() ? null : ContractFile.readText(Path.of(c.catalogFile()));
-      if (!force && text.equals(lastText) && Objects.equals(catalogText, lastCatalogText) && lastProblem == null) {
+      String catalogText =
+          c.catalogFile().isBlank() ? null : ContractFile.readText(Path.of(c.catalogFile()));
+      if (!force
+          && text.equals(lastText)
+          && Objects.equals(catalogText, lastCatalogText)
+          && lastProblem == null) {
         return true;
       }
       lastText = text;
       lastCatalogText = catalogText;
       ContractSet set = ContractFile.parse(text, file);
-      Map<String, String> catalog = catalogText == null ? Map.of() : CatalogFile.parse(catalogText, c.catalogFile());
+      Map<String, String> catalog =
+          catalogText == null ? Map.of() : CatalogFile.parse(catalogText, c.catalogFile());
       LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-      state = new ContractState(true, set, catalog, new InterfaceReader(c.interfaces()), today, c.maxInterfacesPerBoundary());
+      state =
+          new ContractState(
+              true,
+              set,
+              catalog,
+              new InterfaceReader(c.interfaces()),
+              today,
+              c.maxInterfacesPerBoundary());
       lastProblem = null;
       lastSuccessful = true;
       loadedAtSeconds = clock.millis() / 1000.0;
       loaded.increment();
-      LOG.info(String.format("contracts: loaded %s: %d owners, %d boundaries%s", file,
-          set.owners().size() + set.ownerPatterns().size() + (set.defaultOwner() != null ? 1 : 0),
-          set.declarations().size(), catalogText == null ? "" : ", " + catalog.size() + " catalog components"));
+      LOG.info(
+          String.format(
+              "contracts: loaded %s: %d owners, %d boundaries%s",
+              file,
+              set.owners().size()
+                  + set.ownerPatterns().size()
+                  + (set.defaultOwner() != null ? 1 : 0),
+              set.declarations().size(),
+              catalogText == null ? "" : ", " + catalog.size() + " catalog components"));
       return true;
     } catch (InvalidContractException e) {
       // An unchanged problem found again by a poll is neither counted nor logged again.
       if (force || !e.getMessage().equals(lastProblem)) {
         invalid.increment();
-        LOG.warning("contracts: " + e.getMessage() + (state.enabled
-            ? "; the contracts loaded before stay in force" : "; no contracts are in force"));
+        LOG.warning(
+            "contracts: "
+                + e.getMessage()
+                + (state.enabled
+                    ? "; the contracts loaded before stay in force"
+                    : "; no contracts are in force"));
       }
       lastProblem = e.getMessage();
       lastSuccessful = false;

@@ -9,15 +9,15 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The {@code contracts} section: where the contract file is, how often it is checked for
- * changes, and how the interface version of a call is read from its operation. Everything here
- * applies live on reload.
+ * The {@code contracts} section: where the contract file is, how often it is checked for changes,
+ * and how the interface version of a call is read from its operation. Everything here applies live
+ * on reload.
  *
  * @param file the contract file (YAML, docs/contracts.md); empty switches contracts off
  * @param catalogFile a Backstage catalog file whose Components name their owners; empty for none
  * @param checkInterval how often both files are checked for changes
- * @param maxInterfacesPerBoundary distinct interface label values per boundary before the rest
- *     are {@code other}
+ * @param maxInterfacesPerBoundary distinct interface label values per boundary before the rest are
+ *     {@code other}
  * @param interfaces how the interface is read from a call
  */
 public record ContractsConfig(
@@ -51,9 +51,9 @@ public record ContractsConfig(
    * @param rpc applied to full RPC methods (gRPC, other RPC) and to operations of transport other
    * @param http applied to HTTP routes
    * @param messaging applied to messaging destinations
-   * @param ffi {@code service-version}: the major of the callee's {@code service.version}
-   *     ({@code 2.3.1} -> {@code v2}); {@code operation}: the rpc pattern on the callee's span
-   *     name; {@code none}
+   * @param ffi {@code service-version}: the major of the callee's {@code service.version} ({@code
+   *     2.3.1} -> {@code v2}); {@code operation}: the rpc pattern on the callee's span name; {@code
+   *     none}
    */
   public record InterfaceConfig(String rpc, String http, String messaging, String ffi)
       implements ComponentConfig {

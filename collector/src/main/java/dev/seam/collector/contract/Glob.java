@@ -38,7 +38,8 @@ final class Glob {
     int star = -1;
     int mark = 0;
     while (t < text.length()) {
-      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
+      if (p < pattern.length()
+          && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
         t++;
         p++;
       } else if (p < pattern.length() && pattern.charAt(p) == '*') {

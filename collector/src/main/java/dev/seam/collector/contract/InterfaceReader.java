@@ -23,7 +23,9 @@ final class InterfaceReader {
     this.ffi = config.ffi();
   }
 
-  /** Whether the interface of an ffi call comes from the callee's version rather than its operation. */
+  /**
+   * Whether the interface of an ffi call comes from the callee's version rather than its operation.
+   */
   boolean ffiFromVersion() {
     return ffi.equals("service-version");
   }

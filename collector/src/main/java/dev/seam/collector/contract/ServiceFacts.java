@@ -35,7 +35,8 @@ public final class ServiceFacts implements ResourceObserver {
    * @param namespace the {@code service.namespace}
    * @param versionInterface {@code v} and the major of {@code service.version}
    */
-  public record Facts(String ownerName, String ownerContact, String namespace, String versionInterface) {}
+  public record Facts(
+      String ownerName, String ownerContact, String namespace, String versionInterface) {}
 
   private final ConcurrentHashMap<String, Facts> byService = new ConcurrentHashMap<>();
 

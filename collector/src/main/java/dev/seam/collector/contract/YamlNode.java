@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * A value read from a YAML file together with its key path ({@code boundaries[2].budgets}), so
- * every complaint names the key the user must fix. Keys the reader does not know are refused, so
- * a typo never passes silently.
+ * every complaint names the key the user must fix. Keys the reader does not know are refused, so a
+ * typo never passes silently.
  */
 final class YamlNode {
 

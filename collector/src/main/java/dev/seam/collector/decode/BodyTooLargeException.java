@@ -7,7 +7,9 @@ public final class BodyTooLargeException extends Exception {
 
   private final long limit;
 
-  /** @param limit the limit in bytes that was reached */
+  /**
+   * @param limit the limit in bytes that was reached
+   */
   public BodyTooLargeException(long limit) {
     super("body exceeds the limit of " + limit + " bytes after decompression");
     this.limit = limit;

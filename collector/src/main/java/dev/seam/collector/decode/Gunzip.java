@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Inflates gzip bodies with a hard cap on the output, so a small compressed body cannot expand
- * into gigabytes (a decompression bomb stops at the limit, having used at most that much memory).
+ * Inflates gzip bodies with a hard cap on the output, so a small compressed body cannot expand into
+ * gigabytes (a decompression bomb stops at the limit, having used at most that much memory).
  */
 public final class Gunzip {
 
@@ -19,7 +19,8 @@ public final class Gunzip {
    * @throws BodyTooLargeException when the output would exceed {@code limit}
    * @throws OtlpDecodeException when the input is not valid gzip
    */
-  public static byte[] inflate(byte[] compressed, long limit) throws BodyTooLargeException, OtlpDecodeException {
+  public static byte[] inflate(byte[] compressed, long limit)
+      throws BodyTooLargeException, OtlpDecodeException {
     int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
     byte[] out = new byte[(int) Math.min(cap + 1L, Math.max(4096L, compressed.length * 4L))];
     int len = 0;

@@ -24,10 +24,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Decodes OTLP/HTTP JSON request bodies ({@code POST /v1/traces}, {@code /v1/logs},
- * {@code /v1/metrics}) into their protobuf export requests, and prints protobuf replies as OTLP
- * JSON. Decoding follows the OTLP JSON mapping, which differs from the canonical proto3 JSON
- * mapping in that trace and span ids are hex strings rather than base64.
+ * Decodes OTLP/HTTP JSON request bodies ({@code POST /v1/traces}, {@code /v1/logs}, {@code
+ * /v1/metrics}) into their protobuf export requests, and prints protobuf replies as OTLP JSON.
+ * Decoding follows the OTLP JSON mapping, which differs from the canonical proto3 JSON mapping in
+ * that trace and span ids are hex strings rather than base64.
  */
 public final class OtlpJson {
 
@@ -105,7 +105,8 @@ public final class OtlpJson {
       return PRINTER.print(msg);
     } catch (InvalidProtocolBufferException e) {
       // Only reachable through google.protobuf.Any, which the collector's replies never need.
-      throw new IllegalArgumentException("cannot print " + msg.getDescriptorForType().getFullName(), e);
+      throw new IllegalArgumentException(
+          "cannot print " + msg.getDescriptorForType().getFullName(), e);
     }
   }
 
@@ -133,8 +134,8 @@ public final class OtlpJson {
   /**
    * Streams the body through Jackson and returns it as canonical JSON text in which every id value
    * is base64 instead of hex, ready for JsonFormat. Streaming (rather than building a tree) keeps
-   * the walk iterative, checks strict JSON syntax with line/column positions, and copies numbers
-   * as their original text, so a 19-digit nanosecond timestamp never passes through a double.
+   * the walk iterative, checks strict JSON syntax with line/column positions, and copies numbers as
+   * their original text, so a 19-digit nanosecond timestamp never passes through a double.
    */
   private static String rewriteIds(byte[] utf8Json) throws OtlpDecodeException {
     StringWriter out = new StringWriter(utf8Json.length + 16);
@@ -174,7 +175,8 @@ public final class OtlpJson {
             idValue = ID_KEYS.contains(name);
             gen.writeFieldName(name);
           }
-          case VALUE_STRING -> gen.writeString(isIdValue ? hexToBase64(in.getText()) : in.getText());
+          case VALUE_STRING ->
+              gen.writeString(isIdValue ? hexToBase64(in.getText()) : in.getText());
           case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> {
             if (isIdValue) {
               // JsonFormat would read a number as base64 text and could produce a plausible

@@ -1,12 +1,15 @@
 package dev.seam.collector.decode;
 
 import com.google.protobuf.CodedInputStream;
-import java.io.IOException;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
 
-/** Parses OTLP protobuf request bodies, turning every parse failure into an {@link OtlpDecodeException}. */
+/**
+ * Parses OTLP protobuf request bodies, turning every parse failure into an {@link
+ * OtlpDecodeException}.
+ */
 public final class OtlpProtobuf {
 
   private OtlpProtobuf() {}
@@ -40,7 +43,8 @@ public final class OtlpProtobuf {
 
   private static CodedInputStream input(byte[] body) {
     CodedInputStream in = CodedInputStream.newInstance(body);
-    // The body is already bounded by the receiver; protobuf's own 64 MiB default must not cut it shorter.
+    // The body is already bounded by the receiver; protobuf's own 64 MiB default must not cut it
+    // shorter.
     in.setSizeLimit(Integer.MAX_VALUE);
     return in;
   }

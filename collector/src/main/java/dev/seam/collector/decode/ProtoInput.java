@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * A cursor over protobuf wire format in a byte array, for {@link TraceReader}: varints, fixed
- * values and length-delimited fields, each bounded by the end of the message being read. It
- * refuses what protobuf's own parser refuses (malformed varints, lengths past the end, field
- * number 0, unknown wire types, unbalanced groups) and does only that; it builds nothing.
+ * values and length-delimited fields, each bounded by the end of the message being read. It refuses
+ * what protobuf's own parser refuses (malformed varints, lengths past the end, field number 0,
+ * unknown wire types, unbalanced groups) and does only that; it builds nothing.
  */
 final class ProtoInput {
 
@@ -21,6 +21,7 @@ final class ProtoInput {
   private static final int MAX_GROUP_DEPTH = 100;
 
   private final byte[] b;
+
   /** The next byte to read. */
   int pos;
 
@@ -82,8 +83,8 @@ final class ProtoInput {
 
   /**
    * An int64, uint64 or bool value. As protobuf-java reads these, the tenth byte ends the varint
-   * whatever its top bit says; so does an unknown varint field (tags, lengths and enums are held
-   * to the rule).
+   * whatever its top bit says; so does an unknown varint field (tags, lengths and enums are held to
+   * the rule).
    */
   long int64(int end) throws IOException {
     long result = 0;
@@ -122,8 +123,14 @@ final class ProtoInput {
     }
     int p = pos;
     pos = p + 8;
-    return (b[p] & 0xffL) | (b[p + 1] & 0xffL) << 8 | (b[p + 2] & 0xffL) << 16 | (b[p + 3] & 0xffL) << 24
-        | (b[p + 4] & 0xffL) << 32 | (b[p + 5] & 0xffL) << 40 | (b[p + 6] & 0xffL) << 48 | (b[p + 7] & 0xffL) << 56;
+    return (b[p] & 0xffL)
+        | (b[p + 1] & 0xffL) << 8
+        | (b[p + 2] & 0xffL) << 16
+        | (b[p + 3] & 0xffL) << 24
+        | (b[p + 4] & 0xffL) << 32
+        | (b[p + 5] & 0xffL) << 40
+        | (b[p + 6] & 0xffL) << 48
+        | (b[p + 7] & 0xffL) << 56;
   }
 
   int fixed32(int end) throws IOException {
@@ -132,17 +139,22 @@ final class ProtoInput {
     }
     int p = pos;
     pos = p + 4;
-    return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+    return (b[p] & 0xff)
+        | (b[p + 1] & 0xff) << 8
+        | (b[p + 2] & 0xff) << 16
+        | (b[p + 3] & 0xff) << 24;
   }
 
   /**
-   * Reads the length of a length-delimited field and returns where the field ends; {@link #pos}
-   * is then its first byte.
+   * Reads the length of a length-delimited field and returns where the field ends; {@link #pos} is
+   * then its first byte.
    */
   int length(int end) throws IOException {
     int len = varint32(end);
     if (len < 0) {
-      throw new IOException("CodedInputStream encountered an embedded string or message which claimed to have negative size.");
+      throw new IOException(
+          "CodedInputStream encountered an embedded string or message which claimed to have"
+              + " negative size.");
     }
     if (len > end - pos) {
       throw truncated();
@@ -196,6 +208,7 @@ final class ProtoInput {
   }
 
   private static IOException truncated() {
-    return new IOException("While parsing a protocol message, the input ended unexpectedly in the middle of a field.");
+    return new IOException(
+        "While parsing a protocol message, the input ended unexpectedly in the middle of a field.");
   }
 }

@@ -1,26 +1,27 @@
 package dev.seam.collector.decode;
 
 import com.google.protobuf.CodedInputStream;
-import java.io.IOException;
-import java.util.Arrays;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * One OTLP span as read from the wire, without building the protobuf object tree: ids as longs,
- * shared Strings for names and keys, and attribute values left in the request's bytes until
- * someone asks for them (most attributes, such as {@code url.full} or {@code thread.id}, are never
- * read). A {@link TraceReader} fills and reuses these; one is valid until the reader reads the
- * next request.
+ * shared Strings for names and keys, and attribute values left in the request's bytes until someone
+ * asks for them (most attributes, such as {@code url.full} or {@code thread.id}, are never read). A
+ * {@link TraceReader} fills and reuses these; one is valid until the reader reads the next request.
  */
 public final class RawSpan {
 
   /** Value types of {@link #valueType}: what an attribute's {@code AnyValue} holds. */
   public static final byte NONE = 0;
+
   public static final byte STRING = 1;
   public static final byte BOOL = 2;
   public static final byte INT = 3;
   public static final byte DOUBLE = 4;
+
   /** An array, key-value list or bytes value: read by nothing in Seam. */
   public static final byte STRUCTURED = 5;
 
@@ -48,7 +49,8 @@ public final class RawSpan {
   int statusMessageOff;
   int statusMessageLen;
 
-  // Grown on first use: a request of a million attribute-less spans must not cost a million sets of arrays.
+  // Grown on first use: a request of a million attribute-less spans must not cost a million sets of
+  // arrays.
   int attributes;
   String[] keys = new String[0];
   byte[] types = new byte[0];
@@ -85,8 +87,8 @@ public final class RawSpan {
   }
 
   /**
-   * Reads one protobuf {@code Span} message (for tests and callers holding a protobuf object).
-   * Its strings come from a private table.
+   * Reads one protobuf {@code Span} message (for tests and callers holding a protobuf object). Its
+   * strings come from a private table.
    */
   public static RawSpan of(Span span) {
     byte[] b = span.toByteArray();
@@ -193,7 +195,10 @@ public final class RawSpan {
     }
   }
 
-  /** The integer a value holds (int, whole part of a finite double, or decimal string), or {@link #ABSENT}. */
+  /**
+   * The integer a value holds (int, whole part of a finite double, or decimal string), or {@link
+   * #ABSENT}.
+   */
   public long integerValue(int i) {
     switch (types[i]) {
       case INT:
@@ -209,8 +214,8 @@ public final class RawSpan {
   }
 
   /**
-   * The integer a decimal string holds, surrounding blanks allowed (some SDKs send status codes
-   * as strings), or {@link #ABSENT}.
+   * The integer a decimal string holds, surrounding blanks allowed (some SDKs send status codes as
+   * strings), or {@link #ABSENT}.
    */
   public static long decimal(String text) {
     String s = text.trim();

@@ -8,10 +8,9 @@ import java.util.Arrays;
 
 /**
  * Turns UTF-8 byte ranges into Strings, handing back the String it made the last time it saw the
- * same bytes. OTLP repeats the same few hundred keys, span names, routes and service names in
- * every request; sharing one String for each spares the allocation on the hot path and, more
- * importantly, means a span held in the pairing store points at a shared name instead of owning
- * a copy.
+ * same bytes. OTLP repeats the same few hundred keys, span names, routes and service names in every
+ * request; sharing one String for each spares the allocation on the hot path and, more importantly,
+ * means a span held in the pairing store points at a shared name instead of owning a copy.
  *
  * <p>Direct-mapped and fixed in size: a new string simply replaces whatever sat in its slot, so
  * high-cardinality values (URLs, ids) cost a miss and never grow the table. Not thread-safe; each
@@ -26,7 +25,9 @@ public final class StringTable {
   private final String[] values;
   private final int mask;
 
-  /** @param slots number of slots, rounded up to a power of two */
+  /**
+   * @param slots number of slots, rounded up to a power of two
+   */
   public StringTable(int slots) {
     int n = Integer.highestOneBit(Math.max(2, slots) - 1) << 1;
     keys = new byte[n][];
@@ -54,7 +55,10 @@ public final class StringTable {
     return s;
   }
 
-  /** Whether {@code k} holds the {@code len} bytes at {@code off}; most keys and names are 8 to 32 bytes, compared as longs. */
+  /**
+   * Whether {@code k} holds the {@code len} bytes at {@code off}; most keys and names are 8 to 32
+   * bytes, compared as longs.
+   */
   private static boolean same(byte[] k, byte[] buf, int off, int len) {
     if (len < 8 || len > 32) {
       return Arrays.equals(k, 0, len, buf, off, off + len);
@@ -87,5 +91,6 @@ public final class StringTable {
     return (int) (h ^ (h >>> 32));
   }
 
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 }

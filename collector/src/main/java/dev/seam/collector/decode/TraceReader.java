@@ -8,22 +8,29 @@ import java.util.List;
 /**
  * Reads an OTLP {@code ExportTraceServiceRequest} straight from its protobuf bytes into reusable
  * {@link RawSpan}s, grouped by resource, without building the protobuf object tree. Building that
- * tree (a message per span, attribute, key-value and value, and a String per string field) was
- * most of Seam's cost per span, and protobuf's CodedInputStream most of what remained, so the
- * wire format is read by {@link ProtoInput}, which refuses what protobuf refuses.
+ * tree (a message per span, attribute, key-value and value, and a String per string field) was most
+ * of Seam's cost per span, and protobuf's CodedInputStream most of what remained, so the wire
+ * format is read by {@link ProtoInput}, which refuses what protobuf refuses.
  *
- * <p>The whole request is read before the caller sees any of it, so a malformed request is
- * refused as a whole and never half processed (a client retrying it would otherwise be counted
- * twice). Fields Seam never reads (links, dropped counts, schema URLs, scope attributes) are
- * skipped, and structured attribute values are framed but not looked into; so a request that
- * the generated parser would refuse only for a flaw inside those is accepted.
+ * <p>The whole request is read before the caller sees any of it, so a malformed request is refused
+ * as a whole and never half processed (a client retrying it would otherwise be counted twice).
+ * Fields Seam never reads (links, dropped counts, schema URLs, scope attributes) are skipped, and
+ * structured attribute values are framed but not looked into; so a request that the generated
+ * parser would refuse only for a flaw inside those is accepted.
  *
  * <p>One reader per thread: it is not thread-safe, and what it returns is valid until its next
  * {@link #read}.
+ *
+ * <p>Longer than most classes because it is one hand-written protobuf walk over the whole trace
+ * request (resource, scope, span, event, link, attributes), kept in one place so that the hot path
+ * stays a straight loop without allocation.
  */
 public final class TraceReader {
 
-  /** Pooled spans kept between requests; a larger request allocates the rest, let go at the next read. */
+  /**
+   * Pooled spans kept between requests; a larger request allocates the rest, let go at the next
+   * read.
+   */
   private static final int MAX_POOLED_SPANS = 8192;
 
   private static final int TAG_RESOURCE_SPANS = tag(1, ProtoInput.LENGTH_DELIMITED);
@@ -45,7 +52,9 @@ public final class TraceReader {
   private int[] firstSpan = new int[4];
   private long[] sortedIds = new long[256];
 
-  /** @param strings where names, keys and values are turned into shared Strings */
+  /**
+   * @param strings where names, keys and values are turned into shared Strings
+   */
   public TraceReader(StringTable strings) {
     this.strings = strings;
   }
@@ -76,7 +85,8 @@ public final class TraceReader {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new OtlpDecodeException("invalid OTLP protobuf ExportTraceServiceRequest: " + e.getMessage(), e);
+      throw new OtlpDecodeException(
+          "invalid OTLP protobuf ExportTraceServiceRequest: " + e.getMessage(), e);
     }
     return this;
   }
@@ -86,12 +96,18 @@ public final class TraceReader {
     return resources;
   }
 
-  /** The bytes holding resource {@code r}'s {@code Resource} message: the body, unless it came in pieces. */
+  /**
+   * The bytes holding resource {@code r}'s {@code Resource} message: the body, unless it came in
+   * pieces.
+   */
   public byte[] resourceBytes(int r) {
     return resourceBuf[r] != null ? resourceBuf[r] : buf;
   }
 
-  /** Offset in {@link #resourceBytes} of resource {@code r}'s {@code Resource} message (length 0 when it has none). */
+  /**
+   * Offset in {@link #resourceBytes} of resource {@code r}'s {@code Resource} message (length 0
+   * when it has none).
+   */
   public int resourceOffset(int r) {
     return resourceOff[r];
   }
@@ -125,7 +141,10 @@ public final class TraceReader {
     return pool.get(i);
   }
 
-  /** The span ids of resource {@code r}, sorted, in a buffer the reader reuses; its first {@code endSpan - firstSpan} are valid. */
+  /**
+   * The span ids of resource {@code r}, sorted, in a buffer the reader reuses; its first {@code
+   * endSpan - firstSpan} are valid.
+   */
   public long[] sortedSpanIds(int r) {
     int from = firstSpan(r);
     int n = endSpan(r) - from;
@@ -162,7 +181,8 @@ public final class TraceReader {
           resourceOff[r] = in.pos;
           resourceLen[r] = resourceEnd - in.pos;
         } else {
-          // A message field sent in pieces is their merge, which is the parse of the pieces' concatenation.
+          // A message field sent in pieces is their merge, which is the parse of the pieces'
+          // concatenation.
           byte[] merged = new byte[resourceLen[r] + resourceEnd - in.pos];
           System.arraycopy(resourceBuf[r], resourceOff[r], merged, 0, resourceLen[r]);
           System.arraycopy(buf, in.pos, merged, resourceLen[r], resourceEnd - in.pos);
@@ -227,45 +247,51 @@ public final class TraceReader {
   }
 
   /** Reads one protobuf {@code Span} message of {@code len} bytes at {@code off}. */
-  static void readSpan(byte[] buf, int off, int len, RawSpan s, StringTable strings) throws IOException {
+  static void readSpan(byte[] buf, int off, int len, RawSpan s, StringTable strings)
+      throws IOException {
     readSpan(new ProtoInput(buf, off), off + len, buf, s, strings);
   }
 
   /** Reads the fields of one {@code Span} message that ends at {@code end}. */
-  private static void readSpan(ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings) throws IOException {
+  private static void readSpan(ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings)
+      throws IOException {
     s.reset(buf, strings);
     for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
       switch (tag) {
-        case (1 << 3) | ProtoInput.LENGTH_DELIMITED: { // trace_id
-          int idEnd = in.length(end);
-          int off = in.pos;
-          s.traceIdLength = idEnd - off;
-          s.traceIdHigh = s.traceIdLength == 16 ? readLong(buf, off) : 0;
-          s.traceIdLow = s.traceIdLength == 16 ? readLong(buf, off + 8) : 0;
-          in.pos = idEnd;
-          break;
-        }
-        case (2 << 3) | ProtoInput.LENGTH_DELIMITED: { // span_id
-          int idEnd = in.length(end);
-          s.spanIdLength = idEnd - in.pos;
-          s.spanId = s.spanIdLength == 8 ? readLong(buf, in.pos) : 0;
-          in.pos = idEnd;
-          break;
-        }
-        case (3 << 3) | ProtoInput.LENGTH_DELIMITED: { // trace_state
-          int stateEnd = in.length(end);
-          s.traceStateOff = in.pos;
-          s.traceStateLen = stateEnd - in.pos;
-          in.pos = stateEnd;
-          break;
-        }
-        case (4 << 3) | ProtoInput.LENGTH_DELIMITED: { // parent_span_id
-          int idEnd = in.length(end);
-          s.parentSpanIdLength = idEnd - in.pos;
-          s.parentSpanId = s.parentSpanIdLength == 8 ? readLong(buf, in.pos) : 0;
-          in.pos = idEnd;
-          break;
-        }
+        case (1 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // trace_id
+            int idEnd = in.length(end);
+            int off = in.pos;
+            s.traceIdLength = idEnd - off;
+            s.traceIdHigh = s.traceIdLength == 16 ? readLong(buf, off) : 0;
+            s.traceIdLow = s.traceIdLength == 16 ? readLong(buf, off + 8) : 0;
+            in.pos = idEnd;
+            break;
+          }
+        case (2 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // span_id
+            int idEnd = in.length(end);
+            s.spanIdLength = idEnd - in.pos;
+            s.spanId = s.spanIdLength == 8 ? readLong(buf, in.pos) : 0;
+            in.pos = idEnd;
+            break;
+          }
+        case (3 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // trace_state
+            int stateEnd = in.length(end);
+            s.traceStateOff = in.pos;
+            s.traceStateLen = stateEnd - in.pos;
+            in.pos = stateEnd;
+            break;
+          }
+        case (4 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // parent_span_id
+            int idEnd = in.length(end);
+            s.parentSpanIdLength = idEnd - in.pos;
+            s.parentSpanId = s.parentSpanIdLength == 8 ? readLong(buf, in.pos) : 0;
+            in.pos = idEnd;
+            break;
+          }
         case (5 << 3) | ProtoInput.LENGTH_DELIMITED: // name
           s.name = string(in, end, buf, strings);
           break;
@@ -278,35 +304,38 @@ public final class TraceReader {
         case (8 << 3) | ProtoInput.FIXED64: // end_time_unix_nano
           s.endNanos = in.fixed64(end);
           break;
-        case (9 << 3) | ProtoInput.LENGTH_DELIMITED: { // attributes
-          int kvEnd = in.length(end);
-          readKeyValue(in, kvEnd, buf, s, strings);
-          in.pos = kvEnd;
-          break;
-        }
-        case (11 << 3) | ProtoInput.LENGTH_DELIMITED: { // events: kept as bytes until a failure needs them
-          int eventEnd = in.length(end);
-          s.addEvent(in.pos, eventEnd - in.pos);
-          in.pos = eventEnd;
-          break;
-        }
-        case (15 << 3) | ProtoInput.LENGTH_DELIMITED: { // status
-          int statusEnd = in.length(end);
-          for (int t = in.tag(statusEnd); t != 0; t = in.tag(statusEnd)) {
-            if (t == ((2 << 3) | ProtoInput.LENGTH_DELIMITED)) {
-              int messageEnd = in.length(statusEnd);
-              s.statusMessageOff = in.pos;
-              s.statusMessageLen = messageEnd - in.pos;
-              in.pos = messageEnd;
-            } else if (t == ((3 << 3) | ProtoInput.VARINT)) {
-              s.statusCode = in.varint32(statusEnd);
-            } else {
-              in.skip(t, statusEnd);
-            }
+        case (9 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // attributes
+            int kvEnd = in.length(end);
+            readKeyValue(in, kvEnd, buf, s, strings);
+            in.pos = kvEnd;
+            break;
           }
-          in.pos = statusEnd;
-          break;
-        }
+        case (11 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // events: kept as bytes until a failure needs them
+            int eventEnd = in.length(end);
+            s.addEvent(in.pos, eventEnd - in.pos);
+            in.pos = eventEnd;
+            break;
+          }
+        case (15 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // status
+            int statusEnd = in.length(end);
+            for (int t = in.tag(statusEnd); t != 0; t = in.tag(statusEnd)) {
+              if (t == ((2 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+                int messageEnd = in.length(statusEnd);
+                s.statusMessageOff = in.pos;
+                s.statusMessageLen = messageEnd - in.pos;
+                in.pos = messageEnd;
+              } else if (t == ((3 << 3) | ProtoInput.VARINT)) {
+                s.statusCode = in.varint32(statusEnd);
+              } else {
+                in.skip(t, statusEnd);
+              }
+            }
+            in.pos = statusEnd;
+            break;
+          }
         case (16 << 3) | ProtoInput.FIXED32: // flags
           s.flags = in.fixed32(end);
           break;
@@ -317,7 +346,8 @@ public final class TraceReader {
     }
   }
 
-  private static void readKeyValue(ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings) throws IOException {
+  private static void readKeyValue(
+      ProtoInput in, int end, byte[] buf, RawSpan s, StringTable strings) throws IOException {
     String key = "";
     byte type = RawSpan.NONE;
     long number = 0;
@@ -332,14 +362,15 @@ public final class TraceReader {
         type = RawSpan.NONE;
         for (int t = in.tag(valueEnd); t != 0; t = in.tag(valueEnd)) {
           switch (t) {
-            case (1 << 3) | ProtoInput.LENGTH_DELIMITED: {
-              int stringEnd = in.length(valueEnd);
-              off = in.pos;
-              len = stringEnd - off;
-              in.pos = stringEnd;
-              type = RawSpan.STRING;
-              break;
-            }
+            case (1 << 3) | ProtoInput.LENGTH_DELIMITED:
+              {
+                int stringEnd = in.length(valueEnd);
+                off = in.pos;
+                len = stringEnd - off;
+                in.pos = stringEnd;
+                type = RawSpan.STRING;
+                break;
+              }
             case (2 << 3) | ProtoInput.VARINT:
               number = in.int64(valueEnd) != 0 ? 1 : 0;
               type = RawSpan.BOOL;
@@ -371,7 +402,8 @@ public final class TraceReader {
     s.addAttribute(key, type, number, off, len);
   }
 
-  private static String string(ProtoInput in, int end, byte[] buf, StringTable strings) throws IOException {
+  private static String string(ProtoInput in, int end, byte[] buf, StringTable strings)
+      throws IOException {
     int stringEnd = in.length(end);
     int off = in.pos;
     in.pos = stringEnd;

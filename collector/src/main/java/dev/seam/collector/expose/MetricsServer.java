@@ -1,10 +1,10 @@
 package dev.seam.collector.expose;
 
-import io.vertx.core.WorkerExecutor;
 import dev.seam.collector.receive.BearerTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -14,9 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.util.function.BooleanSupplier;
 
 /**
- * Serves {@code GET /metrics} in the Prometheus text format, or OpenMetrics (with exemplars)
- * when the Accept header asks for it; {@code /healthz} answers while the process runs and
- * {@code /readyz} once the receivers are bound. Scrapes are rendered off the event loop.
+ * Serves {@code GET /metrics} in the Prometheus text format, or OpenMetrics (with exemplars) when
+ * the Accept header asks for it; {@code /healthz} answers while the process runs and {@code
+ * /readyz} once the receivers are bound. Scrapes are rendered off the event loop.
  */
 public final class MetricsServer {
 
@@ -38,7 +38,8 @@ public final class MetricsServer {
   /**
    * @param tokens bearer tokens required on {@code /metrics} ({@link BearerTokens#NONE}: open)
    */
-  public MetricsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, BearerTokens tokens) {
+  public MetricsServer(
+      Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, BearerTokens tokens) {
     this.tokens = tokens;
     this.vertx = vertx;
     // One thread renders scrapes: the shared worker pool would grow a thread per scrape up to
@@ -50,7 +51,9 @@ public final class MetricsServer {
 
   /** Starts listening. */
   public Future<HttpServer> listen(String host, int port) {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
         .requestHandler(this::handle)
         .listen();
   }
@@ -103,22 +106,31 @@ public final class MetricsServer {
   private static String contentType(HttpServerRequest req) {
     String accept = req.getHeader("Accept");
     // Text formats only: Micrometer has nothing the protobuf format would add.
-    return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    return accept != null && accept.contains("application/openmetrics-text")
+        ? OPENMETRICS
+        : PROMETHEUS_TEXT;
   }
 
   private void scrape(HttpServerRequest req) {
     String contentType = contentType(req);
-    scrapes.<Buffer>executeBlocking(() -> {
-          ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-          registry.scrape(out, contentType);
-          return Buffer.buffer(out.toByteArray());
-        }, false)
-        .onComplete(ar -> {
-          if (ar.succeeded()) {
-            req.response().putHeader("Content-Type", contentType).end(ar.result());
-          } else {
-            req.response().setStatusCode(500).putHeader("Content-Type", "text/plain; charset=utf-8").end("scrape failed: " + ar.cause() + "\n");
-          }
-        });
+    scrapes
+        .<Buffer>executeBlocking(
+            () -> {
+              ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+              registry.scrape(out, contentType);
+              return Buffer.buffer(out.toByteArray());
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                req.response().putHeader("Content-Type", contentType).end(ar.result());
+              } else {
+                req.response()
+                    .setStatusCode(500)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("scrape failed: " + ar.cause() + "\n");
+              }
+            });
   }
 }

@@ -1,8 +1,8 @@
 package dev.seam.collector.forward;
 
 /**
- * The Micrometer names of the forwarding meters ({@code forward.enabled}), as docs/metrics.md
- * lists them under Forwarding; a test holds this class and the documentation to the same set.
+ * The Micrometer names of the forwarding meters ({@code forward.enabled}), as docs/metrics.md lists
+ * them under Forwarding; a test holds this class and the documentation to the same set.
  */
 public final class ForwardMetricNames {
 

@@ -1,6 +1,5 @@
 package dev.seam.collector.forward;
 
-import java.util.Locale;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARDED_ITEMS;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_QUEUE_ITEMS;
 import static dev.seam.collector.forward.ForwardMetricNames.FORWARD_RETRIES;
@@ -30,10 +29,11 @@ import io.vertx.grpc.common.GrpcStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.util.Set;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -46,6 +46,9 @@ import java.util.zip.GZIPOutputStream;
  * UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED) or could not be reached, with exponential
  * backoff, until {@code maxElapsed}. Every item ends as sent, rejected (the downstream refused it)
  * or dropped (queue full, retries exhausted, or still queued at shutdown), and is counted.
+ *
+ * <p>Longer than most classes because the queue, the retry schedule and the two protocols share one
+ * event-loop context and its accounting.
  */
 public final class Forwarder {
 
@@ -110,23 +113,31 @@ public final class Forwarder {
       this.grpc = GrpcClient.client(vertx);
       this.http = null;
     } else {
-      this.http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true));
+      this.http =
+          vertx.createHttpClient(
+              new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1).setKeepAlive(true));
       this.grpc = null;
     }
     for (Signal s : new Signal[] {Signal.SPANS, Signal.LOGS}) {
       EnumMap<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
       for (Outcome o : Outcome.values()) {
-        byOutcome.put(o, Counter.builder(FORWARDED_ITEMS)
-            .description("Normalized items forwarded downstream, by how they ended")
-            .tag("signal", s.label())
-            .tag("outcome", o.label)
-            .register(registry));
+        byOutcome.put(
+            o,
+            Counter.builder(FORWARDED_ITEMS)
+                .description("Normalized items forwarded downstream, by how they ended")
+                .tag("signal", s.label())
+                .tag("outcome", o.label)
+                .register(registry));
       }
       outcomes.put(s, byOutcome);
-      retries.put(s, Counter.builder(FORWARD_RETRIES)
-          .description("Forwarding requests retried after the downstream throttled or could not be reached")
-          .tag("signal", s.label())
-          .register(registry));
+      retries.put(
+          s,
+          Counter.builder(FORWARD_RETRIES)
+              .description(
+                  "Forwarding requests retried after the downstream throttled or could not be"
+                      + " reached")
+              .tag("signal", s.label())
+              .register(registry));
     }
     Gauge.builder(FORWARD_QUEUE_ITEMS, queuedItems, AtomicLong::get)
         .description("Items waiting to be forwarded or being retried")
@@ -143,7 +154,10 @@ public final class Forwarder {
     forward(signal, request.toByteArray(), items);
   }
 
-  /** Queues one request of {@code items} items already encoded as protobuf; called from pipeline threads. */
+  /**
+   * Queues one request of {@code items} items already encoded as protobuf; called from pipeline
+   * threads.
+   */
   public void forward(Signal signal, byte[] request, int items) {
     if (items <= 0 || !forwards(signal)) {
       return;
@@ -155,10 +169,11 @@ public final class Forwarder {
     }
     Buffer body = encode(request);
     Batch batch = new Batch(signal, body, items, System.nanoTime());
-    context.runOnContext(v -> {
-      queue.addLast(batch);
-      pump();
-    });
+    context.runOnContext(
+        v -> {
+          queue.addLast(batch);
+          pump();
+        });
   }
 
   private Buffer encode(byte[] plain) {
@@ -178,11 +193,13 @@ public final class Forwarder {
     while (inFlight < config.maxInFlight() && !queue.isEmpty()) {
       Batch b = queue.pollFirst();
       inFlight++;
-      send(b).onComplete(ar -> {
-        inFlight--;
-        handle(b, ar.succeeded() ? ar.result() : Result.retry(0, ar.cause().toString()));
-        pump();
-      });
+      send(b)
+          .onComplete(
+              ar -> {
+                inFlight--;
+                handle(b, ar.succeeded() ? ar.result() : Result.retry(0, ar.cause().toString()));
+                pump();
+              });
     }
     if (closing && inFlight == 0 && queue.isEmpty() && drained != null) {
       drained.tryComplete();
@@ -218,20 +235,34 @@ public final class Forwarder {
       }
       return;
     }
-    long next = b.backoffNanos == 0 ? config.retry().initialBackoff().toNanos() : Math.min(b.backoffNanos * 2, config.retry().maxBackoff().toNanos());
+    long next =
+        b.backoffNanos == 0
+            ? config.retry().initialBackoff().toNanos()
+            : Math.min(b.backoffNanos * 2, config.retry().maxBackoff().toNanos());
     b.backoffNanos = next;
     long delay = Math.max(next, r.retryAfterNanos());
-    if (closing || System.nanoTime() + delay - b.firstNanos > config.retry().maxElapsed().toNanos()) {
+    if (closing
+        || System.nanoTime() + delay - b.firstNanos > config.retry().maxElapsed().toNanos()) {
       queuedItems.addAndGet(-b.items);
       counts.get(Outcome.DROPPED).increment(b.items);
-      LOG.warning("dropped " + b.items + " " + b.signal.label() + " after retrying for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - b.firstNanos) + " s: " + r.problem());
+      LOG.warning(
+          "dropped "
+              + b.items
+              + " "
+              + b.signal.label()
+              + " after retrying for "
+              + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - b.firstNanos)
+              + " s: "
+              + r.problem());
       return;
     }
     retries.get(b.signal).increment();
-    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay)), id -> {
-      queue.addFirst(b);
-      pump();
-    });
+    vertx.setTimer(
+        Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay)),
+        id -> {
+          queue.addFirst(b);
+          pump();
+        });
   }
 
   private Future<Result> send(Batch b) {
@@ -239,61 +270,87 @@ public final class Forwarder {
   }
 
   private Future<Result> sendHttp(Batch b) {
-    String path = endpoint.getPath().replaceAll("/+$", "") + (b.signal == Signal.SPANS ? "/v1/traces" : "/v1/logs");
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(endpoint.resolve(path).toString())
-        .setTimeout(config.timeout().toMillis())
-        .putHeader("Content-Type", "application/x-protobuf");
+    String path =
+        endpoint.getPath().replaceAll("/+$", "")
+            + (b.signal == Signal.SPANS ? "/v1/traces" : "/v1/logs");
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(endpoint.resolve(path).toString())
+            .setTimeout(config.timeout().toMillis())
+            .putHeader("Content-Type", "application/x-protobuf");
     if (config.gzip()) {
       options.putHeader("Content-Encoding", "gzip");
     }
     config.headers().forEach(options::putHeader);
     return http.request(options)
         .compose(req -> req.send(b.body))
-        .compose(resp -> resp.body().map(body -> {
-          int status = resp.statusCode();
-          if (status >= 200 && status < 300) {
-            return Result.sent(rejected(b.signal, body, "gzip".equalsIgnoreCase(resp.getHeader("Content-Encoding"))));
-          }
-          if (status == 429 || status == 502 || status == 503 || status == 504) {
-            return Result.retry(retryAfterNanos(resp.getHeader("Retry-After")), "HTTP " + status);
-          }
-          return Result.refused("HTTP " + status);
-        }));
+        .compose(
+            resp ->
+                resp.body()
+                    .map(
+                        body -> {
+                          int status = resp.statusCode();
+                          if (status >= 200 && status < 300) {
+                            return Result.sent(
+                                rejected(
+                                    b.signal,
+                                    body,
+                                    "gzip".equalsIgnoreCase(resp.getHeader("Content-Encoding"))));
+                          }
+                          if (status == 429 || status == 502 || status == 503 || status == 504) {
+                            return Result.retry(
+                                retryAfterNanos(resp.getHeader("Retry-After")), "HTTP " + status);
+                          }
+                          return Result.refused("HTTP " + status);
+                        }));
   }
 
   private Future<Result> sendGrpc(Batch b) {
-    String method = b.signal == Signal.SPANS
-        ? "opentelemetry.proto.collector.trace.v1.TraceService/Export"
-        : "opentelemetry.proto.collector.logs.v1.LogsService/Export";
+    String method =
+        b.signal == Signal.SPANS
+            ? "opentelemetry.proto.collector.trace.v1.TraceService/Export"
+            : "opentelemetry.proto.collector.logs.v1.LogsService/Export";
     SocketAddress address = SocketAddress.inetSocketAddress(endpoint.getPort(), endpoint.getHost());
     return grpc.request(address)
-        .compose(req -> {
-          req.fullMethodName(method);
-          req.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-          config.headers().forEach((k, v) -> req.headers().set(k.toLowerCase(Locale.ROOT), v));
-          String encoding = config.gzip() ? "gzip" : "identity";
-          if (config.gzip()) {
-            req.encoding("gzip");
-          }
-          req.endMessage(GrpcMessage.message(encoding, b.body));
-          return req.response();
-        })
-        .compose(resp -> {
-          Buffer body = Buffer.buffer();
-          resp.handler(body::appendBuffer);
-          return resp.end().transform(done -> {
-            GrpcStatus status = resp.status();
-            if (status == GrpcStatus.OK) {
-              return Future.succeededFuture(Result.sent(rejected(b.signal, body, false)));
-            }
-            if (status == GrpcStatus.UNAVAILABLE || status == GrpcStatus.RESOURCE_EXHAUSTED || status == GrpcStatus.DEADLINE_EXCEEDED) {
-              return Future.succeededFuture(Result.retry(0, "gRPC " + status));
-            }
-            return Future.succeededFuture(Result.refused("gRPC " + status + (resp.statusMessage() != null ? ": " + resp.statusMessage() : "")));
-          });
-        });
+        .compose(
+            req -> {
+              req.fullMethodName(method);
+              req.timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+              config.headers().forEach((k, v) -> req.headers().set(k.toLowerCase(Locale.ROOT), v));
+              String encoding = config.gzip() ? "gzip" : "identity";
+              if (config.gzip()) {
+                req.encoding("gzip");
+              }
+              req.endMessage(GrpcMessage.message(encoding, b.body));
+              return req.response();
+            })
+        .compose(
+            resp -> {
+              Buffer body = Buffer.buffer();
+              resp.handler(body::appendBuffer);
+              return resp.end()
+                  .transform(
+                      done -> {
+                        GrpcStatus status = resp.status();
+                        if (status == GrpcStatus.OK) {
+                          return Future.succeededFuture(
+                              Result.sent(rejected(b.signal, body, false)));
+                        }
+                        if (status == GrpcStatus.UNAVAILABLE
+                            || status == GrpcStatus.RESOURCE_EXHAUSTED
+                            || status == GrpcStatus.DEADLINE_EXCEEDED) {
+                          return Future.succeededFuture(Result.retry(0, "gRPC " + status));
+                        }
+                        return Future.succeededFuture(
+                            Result.refused(
+                                "gRPC "
+                                    + status
+                                    + (resp.statusMessage() != null
+                                        ? ": " + resp.statusMessage()
+                                        : "")));
+                      });
+            });
   }
 
   /** Items the downstream says it rejected in an otherwise successful reply. */
@@ -304,9 +361,11 @@ public final class Forwarder {
     try {
       byte[] bytes = gzip ? Gunzip.inflate(body.getBytes(), 64L << 20) : body.getBytes();
       if (signal == Signal.SPANS) {
-        return (int) ExportTraceServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedSpans();
+        return (int)
+            ExportTraceServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedSpans();
       }
-      return (int) ExportLogsServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedLogRecords();
+      return (int)
+          ExportLogsServiceResponse.parseFrom(bytes).getPartialSuccess().getRejectedLogRecords();
     } catch (Exception e) {
       // An unreadable success reply still means the batch was accepted: count it as sent.
       return 0;
@@ -336,22 +395,26 @@ public final class Forwarder {
    */
   public Future<Void> close(long timeoutMillis) {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      closing = true;
-      drained = Promise.promise();
-      pump();
-      long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> drained.tryComplete());
-      drained.future().onComplete(x -> {
-        vertx.cancelTimer(timer);
-        for (Batch b : queue) {
-          queuedItems.addAndGet(-b.items);
-          outcomes.get(b.signal).get(Outcome.DROPPED).increment(b.items);
-        }
-        queue.clear();
-        Future<Void> closed = grpc != null ? grpc.close() : http.close();
-        closed.onComplete(c -> done.complete());
-      });
-    });
+    context.runOnContext(
+        v -> {
+          closing = true;
+          drained = Promise.promise();
+          pump();
+          long timer = vertx.setTimer(Math.max(1, timeoutMillis), id -> drained.tryComplete());
+          drained
+              .future()
+              .onComplete(
+                  x -> {
+                    vertx.cancelTimer(timer);
+                    for (Batch b : queue) {
+                      queuedItems.addAndGet(-b.items);
+                      outcomes.get(b.signal).get(Outcome.DROPPED).increment(b.items);
+                    }
+                    queue.clear();
+                    Future<Void> closed = grpc != null ? grpc.close() : http.close();
+                    closed.onComplete(c -> done.complete());
+                  });
+        });
     return done.future();
   }
 }

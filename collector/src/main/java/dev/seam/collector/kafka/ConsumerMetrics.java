@@ -13,8 +13,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The meters of {@link KafkaSource}: records by outcome, partitions owned and their lag,
- * rebalances, halves handed over, pairs not counted again, and how far the pairing clock is
- * behind. Recorded by the consumer thread; the registry reads them.
+ * rebalances, halves handed over, pairs not counted again, and how far the pairing clock is behind.
+ * Recorded by the consumer thread; the registry reads them.
  */
 final class ConsumerMetrics {
 
@@ -51,16 +51,18 @@ final class ConsumerMetrics {
   private final Map<TopicPartition, Gauge> lagGauges = new HashMap<>();
   private final Counter handedOver;
 
-  ConsumerMetrics(MeterRegistry registry, List<String> topics, PairingStore store, EventClock clock) {
+  ConsumerMetrics(
+      MeterRegistry registry, List<String> topics, PairingStore store, EventClock clock) {
     this.registry = registry;
     for (String topic : topics) {
       Counter[] byOutcome = new Counter[OUTCOMES.size()];
       for (int i = 0; i < byOutcome.length; i++) {
-        byOutcome[i] = Counter.builder(KafkaMetricNames.RECORDS)
-            .description("Kafka records consumed, by topic and outcome")
-            .tag("topic", topic)
-            .tag("outcome", OUTCOMES.get(i))
-            .register(registry);
+        byOutcome[i] =
+            Counter.builder(KafkaMetricNames.RECORDS)
+                .description("Kafka records consumed, by topic and outcome")
+                .tag("topic", topic)
+                .tag("outcome", OUTCOMES.get(i))
+                .register(registry);
       }
       records.put(topic, byOutcome);
       AtomicInteger n = new AtomicInteger();
@@ -71,16 +73,22 @@ final class ConsumerMetrics {
           .register(registry);
     }
     for (String change : List.of(ASSIGNED, REVOKED, LOST)) {
-      rebalances.put(change, Counter.builder(KafkaMetricNames.REBALANCES)
-          .description("Times the partitions this instance owns changed, by how")
-          .tag("change", change)
-          .register(registry));
+      rebalances.put(
+          change,
+          Counter.builder(KafkaMetricNames.REBALANCES)
+              .description("Times the partitions this instance owns changed, by how")
+              .tag("change", change)
+              .register(registry));
     }
-    handedOver = Counter.builder(KafkaMetricNames.HANDED_OVER_HALVES)
-        .description("Pending pairing entries of revoked partitions given up to their new owner")
-        .register(registry);
+    handedOver =
+        Counter.builder(KafkaMetricNames.HANDED_OVER_HALVES)
+            .description(
+                "Pending pairing entries of revoked partitions given up to their new owner")
+            .register(registry);
     FunctionCounter.builder(KafkaMetricNames.REPLAYED_PAIRS, store, PairingStore::replayedPairs)
-        .description("Calls not counted again: both halves came from records the previous owner had processed")
+        .description(
+            "Calls not counted again: both halves came from records the previous owner had"
+                + " processed")
         .register(registry);
     Gauge.builder(KafkaMetricNames.EVENT_TIME_LAG, clock, c -> c.lagNanos() / 1e9)
         .description("Wall clock minus the pairing clock's event time")
@@ -106,12 +114,14 @@ final class ConsumerMetrics {
     assigned.get(tp.topic()).incrementAndGet();
     Lag lag = new Lag();
     lags.put(tp, lag);
-    lagGauges.put(tp, Gauge.builder(KafkaMetricNames.CONSUMER_LAG, lag, l -> l.records)
-        .description("Records between this instance's position and the end of the partition")
-        .tag("topic", tp.topic())
-        .tag("partition", Integer.toString(tp.partition()))
-        .strongReference(true)
-        .register(registry));
+    lagGauges.put(
+        tp,
+        Gauge.builder(KafkaMetricNames.CONSUMER_LAG, lag, l -> l.records)
+            .description("Records between this instance's position and the end of the partition")
+            .tag("topic", tp.topic())
+            .tag("partition", Integer.toString(tp.partition()))
+            .strongReference(true)
+            .register(registry));
   }
 
   void revoked(TopicPartition tp) {

@@ -7,11 +7,11 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The pairing clock when Seam consumes Kafka: event time, so that a backlog read after a restart
- * pairs as it would have live. Each partition this instance owns (of the span and log topics) is
- * as far as the timestamp of the last record processed from it (records carry their producer's
- * wall clock: when the data would have arrived live), or at the wall clock when it has nothing
- * left to read. The clock ({@link #nanos()}) is the minimum over the partitions, never goes back,
- * and is the wall clock when everything is caught up, so an idle fleet still ends pending halves.
+ * pairs as it would have live. Each partition this instance owns (of the span and log topics) is as
+ * far as the timestamp of the last record processed from it (records carry their producer's wall
+ * clock: when the data would have arrived live), or at the wall clock when it has nothing left to
+ * read. The clock ({@link #nanos()}) is the minimum over the partitions, never goes back, and is
+ * the wall clock when everything is caught up, so an idle fleet still ends pending halves.
  *
  * <p>Records are processed across partitions in timestamp order ({@link KafkaSource} merges the
  * fetched records); {@link #mayProcess} holds a record back while another partition whose next
@@ -72,8 +72,8 @@ public final class EventClock {
   }
 
   /**
-   * The group has settled on what this instance owns: with no partitions at all, the clock
-   * follows the wall clock.
+   * The group has settled on what this instance owns: with no partitions at all, the clock follows
+   * the wall clock.
    */
   public void settled() {
     member = true;
@@ -149,8 +149,8 @@ public final class EventClock {
   }
 
   /**
-   * Whether a record of {@code tp} with this timestamp may be processed now: no other partition
-   * may still hold a record more than the allowed skew earlier (see {@link #advance} for how far a
+   * Whether a record of {@code tp} with this timestamp may be processed now: no other partition may
+   * still hold a record more than the allowed skew earlier (see {@link #advance} for how far a
    * partition is; one never fetched nor processed holds everything up until its first fetch).
    */
   public boolean mayProcess(TopicPartition tp, long timestampMillis) {

@@ -3,10 +3,10 @@ package dev.seam.collector.kafka;
 import dev.seam.collector.pair.Replay;
 
 /**
- * What the owner of a partition tells the next owner in the metadata of its committed offset:
- * the records from the committed offset up to {@code contextEnd} had ended at the previous owner
- * ({@link Replay#CONTEXT}), those from {@code contextEnd} to {@code replayEnd} it had processed
- * and still held ({@link Replay#REPLAYED}), and those after {@code replayEnd} it never saw.
+ * What the owner of a partition tells the next owner in the metadata of its committed offset: the
+ * records from the committed offset up to {@code contextEnd} had ended at the previous owner
+ * ({@link Replay#CONTEXT}), those from {@code contextEnd} to {@code replayEnd} it had processed and
+ * still held ({@link Replay#REPLAYED}), and those after {@code replayEnd} it never saw.
  *
  * @param contextEnd the first offset whose record was still held (not everything of it had ended)
  * @param replayEnd the last offset processed

@@ -14,7 +14,10 @@ public final class KafkaClientLogging {
 
   private KafkaClientLogging() {}
 
-  /** Sets the {@code org.apache.kafka} loggers to WARNING unless a logging configuration set a level. */
+  /**
+   * Sets the {@code org.apache.kafka} loggers to WARNING unless a logging configuration set a
+   * level.
+   */
   public static void quiet() {
     if (KAFKA.getLevel() == null) {
       KAFKA.setLevel(Level.WARNING);

@@ -22,27 +22,31 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Seam's {@code kafka.*} settings: which brokers, consumer group and topics, whether Seam also
- * writes what its receivers accept, with which partitioner, and the client's TLS and SASL. It
- * turns them into kafka-clients properties; {@link #validate()} names the key at fault (relative
- * to the {@code kafka} section).
+ * writes what its receivers accept, with which partitioner, and the client's TLS and SASL. It turns
+ * them into kafka-clients properties; {@link #validate()} names the key at fault (relative to the
+ * {@code kafka} section).
  *
- * @param brokers bootstrap servers as {@code host:port} ({@code kafka.brokers}); empty: Kafka is off
+ * @param brokers bootstrap servers as {@code host:port} ({@code kafka.brokers}); empty: Kafka is
+ *     off
  * @param group the consumer group all Seam instances join ({@code kafka.group})
  * @param topics the topic of each signal ({@code kafka.topics.*})
  * @param consume whether Seam reads the topics in the group ({@code kafka.consume})
- * @param produce whether the OTLP receivers write what they accept to the topics ({@code kafka.produce})
+ * @param produce whether the OTLP receivers write what they accept to the topics ({@code
+ *     kafka.produce})
  * @param partitioner where a keyed record goes ({@code kafka.partitioner}); a fleet that mixes Seam
  *     and OpenTelemetry Collectors as writers must use the Collectors' hasher. The consumer uses it
  *     too, to tell which partition a held trace came from.
  * @param clientId the client id the brokers see ({@code kafka.client-id})
  * @param initialOffset where a group with no committed offset starts reading a partition: {@code
  *     latest} or {@code earliest} ({@code kafka.initial-offset})
- * @param sessionTimeout how long the group waits for a silent member before it gives that
- *     member's partitions to the others ({@code kafka.session-timeout})
- * @param produceTimeout how long an export may wait for Kafka to acknowledge its records before
- *     the client is told to retry ({@code kafka.produce-timeout})
+ * @param sessionTimeout how long the group waits for a silent member before it gives that member's
+ *     partitions to the others ({@code kafka.session-timeout})
+ * @param produceTimeout how long an export may wait for Kafka to acknowledge its records before the
+ *     client is told to retry ({@code kafka.produce-timeout})
  * @param tls TLS to the brokers ({@code kafka.tls.*})
  * @param sasl SASL authentication ({@code kafka.sasl.*})
+ *     <p>Longer than most records because it also turns the settings into the consumer, producer
+ *     and security properties of kafka-clients, which must agree with its checks.
  */
 public record KafkaConfig(
     List<String> brokers,
@@ -71,16 +75,42 @@ public record KafkaConfig(
   public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(5);
 
   /** Kafka off: no brokers. The other values are the defaults. */
-  public static final KafkaConfig DISABLED = new KafkaConfig(
-      List.of(), "seam", Topics.DEFAULT, false, PartitionHasher.SARAMA_COMPAT, "seam", Tls.NONE, Sasl.NONE);
+  public static final KafkaConfig DISABLED =
+      new KafkaConfig(
+          List.of(),
+          "seam",
+          Topics.DEFAULT,
+          false,
+          PartitionHasher.SARAMA_COMPAT,
+          "seam",
+          Tls.NONE,
+          Sasl.NONE);
 
   /**
    * Consuming when there are brokers, starting at the latest records, with the default timeouts.
    */
-  public KafkaConfig(List<String> brokers, String group, Topics topics, boolean produce,
-      PartitionHasher partitioner, String clientId, Tls tls, Sasl sasl) {
-    this(brokers, group, topics, true, produce, partitioner, clientId, "latest", DEFAULT_SESSION_TIMEOUT,
-        DEFAULT_PRODUCE_TIMEOUT, tls, sasl);
+  public KafkaConfig(
+      List<String> brokers,
+      String group,
+      Topics topics,
+      boolean produce,
+      PartitionHasher partitioner,
+      String clientId,
+      Tls tls,
+      Sasl sasl) {
+    this(
+        brokers,
+        group,
+        topics,
+        true,
+        produce,
+        partitioner,
+        clientId,
+        "latest",
+        DEFAULT_SESSION_TIMEOUT,
+        DEFAULT_PRODUCE_TIMEOUT,
+        tls,
+        sasl);
   }
 
   /**
@@ -107,7 +137,8 @@ public record KafkaConfig(
    * @param verifyHostname {@code kafka.tls.verify-hostname}: check that a broker's certificate
    *     names the host connected to
    */
-  public record Tls(boolean enabled, String caFile, String certFile, String keyFile, boolean verifyHostname)
+  public record Tls(
+      boolean enabled, String caFile, String certFile, String keyFile, boolean verifyHostname)
       implements ComponentConfig {
     /** TLS off. */
     public static final Tls NONE = new Tls(false, "", "", "", true);
@@ -134,8 +165,15 @@ public record KafkaConfig(
 
     @Override
     public String toString() {
-      return "Sasl[mechanism=" + mechanism + ", username=" + username
-          + ", password=" + (password.isEmpty() ? "" : "***") + ", passwordFile=" + passwordFile + "]";
+      return "Sasl[mechanism="
+          + mechanism
+          + ", username="
+          + username
+          + ", password="
+          + (password.isEmpty() ? "" : "***")
+          + ", passwordFile="
+          + passwordFile
+          + "]";
     }
   }
 
@@ -157,9 +195,9 @@ public record KafkaConfig(
   }
 
   /**
-   * Checks every value; throws {@link InvalidConfigException} naming the key within the section,
-   * as in {@code config key 'group' must not be empty} (the loader reports {@code kafka.group}).
-   * Files named by TLS and SASL keys must be readable.
+   * Checks every value; throws {@link InvalidConfigException} naming the key within the section, as
+   * in {@code config key 'group' must not be empty} (the loader reports {@code kafka.group}). Files
+   * named by TLS and SASL keys must be readable.
    */
   @Override
   public void validate() {
@@ -196,7 +234,8 @@ public record KafkaConfig(
       throw bad("kafka.topics.logs", "must differ from kafka.topics.spans");
     }
     if (topics.metrics().equals(topics.spans()) || topics.metrics().equals(topics.logs())) {
-      throw bad("kafka.topics.metrics", "must differ from kafka.topics.spans and kafka.topics.logs");
+      throw bad(
+          "kafka.topics.metrics", "must differ from kafka.topics.spans and kafka.topics.logs");
     }
     if (produce && !enabled()) {
       throw bad("kafka.produce", "needs kafka.brokers");
@@ -218,22 +257,28 @@ public record KafkaConfig(
       readable("kafka.tls.cert-file", tls.certFile());
       readable("kafka.tls.key-file", tls.keyFile());
       if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
-        throw bad(tls.certFile().isEmpty() ? "kafka.tls.cert-file" : "kafka.tls.key-file",
-            "goes together with " + (tls.certFile().isEmpty() ? "kafka.tls.key-file" : "kafka.tls.cert-file"));
+        throw bad(
+            tls.certFile().isEmpty() ? "kafka.tls.cert-file" : "kafka.tls.key-file",
+            "goes together with "
+                + (tls.certFile().isEmpty() ? "kafka.tls.key-file" : "kafka.tls.cert-file"));
       }
     } else if (!tls.caFile().isEmpty() || !tls.certFile().isEmpty() || !tls.keyFile().isEmpty()) {
       throw bad("kafka.tls.enabled", "must be true when TLS files are set");
     }
     if (sasl.enabled()) {
       if (!MECHANISMS.contains(sasl.mechanism())) {
-        throw bad("kafka.sasl.mechanism", "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '" + sasl.mechanism() + "'");
+        throw bad(
+            "kafka.sasl.mechanism",
+            "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, got '" + sasl.mechanism() + "'");
       }
       nonEmpty("kafka.sasl.username", sasl.username());
       if (sasl.password().isEmpty() == sasl.passwordFile().isEmpty()) {
         throw bad("kafka.sasl.password", "or kafka.sasl.password-file must be set, not both");
       }
       readable("kafka.sasl.password-file", sasl.passwordFile());
-    } else if (!sasl.username().isEmpty() || !sasl.password().isEmpty() || !sasl.passwordFile().isEmpty()) {
+    } else if (!sasl.username().isEmpty()
+        || !sasl.password().isEmpty()
+        || !sasl.passwordFile().isEmpty()) {
       throw bad("kafka.sasl.mechanism", "must be set when kafka.sasl credentials are");
     }
     return this;
@@ -247,7 +292,10 @@ public record KafkaConfig(
     Map<String, Object> p = new HashMap<>();
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", brokers));
     p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    String protocol = sasl.enabled() ? (tls.enabled() ? "SASL_SSL" : "SASL_PLAINTEXT") : (tls.enabled() ? "SSL" : "PLAINTEXT");
+    String protocol =
+        sasl.enabled()
+            ? (tls.enabled() ? "SASL_SSL" : "SASL_PLAINTEXT")
+            : (tls.enabled() ? "SSL" : "PLAINTEXT");
     p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
     if (tls.enabled()) {
       if (!tls.caFile().isEmpty()) {
@@ -265,23 +313,31 @@ public record KafkaConfig(
       }
     }
     if (sasl.enabled()) {
-      String password = sasl.password().isEmpty() ? firstLine(sasl.passwordFile()) : sasl.password();
-      String module = sasl.mechanism().equals("PLAIN")
-          ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-          : "org.apache.kafka.common.security.scram.ScramLoginModule";
+      String password =
+          sasl.password().isEmpty() ? firstLine(sasl.passwordFile()) : sasl.password();
+      String module =
+          sasl.mechanism().equals("PLAIN")
+              ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+              : "org.apache.kafka.common.security.scram.ScramLoginModule";
       p.put(SaslConfigs.SASL_MECHANISM, sasl.mechanism());
-      p.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=" + quote(sasl.username())
-          + " password=" + quote(password) + ";");
+      p.put(
+          SaslConfigs.SASL_JAAS_CONFIG,
+          module
+              + " required username="
+              + quote(sasl.username())
+              + " password="
+              + quote(password)
+              + ";");
     }
     return p;
   }
 
   /**
    * {@link #clientProperties()} plus what Seam's consumer needs: the group, byte-array values, no
-   * automatic offset commits (Seam commits after processing), where a new group starts, the
-   * session timeout, and the classic group protocol with the range assignor: it gives partition
-   * n of every topic to one member when the topics have as many partitions, so that a trace's
-   * error logs reach the instance that holds its spans.
+   * automatic offset commits (Seam commits after processing), where a new group starts, the session
+   * timeout, and the classic group protocol with the range assignor: it gives partition n of every
+   * topic to one member when the topics have as many partitions, so that a trace's error logs reach
+   * the instance that holds its spans.
    */
   public Map<String, Object> consumerProperties() {
     Map<String, Object> p = clientProperties();
@@ -302,8 +358,8 @@ public record KafkaConfig(
    * {@link #clientProperties()} plus what Seam's producer needs: byte-array keys and values,
    * acknowledgement by all in-sync replicas without duplicates (idempotence), {@link
    * TraceKeyPartitioner} with {@link #partitioner()}, and a delivery bound of {@link
-   * #produceTimeout()}. A send waits at most a second for metadata or buffer room, since it runs
-   * on a pipeline thread.
+   * #produceTimeout()}. A send waits at most a second for metadata or buffer room, since it runs on
+   * a pipeline thread.
    */
   public Map<String, Object> producerProperties() {
     Map<String, Object> p = clientProperties();
@@ -336,11 +392,20 @@ public record KafkaConfig(
     }
   }
 
-  /** Kafka's legal topic names: up to 249 of {@code [a-zA-Z0-9._-]}, not {@code .} or {@code ..}. */
+  /**
+   * Kafka's legal topic names: up to 249 of {@code [a-zA-Z0-9._-]}, not {@code .} or {@code ..}.
+   */
   private static void topic(String key, String name) {
     nonEmpty(key, name);
-    if (name.length() > 249 || name.equals(".") || name.equals("..") || !name.matches("[a-zA-Z0-9._-]+")) {
-      throw bad(key, "must be a Kafka topic name (up to 249 of a-z, A-Z, 0-9, '.', '_', '-'), got '" + name + "'");
+    if (name.length() > 249
+        || name.equals(".")
+        || name.equals("..")
+        || !name.matches("[a-zA-Z0-9._-]+")) {
+      throw bad(
+          key,
+          "must be a Kafka topic name (up to 249 of a-z, A-Z, 0-9, '.', '_', '-'), got '"
+              + name
+              + "'");
     }
   }
 
@@ -373,9 +438,30 @@ public record KafkaConfig(
 
   @Override
   public String toString() {
-    return "KafkaConfig[brokers=" + brokers + ", group=" + group + ", topics=" + topics + ", consume=" + consume
-        + ", produce=" + produce + ", partitioner=" + partitioner.configName() + ", clientId=" + clientId
-        + ", initialOffset=" + initialOffset + ", sessionTimeout=" + sessionTimeout + ", produceTimeout=" + produceTimeout
-        + ", tls=" + tls + ", sasl=" + sasl + "]";
+    return "KafkaConfig[brokers="
+        + brokers
+        + ", group="
+        + group
+        + ", topics="
+        + topics
+        + ", consume="
+        + consume
+        + ", produce="
+        + produce
+        + ", partitioner="
+        + partitioner.configName()
+        + ", clientId="
+        + clientId
+        + ", initialOffset="
+        + initialOffset
+        + ", sessionTimeout="
+        + sessionTimeout
+        + ", produceTimeout="
+        + produceTimeout
+        + ", tls="
+        + tls
+        + ", sasl="
+        + sasl
+        + "]";
   }
 }

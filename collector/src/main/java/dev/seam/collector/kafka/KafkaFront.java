@@ -33,15 +33,15 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
- * Seam as the front tier ({@code kafka.produce}): the OTLP receivers hand each accepted export
- * here instead of to the pipeline. Spans and logs are cut by trace id into the records the
- * OpenTelemetry Collector's kafka exporter writes ({@link TraceIdSplitter}), keyed the same way,
- * and metrics go whole without a key. The export is answered once Kafka has acknowledged every
- * record (by all in-sync replicas, without duplicates from the producer's own retries); if any
- * record is not acknowledged within {@code kafka.produce-timeout}, the client is told to retry
- * ({@link ExportUnavailableException}), and the records that did arrive are then written again by
- * the retry: at least once. The export is checked as the pipeline would check it first, so a
- * malformed one is refused at once rather than skipped by the consumers.
+ * Seam as the front tier ({@code kafka.produce}): the OTLP receivers hand each accepted export here
+ * instead of to the pipeline. Spans and logs are cut by trace id into the records the OpenTelemetry
+ * Collector's kafka exporter writes ({@link TraceIdSplitter}), keyed the same way, and metrics go
+ * whole without a key. The export is answered once Kafka has acknowledged every record (by all
+ * in-sync replicas, without duplicates from the producer's own retries); if any record is not
+ * acknowledged within {@code kafka.produce-timeout}, the client is told to retry ({@link
+ * ExportUnavailableException}), and the records that did arrive are then written again by the
+ * retry: at least once. The export is checked as the pipeline would check it first, so a malformed
+ * one is refused at once rather than skipped by the consumers.
  */
 public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
 
@@ -54,12 +54,15 @@ public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
   private final Map<Signal, Counter> acked = new EnumMap<>(Signal.class);
   private final Map<Signal, Counter> failed = new EnumMap<>(Signal.class);
   private final long maxRecordBytes;
-  private final ThreadLocal<TraceReader> readers = ThreadLocal.withInitial(() -> new TraceReader(new StringTable(4096)));
+  private final ThreadLocal<TraceReader> readers =
+      ThreadLocal.withInitial(() -> new TraceReader(new StringTable(4096)));
 
   public KafkaFront(KafkaConfig config, MeterRegistry registry) {
     KafkaClientLogging.quiet();
     Map<String, Object> properties = config.producerProperties();
-    this.maxRecordBytes = ((Number) properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)).longValue();
+    this.maxRecordBytes =
+        ((Number) properties.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576))
+            .longValue();
     this.producer = new KafkaProducer<>(properties);
     topics.put(Signal.SPANS, config.topics().spans());
     topics.put(Signal.LOGS, config.topics().logs());
@@ -79,8 +82,8 @@ public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
   }
 
   @Override
-  public CompletionStage<Message> export(Signal signal, byte[] body, OtlpFormat format, String protocol)
-      throws OtlpDecodeException {
+  public CompletionStage<Message> export(
+      Signal signal, byte[] body, OtlpFormat format, String protocol) throws OtlpDecodeException {
     List<KeyedRecord> records;
     Message ok;
     try {
@@ -121,8 +124,9 @@ public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
     String topic = topics.get(signal);
     for (KeyedRecord r : records) {
       try {
-        producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, error) ->
-            settle(signal, error, remaining, failure, done, ok));
+        producer.send(
+            new ProducerRecord<>(topic, r.key(), r.value()),
+            (metadata, error) -> settle(signal, error, remaining, failure, done, ok));
       } catch (KafkaException | IllegalStateException e) {
         // No room in the producer's buffer or no metadata within a second, or closed.
         settle(signal, e, remaining, failure, done, ok);
@@ -131,8 +135,13 @@ public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
     return done;
   }
 
-  private void settle(Signal signal, Exception error, AtomicInteger remaining, AtomicReference<Exception> failure,
-      CompletableFuture<Message> done, Message ok) {
+  private void settle(
+      Signal signal,
+      Exception error,
+      AtomicInteger remaining,
+      AtomicReference<Exception> failure,
+      CompletableFuture<Message> done,
+      Message ok) {
     if (error == null) {
       acked.get(signal).increment();
     } else {
@@ -149,8 +158,9 @@ public final class KafkaFront implements AsyncExportHandler, AutoCloseable {
       // Retrying would not help: the record (one trace's part of the export) exceeds Kafka's limit.
       done.completeExceptionally(new BodyTooLargeException(maxRecordBytes));
     } else {
-      done.completeExceptionally(new ExportUnavailableException(
-          "Kafka did not take the export (" + e.getMessage() + "); retry later", e));
+      done.completeExceptionally(
+          new ExportUnavailableException(
+              "Kafka did not take the export (" + e.getMessage() + "); retry later", e));
     }
   }
 

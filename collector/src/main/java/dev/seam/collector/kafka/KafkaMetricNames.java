@@ -28,15 +28,20 @@ public final class KafkaMetricNames {
   public static final String HANDED_OVER_HALVES = "seam.kafka.handed.over.halves";
 
   /**
-   * Calls not counted again because both halves came from records the previous owner had
-   * processed ({@code seam_kafka_replayed_pairs_total}).
+   * Calls not counted again because both halves came from records the previous owner had processed
+   * ({@code seam_kafka_replayed_pairs_total}).
    */
   public static final String REPLAYED_PAIRS = "seam.kafka.replayed.pairs";
 
-  /** Records written by the receivers, by topic and outcome ({@code seam_kafka_produced_records_total}). */
+  /**
+   * Records written by the receivers, by topic and outcome ({@code
+   * seam_kafka_produced_records_total}).
+   */
   public static final String PRODUCED_RECORDS = "seam.kafka.produced.records";
 
-  /** Wall clock minus the pairing clock's event time ({@code seam_kafka_event_time_lag_seconds}). */
+  /**
+   * Wall clock minus the pairing clock's event time ({@code seam_kafka_event_time_lag_seconds}).
+   */
   public static final String EVENT_TIME_LAG = "seam.kafka.event.time.lag";
 
   private KafkaMetricNames() {}

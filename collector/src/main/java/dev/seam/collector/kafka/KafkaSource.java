@@ -33,22 +33,22 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * Seam as a member of a Kafka consumer group: reads the span, log and metric topics on a thread
- * of its own and hands each record's value, one OTLP export request in protobuf, to the pipeline
- * as if it had come over OTLP ({@code protocol="kafka"}). A record that does not decode is
- * counted and skipped.
+ * Seam as a member of a Kafka consumer group: reads the span, log and metric topics on a thread of
+ * its own and hands each record's value, one OTLP export request in protobuf, to the pipeline as if
+ * it had come over OTLP ({@code protocol="kafka"}). A record that does not decode is counted and
+ * skipped.
  *
  * <p><b>Time.</b> The pairing store runs on the {@link EventClock}, which this source moves record
  * by record. Span and log records wait in a buffer per partition and are processed across
- * partitions in timestamp order, as they happened; when the clock moves on by a sweep interval
- * the store is swept at once, so a backlog is paired window by window as it would have been live.
+ * partitions in timestamp order, as they happened; when the clock moves on by a sweep interval the
+ * store is swept at once, so a backlog is paired window by window as it would have been live.
  *
  * <p><b>Offsets.</b> After each poll it commits, for each partition, the oldest record that may
  * still matter to a next owner, with a {@link HandOver} in the metadata ({@link
  * PartitionProgress}); a partition given up in a rebalance, or all of them when Seam stops, is
- * committed synchronously after its traces are taken out of the store ({@link PairingStore#forget}),
- * and its new owner reads those records again as {@link Replay replays}. Nothing is lost (at least
- * once) and a call is not counted twice across an owner change.
+ * committed synchronously after its traces are taken out of the store ({@link
+ * PairingStore#forget}), and its new owner reads those records again as {@link Replay replays}.
+ * Nothing is lost (at least once) and a call is not counted twice across an owner change.
  *
  * <p><b>Backpressure.</b> Each record is admitted like an export ({@link Admission}); when Seam is
  * overloaded every partition is paused and the record read again once it is not.
@@ -95,8 +95,16 @@ public final class KafkaSource {
    * @param window the pairing window
    * @param sweepInterval how far event time may move before the store is swept
    */
-  public KafkaSource(KafkaConfig config, Pipeline pipeline, PairingStore store, PipelineMetrics accounting,
-      Admission admission, EventClock clock, MeterRegistry registry, Duration window, Duration sweepInterval) {
+  public KafkaSource(
+      KafkaConfig config,
+      Pipeline pipeline,
+      PairingStore store,
+      PipelineMetrics accounting,
+      Admission admission,
+      EventClock clock,
+      MeterRegistry registry,
+      Duration window,
+      Duration sweepInterval) {
     this.config = config;
     this.pipeline = pipeline;
     this.store = store;
@@ -110,7 +118,8 @@ public final class KafkaSource {
     signals.put(t.logs(), Signal.LOGS);
     signals.put(t.metrics(), Signal.METRICS);
     pairedTopics = new String[] {t.spans(), t.logs()};
-    this.metrics = new ConsumerMetrics(registry, List.of(t.spans(), t.logs(), t.metrics()), store, clock);
+    this.metrics =
+        new ConsumerMetrics(registry, List.of(t.spans(), t.logs(), t.metrics()), store, clock);
     for (Signal s : Signal.values()) {
       accounting.received(s, PipelineMetrics.KAFKA, 0);
     }
@@ -137,7 +146,9 @@ public final class KafkaSource {
 
   private void run() {
     try {
-      consumer.subscribe(List.of(config.topics().spans(), config.topics().logs(), config.topics().metrics()), new Rebalance());
+      consumer.subscribe(
+          List.of(config.topics().spans(), config.topics().logs(), config.topics().metrics()),
+          new Rebalance());
       while (running) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -254,9 +265,9 @@ public final class KafkaSource {
   }
 
   /**
-   * One record through the pipeline, counted. A span or log record first moves the clock to its
-   * own time, and what that time has passed is ended, so that its items arrive in the store when
-   * they would have live.
+   * One record through the pipeline, counted. A span or log record first moves the clock to its own
+   * time, and what that time has passed is ended, so that its items arrive in the store when they
+   * would have live.
    */
   private void handle(TopicPartition tp, PartitionProgress pp, ConsumerRecord<byte[], byte[]> r) {
     Signal signal = signals.get(tp.topic());
@@ -272,12 +283,17 @@ public final class KafkaSource {
       reason = "undecodable";
     } else {
       try {
-        pipeline.export(signal, r.value(), OtlpFormat.PROTOBUF,
-            replay == Replay.NONE ? PipelineMetrics.KAFKA : PipelineMetrics.KAFKA_REPLAY, replay);
+        pipeline.export(
+            signal,
+            r.value(),
+            OtlpFormat.PROTOBUF,
+            replay == Replay.NONE ? PipelineMetrics.KAFKA : PipelineMetrics.KAFKA_REPLAY,
+            replay);
       } catch (OtlpDecodeException e) {
         reason = "undecodable";
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "processing record " + tp + "@" + r.offset() + " failed; skipped", e);
+        LOG.log(
+            Level.WARNING, "processing record " + tp + "@" + r.offset() + " failed; skipped", e);
         reason = "internal_error";
       }
     }
@@ -357,24 +373,26 @@ public final class KafkaSource {
       return;
     }
     commitInFlight = true;
-    consumer.commitAsync(offsets, (done, error) -> {
-      commitInFlight = false;
-      if (error != null) {
-        LOG.log(Level.FINE, "committing offsets failed; the next commit carries them", error);
-        for (TopicPartition tp : done.keySet()) {
-          PartitionProgress pp = progress.get(tp);
-          if (pp != null) {
-            pp.commitFailed();
+    consumer.commitAsync(
+        offsets,
+        (done, error) -> {
+          commitInFlight = false;
+          if (error != null) {
+            LOG.log(Level.FINE, "committing offsets failed; the next commit carries them", error);
+            for (TopicPartition tp : done.keySet()) {
+              PartitionProgress pp = progress.get(tp);
+              if (pp != null) {
+                pp.commitFailed();
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   /**
-   * Gives {@code partitions} up: their traces leave the store uncounted, for the next owner to
-   * read again, and, when {@code commit} (a revocation, not a loss), their offsets are committed
-   * with the store's state as it was when the traces left.
+   * Gives {@code partitions} up: their traces leave the store uncounted, for the next owner to read
+   * again, and, when {@code commit} (a revocation, not a loss), their offsets are committed with
+   * the store's state as it was when the traces left.
    */
   private void handOver(Collection<TopicPartition> partitions, boolean commit) {
     List<TopicPartition> mine = new ArrayList<>();
@@ -396,7 +414,8 @@ public final class KafkaSource {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     if (!paired.isEmpty()) {
       PairingStore.Forgotten gone =
-          store.forget(new RevokedTraces(config.partitioner(), pairedTopics, partitionCounts, paired));
+          store.forget(
+              new RevokedTraces(config.partitioner(), pairedTopics, partitionCounts, paired));
       metrics.handedOver(gone.entries());
       for (TopicPartition tp : paired) {
         OffsetAndMetadata point = progress.get(tp).handOver(gone.settledBefore(), windowNanos);
@@ -415,7 +434,11 @@ public final class KafkaSource {
       try {
         consumer.commitSync(offsets, COMMIT_TIMEOUT);
       } catch (KafkaException e) {
-        LOG.log(Level.WARNING, "committing the offsets of revoked partitions failed; their next owner reads more again", e);
+        LOG.log(
+            Level.WARNING,
+            "committing the offsets of revoked partitions failed; their next owner reads more"
+                + " again",
+            e);
       }
     }
     for (TopicPartition tp : mine) {

@@ -5,16 +5,16 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * How a record key picks its partition: the OpenTelemetry Collector's kafka exporter default
- * ({@link #SARAMA_COMPAT}) or the Apache Kafka Java client's default ({@link #MURMUR2}). Records
- * of one trace written by Seam and by a Collector land in one partition only when both use the
- * same one.
+ * ({@link #SARAMA_COMPAT}) or the Apache Kafka Java client's default ({@link #MURMUR2}). Records of
+ * one trace written by Seam and by a Collector land in one partition only when both use the same
+ * one.
  */
 public enum PartitionHasher {
 
   /**
-   * 32-bit FNV-1a of the key, read as a signed int, remainder by the partition count, sign
-   * dropped: what the Collector's exporter (franz-go's sarama-compatible hasher) does unless its
-   * {@code record_partitioner.sticky_key.hasher} is set to {@code murmur2}.
+   * 32-bit FNV-1a of the key, read as a signed int, remainder by the partition count, sign dropped:
+   * what the Collector's exporter (franz-go's sarama-compatible hasher) does unless its {@code
+   * record_partitioner.sticky_key.hasher} is set to {@code murmur2}.
    */
   SARAMA_COMPAT("sarama_compat") {
     @Override
@@ -50,7 +50,10 @@ public enum PartitionHasher {
    */
   public abstract int partition(byte[] key, int partitions);
 
-  /** The name in configuration, as the Collector spells it: {@code sarama_compat} or {@code murmur2}. */
+  /**
+   * The name in configuration, as the Collector spells it: {@code sarama_compat} or {@code
+   * murmur2}.
+   */
   public String configName() {
     return configName;
   }
@@ -63,7 +66,8 @@ public enum PartitionHasher {
         return h;
       }
     }
-    throw new IllegalArgumentException("partitioner must be sarama_compat or murmur2, got '" + name + "'");
+    throw new IllegalArgumentException(
+        "partitioner must be sarama_compat or murmur2, got '" + name + "'");
   }
 
   /** 32-bit FNV-1a. */

@@ -8,12 +8,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * it. Not thread-safe: the consumer thread owns it.
  *
  * <p>It keeps, in offset order, each record processed whose entries the pairing store may still
- * hold, with the pairing clock's time when the record was processed (its entries' arrival;
- * arrivals grow with offsets, as the clock never goes back). Given the store's {@code
- * settledBefore} (every entry that arrived by then has ended), it commits the offset a next owner
- * starts reading from, with a {@link HandOver}: records up to the first one still held are only
- * context, read so that held halves find the counterparts they found here, which arrived at most
- * one window earlier; records after that were held here when the partition was handed over.
+ * hold, with the pairing clock's time when the record was processed (its entries' arrival; arrivals
+ * grow with offsets, as the clock never goes back). Given the store's {@code settledBefore} (every
+ * entry that arrived by then has ended), it commits the offset a next owner starts reading from,
+ * with a {@link HandOver}: records up to the first one still held are only context, read so that
+ * held halves find the counterparts they found here, which arrived at most one window earlier;
+ * records after that were held here when the partition was handed over.
  */
 final class PartitionProgress {
 
@@ -25,7 +25,9 @@ final class PartitionProgress {
   private long lastProcessed = -1;
   private OffsetAndMetadata committed;
 
-  /** @param previous what the previous owner committed, or null when it was not Seam */
+  /**
+   * @param previous what the previous owner committed, or null when it was not Seam
+   */
   PartitionProgress(HandOver previous) {
     this.previous = previous;
   }
@@ -35,7 +37,9 @@ final class PartitionProgress {
     return previous == null ? Replay.NONE : previous.replayOf(offset);
   }
 
-  /** The record at {@code offset} was processed when the pairing clock read {@code arrivalNanos}. */
+  /**
+   * The record at {@code offset} was processed when the pairing clock read {@code arrivalNanos}.
+   */
   void processed(long offset, long arrivalNanos) {
     if (size == offsets.length) {
       grow();
@@ -80,7 +84,8 @@ final class PartitionProgress {
       return null;
     }
     // A record that arrived a window before the first one still held cannot be its counterpart.
-    long irrelevant = settledBefore == Long.MIN_VALUE ? Long.MIN_VALUE : settledBefore - windowNanos;
+    long irrelevant =
+        settledBefore == Long.MIN_VALUE ? Long.MIN_VALUE : settledBefore - windowNanos;
     while (size > 0 && arrivals[head] <= irrelevant) {
       head = (head + 1) % offsets.length;
       size--;

@@ -24,7 +24,10 @@ final class RevokedTraces implements TraceIdPredicate {
    * @param partitionCounts partitions of each of those topics
    * @param partitions the partitions given up
    */
-  RevokedTraces(PartitionHasher hasher, String[] topics, Map<String, Integer> partitionCounts,
+  RevokedTraces(
+      PartitionHasher hasher,
+      String[] topics,
+      Map<String, Integer> partitionCounts,
       Collection<TopicPartition> partitions) {
     this.hasher = hasher;
     this.counts = new int[topics.length];
@@ -44,7 +47,9 @@ final class RevokedTraces implements TraceIdPredicate {
   public boolean test(long traceIdHigh, long traceIdLow) {
     TraceIdSplitter.hexKey(traceIdHigh, traceIdLow, key);
     for (int t = 0; t < counts.length; t++) {
-      if (counts[t] > 0 && !revoked[t].isEmpty() && revoked[t].get(hasher.partition(key, counts[t]))) {
+      if (counts[t] > 0
+          && !revoked[t].isEmpty()
+          && revoked[t].get(hasher.partition(key, counts[t]))) {
         return true;
       }
     }

@@ -14,21 +14,21 @@ import java.util.Map;
 /**
  * Cuts an encoded OTLP export request into the Kafka records the OpenTelemetry Collector's kafka
  * exporter writes for it with {@code partition_traces_by_id} ({@link #SPANS}) or {@code
- * partition_logs_by_trace_id} ({@link #LOGS}): one request per resource, scope and trace id, in
- * the order each first appears, keeping the resource and the scope (and their schema URLs), keyed
- * by the trace id as 32 lowercase hex digits in ASCII. A trace id present in two scopes or two
+ * partition_logs_by_trace_id} ({@link #LOGS}): one request per resource, scope and trace id, in the
+ * order each first appears, keeping the resource and the scope (and their schema URLs), keyed by
+ * the trace id as 32 lowercase hex digits in ASCII. A trace id present in two scopes or two
  * resources makes two records with the same key, as in the Collector.
  *
  * <p>It works on the wire format and copies the items' bytes as they came, without decoding or
  * re-encoding them; unknown fields outside the items are dropped, as the Collector drops them.
- * Scopes and resources without items make no record. A trace id that is absent, all zeros or not
- * 16 bytes long counts as no trace id.
+ * Scopes and resources without items make no record. A trace id that is absent, all zeros or not 16
+ * bytes long counts as no trace id.
  */
 public final class TraceIdSplitter {
 
   /**
-   * {@code ExportTraceServiceRequest}: spans without a trace id share one record per scope with
-   * the empty key (not a missing key), as the Collector writes them.
+   * {@code ExportTraceServiceRequest}: spans without a trace id share one record per scope with the
+   * empty key (not a missing key), as the Collector writes them.
    */
   public static final TraceIdSplitter SPANS = new TraceIdSplitter(1, new byte[0]);
 
@@ -39,14 +39,21 @@ public final class TraceIdSplitter {
   public static final TraceIdSplitter LOGS = new TraceIdSplitter(9, null);
 
   private static final int LENGTH_DELIMITED = 2;
-  /** resource_spans / resource_logs in the request; resource in ResourceSpans; scope in ScopeSpans. */
+
+  /**
+   * resource_spans / resource_logs in the request; resource in ResourceSpans; scope in ScopeSpans.
+   */
   private static final int FIELD_1 = 1 << 3 | LENGTH_DELIMITED;
+
   /** scope_spans / scope_logs in a ResourceSpans; spans / log_records in a ScopeSpans. */
   private static final int FIELD_2 = 2 << 3 | LENGTH_DELIMITED;
+
   /** schema_url in ResourceSpans and ScopeSpans. */
   private static final int FIELD_3 = 3 << 3 | LENGTH_DELIMITED;
+
   /** Scopes with more trace ids than this find their group through a hash map. */
   private static final int LINEAR_GROUPS = 8;
+
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final int traceIdTag;
@@ -91,7 +98,9 @@ public final class TraceIdSplitter {
     Ranges header = new Ranges();
     Ranges scopes = new Ranges();
     CodedInputStream in = CodedInputStream.newInstance(b, start, len);
-    for (int at = start, tag = in.readTag(); tag != 0; at = start + in.getTotalBytesRead(), tag = in.readTag()) {
+    for (int at = start, tag = in.readTag();
+        tag != 0;
+        at = start + in.getTotalBytesRead(), tag = in.readTag()) {
       if (tag == FIELD_2) {
         int n = in.readRawVarint32();
         int from = start + in.getTotalBytesRead();
@@ -109,7 +118,10 @@ public final class TraceIdSplitter {
     }
   }
 
-  /** One ScopeSpans / ScopeLogs at {@code [start, end)}, under a resource with {@code resourceHeader}. */
+  /**
+   * One ScopeSpans / ScopeLogs at {@code [start, end)}, under a resource with {@code
+   * resourceHeader}.
+   */
   private void scope(byte[] b, int start, int end, Ranges resourceHeader, List<KeyedRecord> out)
       throws IOException {
     Ranges header = new Ranges();
@@ -117,7 +129,9 @@ public final class TraceIdSplitter {
     Map<TraceId, Group> index = null;
     Group withoutTraceId = null;
     CodedInputStream in = CodedInputStream.newInstance(b, start, end - start);
-    for (int at = start, tag = in.readTag(); tag != 0; at = start + in.getTotalBytesRead(), tag = in.readTag()) {
+    for (int at = start, tag = in.readTag();
+        tag != 0;
+        at = start + in.getTotalBytesRead(), tag = in.readTag()) {
       if (tag != FIELD_2) {
         skip(in, tag);
         if (tag == FIELD_1 || tag == FIELD_3) {
@@ -169,14 +183,16 @@ public final class TraceIdSplitter {
       g.items.add(at, itemEnd);
     }
     for (Group g : groups) {
-      out.add(new KeyedRecord(g.hasTraceId ? hexKey(g.high, g.low) : keyWithoutTraceId,
-          encode(b, resourceHeader, header, g.items)));
+      out.add(
+          new KeyedRecord(
+              g.hasTraceId ? hexKey(g.high, g.low) : keyWithoutTraceId,
+              encode(b, resourceHeader, header, g.items)));
     }
   }
 
   /**
-   * Where the 16 bytes of the item's trace id start (its last occurrence, as protobuf reads it),
-   * or -1 when it has none, an all-zero one or one of another length.
+   * Where the 16 bytes of the item's trace id start (its last occurrence, as protobuf reads it), or
+   * -1 when it has none, an all-zero one or one of another length.
    */
   private int traceIdOffset(byte[] b, int start, int len) throws IOException {
     int found = -1;
@@ -194,14 +210,20 @@ public final class TraceIdSplitter {
     return found;
   }
 
-  /** Skips the field of {@code tag}; an end-group tag outside a group is malformed, as protobuf says. */
+  /**
+   * Skips the field of {@code tag}; an end-group tag outside a group is malformed, as protobuf
+   * says.
+   */
   private static void skip(CodedInputStream in, int tag) throws IOException {
     if (!in.skipField(tag)) {
-      throw new InvalidProtocolBufferException("Protocol message end-group tag did not match expected tag.");
+      throw new InvalidProtocolBufferException(
+          "Protocol message end-group tag did not match expected tag.");
     }
   }
 
-  /** One export request: one resource (its header fields), one scope (its header fields), the items. */
+  /**
+   * One export request: one resource (its header fields), one scope (its header fields), the items.
+   */
   private static byte[] encode(byte[] b, Ranges resourceHeader, Ranges scopeHeader, Ranges items) {
     int scopeLen = scopeHeader.bytes() + items.bytes();
     int resourceLen = resourceHeader.bytes() + 1 + varintSize(scopeLen) + scopeLen;
@@ -221,7 +243,10 @@ public final class TraceIdSplitter {
     return hexKey(high, low, new byte[32]);
   }
 
-  /** Writes the key of the trace id {@code high}:{@code low} (32 lowercase hex digits) into {@code k}. */
+  /**
+   * Writes the key of the trace id {@code high}:{@code low} (32 lowercase hex digits) into {@code
+   * k}.
+   */
   static byte[] hexKey(long high, long low, byte[] k) {
     for (int i = 15; i >= 0; i--) {
       k[i] = HEX[(int) (high & 0xf)];
@@ -301,7 +326,9 @@ public final class TraceIdSplitter {
       return bytes;
     }
 
-    /** Copies every range of {@code from} to {@code to} at {@code p}; returns the position after. */
+    /**
+     * Copies every range of {@code from} to {@code to} at {@code p}; returns the position after.
+     */
     int copy(byte[] from, byte[] to, int p) {
       for (int i = 0; i < size; i++) {
         int n = end(i) - start(i);

@@ -11,11 +11,11 @@ import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.PartitionInfo;
 
 /**
- * A Kafka producer {@link Partitioner} that puts a keyed record where the OpenTelemetry
- * Collector's kafka exporter puts the same key ({@link PartitionHasher#SARAMA_COMPAT}, its
- * default) or where Kafka's own client does ({@link PartitionHasher#MURMUR2}), over all of the
- * topic's partitions, as both do. Records without a key (log records without a trace id) take
- * the topic's available partitions in turn.
+ * A Kafka producer {@link Partitioner} that puts a keyed record where the OpenTelemetry Collector's
+ * kafka exporter puts the same key ({@link PartitionHasher#SARAMA_COMPAT}, its default) or where
+ * Kafka's own client does ({@link PartitionHasher#MURMUR2}), over all of the topic's partitions, as
+ * both do. Records without a key (log records without a trace id) take the topic's available
+ * partitions in turn.
  *
  * <p>Set it with {@code partitioner.class} and choose the hasher with {@link #HASHER_CONFIG}
  * ({@code sarama_compat} when absent); {@link KafkaConfig#producerProperties()} does both.
@@ -61,7 +61,9 @@ public final class TraceKeyPartitioner implements Partitioner {
   /** The producer properties that select this partitioner with {@code hasher}. */
   public static Map<String, Object> producerProperties(PartitionHasher hasher) {
     return Map.of(
-        ProducerConfig.PARTITIONER_CLASS_CONFIG, TraceKeyPartitioner.class.getName(),
-        HASHER_CONFIG, hasher.configName());
+        ProducerConfig.PARTITIONER_CLASS_CONFIG,
+        TraceKeyPartitioner.class.getName(),
+        HASHER_CONFIG,
+        hasher.configName());
   }
 }

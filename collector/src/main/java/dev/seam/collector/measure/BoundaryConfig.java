@@ -60,10 +60,27 @@ public record BoundaryConfig(
     /** 100 us to 30 s for durations, 1 us to 1 s for overhead, 64 B to 16 MiB for bytes. */
     public static final BucketsConfig DEFAULT =
         new BucketsConfig(
-            micros(100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000,
-                500_000, 1_000_000, 2_500_000, 5_000_000, 10_000_000, 30_000_000),
-            micros(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000,
-                50_000, 100_000, 250_000, 500_000, 1_000_000),
+            micros(
+                100,
+                250,
+                500,
+                1_000,
+                2_500,
+                5_000,
+                10_000,
+                25_000,
+                50_000,
+                100_000,
+                250_000,
+                500_000,
+                1_000_000,
+                2_500_000,
+                5_000_000,
+                10_000_000,
+                30_000_000),
+            micros(
+                1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000,
+                100_000, 250_000, 500_000, 1_000_000),
             sizes(64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216));
 
     public BucketsConfig {
@@ -78,7 +95,8 @@ public record BoundaryConfig(
       positive("overhead", overhead);
       for (Size s : bytes) {
         if (s.bytes() <= 0) {
-          throw new InvalidConfigException("bytes", "must list positive sizes such as 1024 or 1MiB");
+          throw new InvalidConfigException(
+              "bytes", "must list positive sizes such as 1024 or 1MiB");
         }
       }
       Checks.ascending("duration", duration);

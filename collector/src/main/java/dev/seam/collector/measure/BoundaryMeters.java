@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * ones on first use) and kept, so recording a call finds them without building a meter id. It
  * remembers every meter it registered, so that an idle boundary can be removed exactly.
  *
- * <p>Pipeline threads record concurrently: the meters are thread-safe, the maps of per-label
- * meters are concurrent, and each meter created on first use is made once under a lock.
+ * <p>Pipeline threads record concurrently: the meters are thread-safe, the maps of per-label meters
+ * are concurrent, and each meter created on first use is made once under a lock.
  */
 final class BoundaryMeters {
 
@@ -121,8 +121,7 @@ final class BoundaryMeters {
     requestBytes =
         new Lazy<>(
             () ->
-                bytes(
-                    BOUNDARY_REQUEST_BYTES, "Request payload bytes of paired calls, when known"));
+                bytes(BOUNDARY_REQUEST_BYTES, "Request payload bytes of paired calls, when known"));
     responseBytes =
         new Lazy<>(
             () ->

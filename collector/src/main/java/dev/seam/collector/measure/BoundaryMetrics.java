@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Records the {@code seam_boundary_*} metrics, the pairing outcomes and (when switched on) Tempo's
- * service graph from what the pairing store reports: it names each boundary, within the
- * cardinality caps, and records on that boundary's meters.
+ * service graph from what the pairing store reports: it names each boundary, within the cardinality
+ * caps, and records on that boundary's meters.
  *
  * <p>Pipeline threads call it concurrently; every part it records on is thread-safe.
  */

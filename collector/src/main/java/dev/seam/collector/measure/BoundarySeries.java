@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The series of every boundary label set: the meters of its paired calls and its unpaired
- * counters, made on first use (paired calls within the boundary cap), stamped with when they were
- * last used, and removed from the registry once idle so boundaries that are gone (a renamed
- * service, a retired route) stop being exported.
+ * The series of every boundary label set: the meters of its paired calls and its unpaired counters,
+ * made on first use (paired calls within the boundary cap), stamped with when they were last used,
+ * and removed from the registry once idle so boundaries that are gone (a renamed service, a retired
+ * route) stop being exported.
  *
  * <p>Both maps are concurrent. An idle series leaves its map and the registry inside the map's
  * {@code computeIfPresent}, so a call that brings the boundary back at that moment waits and then

@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The cardinality caps on boundary labels: distinct service names ({@code limits.max-services}),
  * distinct operations per boundary ({@code boundary.operation.max-per-boundary}) and distinct
- * boundary series ({@code limits.max-boundaries}). Past a cap the value becomes {@code other}, so
- * a client inventing names (or a peer hint full of IP addresses) cannot grow the series without
+ * boundary series ({@code limits.max-boundaries}). Past a cap the value becomes {@code other}, so a
+ * client inventing names (or a peer hint full of IP addresses) cannot grow the series without
  * bound; {@code seam_cardinality_overflow_total} counts what the service and boundary caps folded.
  *
  * <p>Pipeline threads call it concurrently. Lookups of known values read the concurrent sets

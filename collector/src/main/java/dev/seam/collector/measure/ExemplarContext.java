@@ -5,8 +5,8 @@ import io.prometheus.metrics.tracer.common.SpanContext;
 
 /**
  * Tells the Prometheus exemplar sampler which span is being recorded. The sampler asks on the
- * recording thread, and the span in question is the one Seam is processing, not one of Seam's
- * own, so the ids sit in a thread-local set around each {@code record} call.
+ * recording thread, and the span in question is the one Seam is processing, not one of Seam's own,
+ * so the ids sit in a thread-local set around each {@code record} call.
  */
 public final class ExemplarContext implements SpanContext {
 

@@ -35,8 +35,8 @@ public record MeasureSettings(
   }
 
   /**
-   * The embedded defaults' choices with these buckets: operations on (50 per boundary), no
-   * service graph, 10,000 boundaries, 1,000 services, the system clock.
+   * The embedded defaults' choices with these buckets: operations on (50 per boundary), no service
+   * graph, 10,000 boundaries, 1,000 services, the system clock.
    */
   public static MeasureSettings defaults(Buckets buckets) {
     return new MeasureSettings(true, 50, buckets, false, 10_000, 1_000, System::nanoTime);

@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Seam's own accounting of every item it is sent: received (accepted for processing), refused
- * (turned away, with the reason), processed and dropped. Once idle, received = processed +
- * dropped for each signal.
+ * (turned away, with the reason), processed and dropped. Once idle, received = processed + dropped
+ * for each signal.
  *
- * <p>Receivers (on event loops) and pipeline threads count concurrently: every counter is looked
- * up in, or registered inside the {@code computeIfAbsent} of, one concurrent map keyed by name
- * and label values.
+ * <p>Receivers (on event loops) and pipeline threads count concurrently: every counter is looked up
+ * in, or registered inside the {@code computeIfAbsent} of, one concurrent map keyed by name and
+ * label values.
  */
 public final class PipelineMetrics {
 
@@ -54,12 +54,14 @@ public final class PipelineMetrics {
 
   /** Items accepted for processing. */
   public void received(Signal signal, String protocol, long n) {
-    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol).increment((double) n);
+    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol)
+        .increment((double) n);
   }
 
   /** Items turned away individually (the rest of their request was processed). */
   public void refusedItems(Signal signal, String reason, long n) {
-    counter(REFUSED_ITEMS, "Items turned away, by reason", signal.label(), "reason", reason).increment((double) n);
+    counter(REFUSED_ITEMS, "Items turned away, by reason", signal.label(), "reason", reason)
+        .increment((double) n);
   }
 
   /** Whole requests turned away before their items could be counted. */
@@ -67,37 +69,55 @@ public final class PipelineMetrics {
     String key = REFUSED_REQUESTS + '\0' + signal + '\0' + protocol + '\0' + reason;
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> Counter.builder(REFUSED_REQUESTS)
-          .description("Requests turned away as a whole (undecodable, too large, wrong type), by reason")
-          .tag("signal", signal)
-          .tag("protocol", protocol)
-          .tag("reason", reason)
-          .register(registry));
+      c =
+          counters.computeIfAbsent(
+              key,
+              k ->
+                  Counter.builder(REFUSED_REQUESTS)
+                      .description(
+                          "Requests turned away as a whole (undecodable, too large, wrong type), by"
+                              + " reason")
+                      .tag("signal", signal)
+                      .tag("protocol", protocol)
+                      .tag("reason", reason)
+                      .register(registry));
     }
     c.increment();
   }
 
   /** Items fully processed. */
   public void processed(Signal signal, long n) {
-    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null).increment((double) n);
+    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null)
+        .increment((double) n);
   }
 
   /** Accepted items that could not be processed. */
   public void dropped(Signal signal, String reason, long n) {
-    counter(DROPPED_ITEMS, "Accepted items that could not be processed, by reason", signal.label(), "reason", reason).increment((double) n);
+    counter(
+            DROPPED_ITEMS,
+            "Accepted items that could not be processed, by reason",
+            signal.label(),
+            "reason",
+            reason)
+        .increment((double) n);
   }
 
-  private Counter counter(String name, String description, String signal, String tag, String value) {
+  private Counter counter(
+      String name, String description, String signal, String tag, String value) {
     String key = name + '\0' + signal + '\0' + (tag == null ? "" : value);
     Counter c = counters.get(key);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> {
-        Counter.Builder b = Counter.builder(name).description(description).tag("signal", signal);
-        if (tag != null) {
-          b.tag(tag, value);
-        }
-        return b.register(registry);
-      });
+      c =
+          counters.computeIfAbsent(
+              key,
+              k -> {
+                Counter.Builder b =
+                    Counter.builder(name).description(description).tag("signal", signal);
+                if (tag != null) {
+                  b.tag(tag, value);
+                }
+                return b.register(registry);
+              });
     }
     return c;
   }

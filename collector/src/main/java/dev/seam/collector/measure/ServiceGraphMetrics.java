@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service-graph metrics of Grafana Tempo's metrics-generator and the OpenTelemetry
- * Collector's servicegraph connector ({@code traces_service_graph_request_*}), recorded from
- * Seam's paired calls, so Grafana's built-in service graph and Tempo-style panels work unchanged
- * on top of Seam. Switched on with {@code compat.service-graph.enabled}.
+ * The service-graph metrics of Grafana Tempo's metrics-generator and the OpenTelemetry Collector's
+ * servicegraph connector ({@code traces_service_graph_request_*}), recorded from Seam's paired
+ * calls, so Grafana's built-in service graph and Tempo-style panels work unchanged on top of Seam.
+ * Switched on with {@code compat.service-graph.enabled}.
  *
  * <p>Pipeline threads record concurrently: the meters of a client, server and connection type are
  * registered once inside the concurrent map's {@code computeIfAbsent}, and are thread-safe.
@@ -39,7 +39,8 @@ public final class ServiceGraphMetrics {
 
     Meters(Key k) {
       Tags tags =
-          Tags.of("client", k.client(), "server", k.server(), "connection_type", k.connectionType());
+          Tags.of(
+              "client", k.client(), "server", k.server(), "connection_type", k.connectionType());
       requests =
           Counter.builder(SERVICE_GRAPH_REQUEST)
               .description("Requests between two services (Tempo service-graph compatible)")
@@ -75,7 +76,14 @@ public final class ServiceGraphMetrics {
   }
 
   /** Records one paired call. */
-  void record(String client, String server, Transport transport, boolean failed, double weight, long clientNanos, long serverNanos) {
+  void record(
+      String client,
+      String server,
+      Transport transport,
+      boolean failed,
+      double weight,
+      long clientNanos,
+      long serverNanos) {
     // Tempo's connection types: "" for a direct call, "messaging_system" through a broker.
     Key key = new Key(client, server, transport == Transport.MESSAGING ? "messaging_system" : "");
     Meters m = meters.get(key);

@@ -114,8 +114,8 @@ public final class TelemetryMetrics {
   }
 
   /**
-   * Removes the memory figures of processes that reported nothing for {@code ttlNanos}: a
-   * restarted process reports under a new instance, and its old series must not stay forever.
+   * Removes the memory figures of processes that reported nothing for {@code ttlNanos}: a restarted
+   * process reports under a new instance, and its old series must not stay forever.
    *
    * @return how many series were removed
    */

@@ -3,8 +3,8 @@ package dev.seam.collector.model;
 import java.util.Objects;
 
 /**
- * The labels every {@code seam_boundary_*} series carries: who called whom, in which language,
- * over which transport, and (optionally) which callee operation.
+ * The labels every {@code seam_boundary_*} series carries: who called whom, in which language, over
+ * which transport, and (optionally) which callee operation.
  */
 public record BoundaryKey(
     String callerService,
@@ -25,6 +25,9 @@ public record BoundaryKey(
 
   /** The same boundary with another operation label. */
   public BoundaryKey withOperation(String op) {
-    return op.equals(operation) ? this : new BoundaryKey(callerService, callerLanguage, calleeService, calleeLanguage, transport, op);
+    return op.equals(operation)
+        ? this
+        : new BoundaryKey(
+            callerService, callerLanguage, calleeService, calleeLanguage, transport, op);
   }
 }

@@ -1,12 +1,12 @@
 package dev.seam.collector.model;
 
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The single error vocabulary shared by Go, Rust, HTTP and gRPC: the lowercase gRPC canonical
- * code names, with HTTP statuses mapped the way google.rpc maps them.
+ * The single error vocabulary shared by Go, Rust, HTTP and gRPC: the lowercase gRPC canonical code
+ * names, with HTTP statuses mapped the way google.rpc maps them.
  */
 public final class ErrorClass {
 
@@ -41,8 +41,8 @@ public final class ErrorClass {
   }
 
   /**
-   * The gRPC code number for a code written as a name ({@code NOT_FOUND}, {@code not_found},
-   * {@code NotFound}, {@code CANCELED}) or as a decimal string; -1 when it is neither.
+   * The gRPC code number for a code written as a name ({@code NOT_FOUND}, {@code not_found}, {@code
+   * NotFound}, {@code CANCELED}) or as a decimal string; -1 when it is neither.
    */
   public static int grpcCodeNumber(String text) {
     if (text == null || text.isEmpty()) {
@@ -66,7 +66,10 @@ public final class ErrorClass {
     return code != null ? code : -1;
   }
 
-  /** Each code under the SDKs' spellings (not_found, NOT_FOUND, NotFound) and its normal form (notfound). */
+  /**
+   * Each code under the SDKs' spellings (not_found, NOT_FOUND, NotFound) and its normal form
+   * (notfound).
+   */
   private static final Map<String, Integer> GRPC_CODE_BY_NAME = grpcCodesByName();
 
   private static Map<String, Integer> grpcCodesByName() {
@@ -87,8 +90,8 @@ public final class ErrorClass {
   }
 
   /**
-   * The class of an HTTP status, as google.rpc maps codes to statuses (read backwards). Other
-   * 5xx are {@code internal}; other 4xx and anything below 400 are {@code unknown}.
+   * The class of an HTTP status, as google.rpc maps codes to statuses (read backwards). Other 5xx
+   * are {@code internal}; other 4xx and anything below 400 are {@code unknown}.
    */
   public static String ofHttpStatus(int status) {
     switch (status) {
@@ -127,9 +130,9 @@ public final class ErrorClass {
   /**
    * The class a free-text error (an {@code error.type}, an exception type or message, a status
    * description) points at, or {@code null} when the text does not name one. Timeouts in both
-   * ecosystems ({@code context.DeadlineExceeded}, {@code context deadline exceeded},
-   * {@code Client.Timeout exceeded}, tokio's {@code Elapsed}, reqwest's "operation timed out")
-   * are {@code deadline_exceeded}; cancellations are {@code cancelled}.
+   * ecosystems ({@code context.DeadlineExceeded}, {@code context deadline exceeded}, {@code
+   * Client.Timeout exceeded}, tokio's {@code Elapsed}, reqwest's "operation timed out") are {@code
+   * deadline_exceeded}; cancellations are {@code cancelled}.
    */
   public static String ofText(String text) {
     if (text == null || text.isEmpty()) {
@@ -160,13 +163,18 @@ public final class ErrorClass {
         return GRPC_NAMES[n];
       }
     }
-    if (t.contains("deadline") || t.contains("timeout") || t.contains("timed out") || t.contains("elapsed")) {
+    if (t.contains("deadline")
+        || t.contains("timeout")
+        || t.contains("timed out")
+        || t.contains("elapsed")) {
       return "deadline_exceeded";
     }
     if (t.contains("cancel")) {
       return "cancelled";
     }
-    if (t.contains("connection refused") || t.contains("unavailable") || t.contains("connection reset")) {
+    if (t.contains("connection refused")
+        || t.contains("unavailable")
+        || t.contains("connection reset")) {
       return "unavailable";
     }
     return null;
@@ -180,7 +188,8 @@ public final class ErrorClass {
     }
     int start = at + marker.length();
     int end = start;
-    while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+    while (end < text.length()
+        && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
       end++;
     }
     return end > start ? text.substring(start, end) : null;

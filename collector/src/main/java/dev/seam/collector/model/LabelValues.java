@@ -3,8 +3,8 @@ package dev.seam.collector.model;
 /**
  * Makes the names clients send safe to use as label values: control characters (which break
  * exposition lines and terminals) become {@code _}, and values are cut at {@link #MAX_LENGTH}
- * characters so a hostile or buggy client cannot make every series enormous. Strings decoded
- * from protobuf are already valid Unicode (invalid UTF-8 is replaced on parsing).
+ * characters so a hostile or buggy client cannot make every series enormous. Strings decoded from
+ * protobuf are already valid Unicode (invalid UTF-8 is replaced on parsing).
  */
 public final class LabelValues {
 

@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param service the repaired {@code service.name}
  * @param language the SDK language ({@code go}, {@code rust}, ...) or {@code unknown}
- * @param process an identity of the OS process when the resource names one, else {@code null};
- *     two origins with equal non-null processes are in one process (the FFI case)
+ * @param process an identity of the OS process when the resource names one, else {@code null}; two
+ *     origins with equal non-null processes are in one process (the FFI case)
  * @param instance the value of the {@code service_instance} label
  */
 public record Origin(String service, String language, String process, String instance) {

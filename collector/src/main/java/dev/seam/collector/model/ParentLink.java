@@ -1,8 +1,8 @@
 package dev.seam.collector.model;
 
 /**
- * What the span flags (bits 8 and 9) say about a span's parent. Both the Go and the Rust SDK
- * set them; older senders leave them unset, which reads as {@link #UNKNOWN}.
+ * What the span flags (bits 8 and 9) say about a span's parent. Both the Go and the Rust SDK set
+ * them; older senders leave them unset, which reads as {@link #UNKNOWN}.
  */
 public enum ParentLink {
   /** No parent span id: a root span. */

@@ -19,9 +19,9 @@ public enum Severity {
   }
 
   /**
-   * The range an OTLP severity number falls in (1-4 trace ... 21-24 fatal). An unspecified
-   * number (0) falls back to the severity text, and to {@link #INFO} when that says nothing
-   * either, because a record that states no level is not an error report.
+   * The range an OTLP severity number falls in (1-4 trace ... 21-24 fatal). An unspecified number
+   * (0) falls back to the severity text, and to {@link #INFO} when that says nothing either,
+   * because a record that states no level is not an error report.
    */
   public static Severity of(int number, String text) {
     if (number >= 1 && number <= 24) {
@@ -33,7 +33,10 @@ public enum Severity {
       if (t.startsWith("DEBUG")) return DEBUG;
       if (t.startsWith("WARN")) return WARN;
       if (t.startsWith("ERR")) return ERROR;
-      if (t.startsWith("FATAL") || t.startsWith("CRIT") || t.startsWith("PANIC") || t.startsWith("EMERG")) {
+      if (t.startsWith("FATAL")
+          || t.startsWith("CRIT")
+          || t.startsWith("PANIC")
+          || t.startsWith("EMERG")) {
         return FATAL;
       }
     }

@@ -22,8 +22,8 @@ package dev.seam.collector.model;
  * @param requestBytes request payload size, -1 when not known
  * @param responseBytes response payload size, -1 when not known
  * @param allocatedBytes bytes allocated during the span, -1 when not known
- * @param adjustedCount how many calls this sampled span stands for (1 / sampling probability,
- *     from the {@code ot=th:} threshold in its tracestate; 1 when it says nothing)
+ * @param adjustedCount how many calls this sampled span stands for (1 / sampling probability, from
+ *     the {@code ot=th:} threshold in its tracestate; 1 when it says nothing)
  * @param answered whether the span records a response (an HTTP status or a gRPC code); a server
  *     span without one under an HTTP or RPC protocol was cut off before it could answer
  */
@@ -50,11 +50,46 @@ public record Span(
     boolean answered) {
 
   /** A span that states no sampling threshold: it stands for itself. */
-  public Span(long traceIdHigh, long traceIdLow, long spanId, long parentSpanId, ParentLink parentLink, SpanKind kind, Origin origin,
-      String name, long startNanos, long endNanos, boolean failed, String errorClass, ProtocolHint protocol, String operation, String peer,
-      long requestBytes, long responseBytes, long allocatedBytes) {
-    this(traceIdHigh, traceIdLow, spanId, parentSpanId, parentLink, kind, origin, name, startNanos, endNanos, failed, errorClass, protocol,
-        operation, peer, requestBytes, responseBytes, allocatedBytes, 1.0, true);
+  public Span(
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      long parentSpanId,
+      ParentLink parentLink,
+      SpanKind kind,
+      Origin origin,
+      String name,
+      long startNanos,
+      long endNanos,
+      boolean failed,
+      String errorClass,
+      ProtocolHint protocol,
+      String operation,
+      String peer,
+      long requestBytes,
+      long responseBytes,
+      long allocatedBytes) {
+    this(
+        traceIdHigh,
+        traceIdLow,
+        spanId,
+        parentSpanId,
+        parentLink,
+        kind,
+        origin,
+        name,
+        startNanos,
+        endNanos,
+        failed,
+        errorClass,
+        protocol,
+        operation,
+        peer,
+        requestBytes,
+        responseBytes,
+        allocatedBytes,
+        1.0,
+        true);
   }
 
   /**
@@ -63,7 +98,10 @@ public record Span(
    * handler's future, and the span's end then says nothing about how long the work took).
    */
   public boolean cutOff() {
-    return !answered && (protocol == ProtocolHint.HTTP || protocol == ProtocolHint.GRPC || protocol == ProtocolHint.OTHER_RPC)
+    return !answered
+        && (protocol == ProtocolHint.HTTP
+            || protocol == ProtocolHint.GRPC
+            || protocol == ProtocolHint.OTHER_RPC)
         && !kind.isOutgoing();
   }
 

@@ -1,6 +1,9 @@
 package dev.seam.collector.model;
 
-/** How a call crossed a boundary: over the network by protocol, in-process through FFI, or neither known. */
+/**
+ * How a call crossed a boundary: over the network by protocol, in-process through FFI, or neither
+ * known.
+ */
 public enum Transport {
   GRPC("grpc"),
   HTTP("http"),

@@ -7,10 +7,10 @@ import dev.seam.collector.normalize.propagation.HeaderFormat;
 import dev.seam.collector.normalize.propagation.ParsedContext;
 
 /**
- * The best value of each kind that one source of a log record (its attributes or its body)
- * offered so far. Its inherited slots are where the parsers write, so one object per record
- * serves the whole scan; it is created on the first key that matches a name, so records without
- * any cost no allocation.
+ * The best value of each kind that one source of a log record (its attributes or its body) offered
+ * so far. Its inherited slots are where the parsers write, so one object per record serves the
+ * whole scan; it is created on the first key that matches a name, so records without any cost no
+ * allocation.
  */
 final class Candidates extends ParsedContext {
 
@@ -54,8 +54,8 @@ final class Candidates extends ParsedContext {
   }
 
   /**
-   * Keeps a 64-bit id that arrived as an int as the value of {@code f}, a trace or span id field.
-   * A trace id is the low half of the 128-bit id.
+   * Keeps a 64-bit id that arrived as an int as the value of {@code f}, a trace or span id field. A
+   * trace id is the low half of the 128-bit id.
    */
   void keepInt(Field f, long id) {
     if (f.kind == Kind.TRACE) {

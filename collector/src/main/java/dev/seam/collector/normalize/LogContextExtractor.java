@@ -8,24 +8,24 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Finds the trace context a log record names in its attributes or body when its OTLP ids are
- * empty. Loggers that bypass the OTel log bridges (zap, slog, logrus, tracing-subscriber's JSON
- * layer, Datadog log correlation) still write the ids, as fields or as whole propagation headers;
+ * Finds the trace context a log record names in its attributes or body when its OTLP ids are empty.
+ * Loggers that bypass the OTel log bridges (zap, slog, logrus, tracing-subscriber's JSON layer,
+ * Datadog log correlation) still write the ids, as fields or as whole propagation headers;
  * docs/normalization.md, "Ids in logs that bypass the OTel bridges", lists the spellings.
  *
  * <p>Where it looks, first match wins: the record's attributes, then its body (a kvlist, or a
- * string holding one JSON object). Within one of those sources the trace id fields come first,
- * each paired with the best span id field of the same source, then the header fields, which carry
- * both ids. Within each list the earlier name wins, whatever the order of the record's keys. A
- * value that is empty, all zeros or malformed counts as absent, so the search goes on.
+ * string holding one JSON object). Within one of those sources the trace id fields come first, each
+ * paired with the best span id field of the same source, then the header fields, which carry both
+ * ids. Within each list the earlier name wins, whatever the order of the record's keys. A value
+ * that is empty, all zeros or malformed counts as absent, so the search goes on.
  *
- * <p>A dotted name matches a flat key spelled with the dots ({@code "trace.id"}), nested kvlists
- * or JSON objects ({@code trace -> id}), and any mix of the two. Names starting with {@code dd.}
- * are Datadog's: they also accept unsigned 64-bit decimal ids, as strings or ints.
+ * <p>A dotted name matches a flat key spelled with the dots ({@code "trace.id"}), nested kvlists or
+ * JSON objects ({@code trace -> id}), and any mix of the two. Names starting with {@code dd.} are
+ * Datadog's: they also accept unsigned 64-bit decimal ids, as strings or ints.
  *
  * <p>It composes the configured {@code FieldNames}, a {@code LogFieldScanner} that knows where to
- * look, and the parsers of the {@code propagation} package that know what a value says.
- * Instances are immutable and safe to share between threads.
+ * look, and the parsers of the {@code propagation} package that know what a value says. Instances
+ * are immutable and safe to share between threads.
  */
 public final class LogContextExtractor {
 
@@ -82,8 +82,7 @@ public final class LogContextExtractor {
    */
   public LogContextExtractor(
       List<String> traceIdFields, List<String> spanIdFields, List<String> headerFields) {
-    this.scanner =
-        new LogFieldScanner(new FieldNames(traceIdFields, spanIdFields, headerFields));
+    this.scanner = new LogFieldScanner(new FieldNames(traceIdFields, spanIdFields, headerFields));
   }
 
   /** An extractor with the default field names; shared, since it holds no state. */
@@ -92,9 +91,9 @@ public final class LogContextExtractor {
   }
 
   /**
-   * The trace context the record names outside its OTLP ids, or {@code null} when it names none
-   * or when the OTLP trace id is set: OTLP context always wins, and a malformed OTLP id is for
-   * {@link LogNormalizer#invalidReason} to report, not for this class to paper over.
+   * The trace context the record names outside its OTLP ids, or {@code null} when it names none or
+   * when the OTLP trace id is set: OTLP context always wins, and a malformed OTLP id is for {@link
+   * LogNormalizer#invalidReason} to report, not for this class to paper over.
    */
   public Result extract(LogRecord r) {
     if (hasOtlpTraceId(r)) {

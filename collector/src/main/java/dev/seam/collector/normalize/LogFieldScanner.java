@@ -97,8 +97,8 @@ final class LogFieldScanner {
 
   /**
    * What a body that is one JSON object offers. The whole body must parse: text that only starts
-   * like JSON, or was cut short, is not a structured record, and ids read from its first half
-   * would be a guess.
+   * like JSON, or was cut short, is not a structured record, and ids read from its first half would
+   * be a guess.
    *
    * @return {@code null} when the body is not such an object or no key matched a name
    */

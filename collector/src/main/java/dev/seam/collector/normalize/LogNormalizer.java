@@ -10,8 +10,8 @@ public final class LogNormalizer {
   private LogNormalizer() {}
 
   /**
-   * Why a record cannot be used, or {@code null}. Ids are optional on logs, but when present
-   * they must have their OTLP lengths.
+   * Why a record cannot be used, or {@code null}. Ids are optional on logs, but when present they
+   * must have their OTLP lengths.
    */
   public static String invalidReason(LogRecord r) {
     int t = r.getTraceId().size();
@@ -31,16 +31,16 @@ public final class LogNormalizer {
   }
 
   /**
-   * When the record happened: its own time, or the observed time when the sender left it 0
-   * (the Rust appender does).
+   * When the record happened: its own time, or the observed time when the sender left it 0 (the
+   * Rust appender does).
    */
   public static long timeNanos(LogRecord r) {
     return r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
   }
 
   /**
-   * The span context the record names, or {@code null} when it names none: empty and all-zero
-   * ids both mean "no context".
+   * The span context the record names, or {@code null} when it names none: empty and all-zero ids
+   * both mean "no context".
    */
   public static SpanRef spanRef(LogRecord r) {
     if (r.getTraceId().size() != 16 || r.getSpanId().size() != 8) {

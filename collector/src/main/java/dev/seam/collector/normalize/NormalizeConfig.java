@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code normalize} section: how service names are unified and where log records' trace
- * context is looked for.
+ * The {@code normalize} section: how service names are unified and where log records' trace context
+ * is looked for.
  *
  * @param service service-name aliases and canonical form
  * @param logContext recovery of trace context that log records name only in their fields

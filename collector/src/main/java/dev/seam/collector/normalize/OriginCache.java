@@ -9,11 +9,11 @@ import java.util.Arrays;
 import java.util.function.BiFunction;
 
 /**
- * Remembers the {@link Origin} resolved for a resource, keyed by the resource's bytes: an SDK
- * sends the same resource with every batch, so it is parsed and resolved once instead of per
- * request, and every span of a service points at one shared Origin. Direct-mapped and fixed in
- * size, so a fleet of thousands of processes costs a re-resolve now and then, never memory.
- * Not thread-safe; each pipeline thread has its own.
+ * Remembers the {@link Origin} resolved for a resource, keyed by the resource's bytes: an SDK sends
+ * the same resource with every batch, so it is parsed and resolved once instead of per request, and
+ * every span of a service points at one shared Origin. Direct-mapped and fixed in size, so a fleet
+ * of thousands of processes costs a re-resolve now and then, never memory. Not thread-safe; each
+ * pipeline thread has its own.
  */
 public final class OriginCache {
 
@@ -52,12 +52,18 @@ public final class OriginCache {
     h = 31 * h + scopeName.hashCode();
     int slot = (h ^ (h >>> 16)) & mask;
     byte[] k = keys[slot];
-    if (k != null && k.length == len && scopes[slot].equals(scopeName) && Arrays.equals(k, 0, len, buf, off, off + len)) {
+    if (k != null
+        && k.length == len
+        && scopes[slot].equals(scopeName)
+        && Arrays.equals(k, 0, len, buf, off, off + len)) {
       return entries[slot];
     }
     Resource resource;
     try {
-      resource = len == 0 ? Resource.getDefaultInstance() : Resource.parseFrom(CodedInputStream.newInstance(buf, off, len));
+      resource =
+          len == 0
+              ? Resource.getDefaultInstance()
+              : Resource.parseFrom(CodedInputStream.newInstance(buf, off, len));
     } catch (IOException | RuntimeException e) {
       throw new OtlpDecodeException("invalid OTLP protobuf Resource: " + e.getMessage(), e);
     }

@@ -95,8 +95,13 @@ public final class OriginResolver {
     } else if (notBlank(instanceId)) {
       process = instanceId;
     }
-    String instance = notBlank(instanceId) ? instanceId : process != null ? process : Origin.UNKNOWN;
-    return new Origin(LabelValues.sanitize(service), LabelValues.sanitize(lang), process, LabelValues.sanitize(instance));
+    String instance =
+        notBlank(instanceId) ? instanceId : process != null ? process : Origin.UNKNOWN;
+    return new Origin(
+        LabelValues.sanitize(service),
+        LabelValues.sanitize(lang),
+        process,
+        LabelValues.sanitize(instance));
   }
 
   /**
@@ -109,10 +114,13 @@ public final class OriginResolver {
       return notBlank(executable) ? executable : Origin.UNKNOWN;
     }
     if (name.startsWith(UNKNOWN_SERVICE)) {
-      if (name.length() > UNKNOWN_SERVICE.length() + 1 && name.charAt(UNKNOWN_SERVICE.length()) == ':') {
+      if (name.length() > UNKNOWN_SERVICE.length() + 1
+          && name.charAt(UNKNOWN_SERVICE.length()) == ':') {
         return name.substring(UNKNOWN_SERVICE.length() + 1);
       }
-      if ((name.length() == UNKNOWN_SERVICE.length() || name.length() == UNKNOWN_SERVICE.length() + 1) && notBlank(executable)) {
+      if ((name.length() == UNKNOWN_SERVICE.length()
+              || name.length() == UNKNOWN_SERVICE.length() + 1)
+          && notBlank(executable)) {
         return executable;
       }
     }
@@ -134,10 +142,14 @@ public final class OriginResolver {
     }
     if (notBlank(scopeName)) {
       // Go instrumentation scopes are import paths; Rust ones are crate or module paths.
-      if (scopeName.startsWith("go.opentelemetry.io/") || scopeName.startsWith("github.com/") || scopeName.startsWith("google.golang.org/")) {
+      if (scopeName.startsWith("go.opentelemetry.io/")
+          || scopeName.startsWith("github.com/")
+          || scopeName.startsWith("google.golang.org/")) {
         return "go";
       }
-      if (scopeName.contains("::") || scopeName.startsWith("tracing-opentelemetry") || scopeName.startsWith("opentelemetry-appender-tracing")) {
+      if (scopeName.contains("::")
+          || scopeName.startsWith("tracing-opentelemetry")
+          || scopeName.startsWith("opentelemetry-appender-tracing")) {
         return "rust";
       }
     }

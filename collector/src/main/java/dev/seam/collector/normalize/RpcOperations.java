@@ -2,10 +2,9 @@ package dev.seam.collector.normalize;
 
 /**
  * Names RPC operations {@code pkg.Service/Method}, remembering those of recent spans by the
- * identity of the strings they were made from: the reader hands out one shared String per
- * distinct name, so a hit spares building the same operation for every span, and spans held for
- * pairing share one copy. Direct-mapped and fixed in size; not thread-safe, each thread has its
- * own.
+ * identity of the strings they were made from: the reader hands out one shared String per distinct
+ * name, so a hit spares building the same operation for every span, and spans held for pairing
+ * share one copy. Direct-mapped and fixed in size; not thread-safe, each thread has its own.
  */
 final class RpcOperations {
 
@@ -37,8 +36,8 @@ final class RpcOperations {
   }
 
   /**
-   * {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has
-   * that form.
+   * {@code pkg.Service/Method} from either RPC naming generation, or the span name when it has that
+   * form.
    */
   static String operation(String service, String method, String spanName) {
     String m = stripSlash(method);

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The operator's say over service identity: aliases that rename a reported service, and an
- * optional canonical form (lower case, {@code _} written as {@code -}) so that
- * {@code pricing_core} from one SDK and {@code pricing-core} from another are one service.
+ * The operator's say over service identity: aliases that rename a reported service, and an optional
+ * canonical form (lower case, {@code _} written as {@code -}) so that {@code pricing_core} from one
+ * SDK and {@code pricing-core} from another are one service.
  */
 public final class ServiceNames {
 
@@ -44,10 +44,14 @@ public final class ServiceNames {
     return key;
   }
 
-  /** The origin with its service name shown as configured (the same object when nothing changes). */
+  /**
+   * The origin with its service name shown as configured (the same object when nothing changes).
+   */
   public Origin apply(Origin origin) {
     String shown = name(origin.service());
-    return shown.equals(origin.service()) ? origin : new Origin(shown, origin.language(), origin.process(), origin.instance());
+    return shown.equals(origin.service())
+        ? origin
+        : new Origin(shown, origin.language(), origin.process(), origin.instance());
   }
 
   /** Lower case, with {@code _} written as {@code -}. */

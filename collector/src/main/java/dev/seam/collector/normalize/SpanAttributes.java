@@ -177,8 +177,8 @@ final class SpanAttributes {
   }
 
   /**
-   * The protocol the attributes name. Messaging wins over RPC, RPC over HTTP, HTTP over a
-   * database; a gRPC status code alone still means gRPC.
+   * The protocol the attributes name. Messaging wins over RPC, RPC over HTTP, HTTP over a database;
+   * a gRPC status code alone still means gRPC.
    */
   ProtocolHint transportHint() {
     if (messaging) {

@@ -1,5 +1,6 @@
 package dev.seam.collector.normalize;
 
+import dev.seam.collector.decode.RawSpan;
 import dev.seam.collector.model.ErrorClass;
 import dev.seam.collector.model.Ids;
 import dev.seam.collector.model.LabelValues;
@@ -8,7 +9,6 @@ import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
 import dev.seam.collector.model.SpanKind;
-import dev.seam.collector.decode.RawSpan;
 import java.util.Locale;
 import java.util.Set;
 
@@ -19,7 +19,8 @@ import java.util.Set;
 public final class SpanNormalizer {
 
   /** gRPC codes a server reports as an error (otelgrpc's and tonic's server-side rule). */
-  private static final int SERVER_ERROR_CODES = (1 << 2) | (1 << 4) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
+  private static final int SERVER_ERROR_CODES =
+      (1 << 2) | (1 << 4) | (1 << 12) | (1 << 13) | (1 << 14) | (1 << 15);
 
   private static final int STATUS_OK = 1;
   private static final int STATUS_ERROR = 2;
@@ -48,25 +49,39 @@ public final class SpanNormalizer {
   }
 
   /**
-   * Why a span cannot be used, or {@code null} when its ids are well formed. A span needs a
-   * 16-byte non-zero trace id, an 8-byte non-zero span id, and a parent id that is empty or 8
-   * bytes.
+   * Why a span cannot be used, or {@code null} when its ids are well formed. A span needs a 16-byte
+   * non-zero trace id, an 8-byte non-zero span id, and a parent id that is empty or 8 bytes.
    */
   public static String invalidReason(io.opentelemetry.proto.trace.v1.Span s) {
     int t = s.getTraceId().size();
     int id = s.getSpanId().size();
-    return invalidReason(t, id, s.getParentSpanId().size(),
+    return invalidReason(
+        t,
+        id,
+        s.getParentSpanId().size(),
         t == 16 && Ids.readLong(s.getTraceId(), 0) == 0 && Ids.readLong(s.getTraceId(), 8) == 0,
         id == 8 && Ids.readLong(s.getSpanId(), 0) == 0);
   }
 
-  /** {@link #invalidReason(io.opentelemetry.proto.trace.v1.Span)} for a span read by the {@link dev.seam.collector.decode.TraceReader}. */
+  /**
+   * {@link #invalidReason(io.opentelemetry.proto.trace.v1.Span)} for a span read by the {@link
+   * dev.seam.collector.decode.TraceReader}.
+   */
   public static String invalidReason(RawSpan s) {
-    return invalidReason(s.traceIdLength(), s.spanIdLength(), s.parentSpanIdLength(),
-        s.traceIdHigh() == 0 && s.traceIdLow() == 0, s.spanId() == 0);
+    return invalidReason(
+        s.traceIdLength(),
+        s.spanIdLength(),
+        s.parentSpanIdLength(),
+        s.traceIdHigh() == 0 && s.traceIdLow() == 0,
+        s.spanId() == 0);
   }
 
-  private static String invalidReason(int traceIdLength, int spanIdLength, int parentIdLength, boolean zeroTraceId, boolean zeroSpanId) {
+  private static String invalidReason(
+      int traceIdLength,
+      int spanIdLength,
+      int parentIdLength,
+      boolean zeroTraceId,
+      boolean zeroSpanId) {
     if (traceIdLength != 16) {
       return "span has a " + traceIdLength + "-byte trace_id (want 16)";
     }
@@ -92,8 +107,8 @@ public final class SpanNormalizer {
 
   /**
    * Normalizes a span read by the {@link dev.seam.collector.decode.TraceReader} whose ids passed
-   * {@link #invalidReason}. Ids, times and origin are carried over; each other fact of the
-   * boundary model has its own step below.
+   * {@link #invalidReason}. Ids, times and origin are carried over; each other fact of the boundary
+   * model has its own step below.
    */
   public Span normalize(RawSpan s, Origin origin) {
     SpanAttributes a = ATTRIBUTES.get();

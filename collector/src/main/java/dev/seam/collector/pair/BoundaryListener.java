@@ -13,15 +13,15 @@ public interface BoundaryListener {
   void onEdge(Edge edge);
 
   /**
-   * A half whose counterpart did not arrive within the window: a caller span whose callee
-   * never came, or a callee with a remote parent that never came.
+   * A half whose counterpart did not arrive within the window: a caller span whose callee never
+   * came, or a callee with a remote parent that never came.
    */
   void onUnpaired(Span span, Side side);
 
   /**
-   * A caller whose callee never arrived in its trace was matched to a root span on the peer side
-   * at the same time and operation: one call whose trace context was lost. Reported instead of
-   * {@link #onUnpaired} for that caller.
+   * A caller whose callee never arrived in its trace was matched to a root span on the peer side at
+   * the same time and operation: one call whose trace context was lost. Reported instead of {@link
+   * #onUnpaired} for that caller.
    */
   default void onContextBroken(Span caller, Span callee) {}
 

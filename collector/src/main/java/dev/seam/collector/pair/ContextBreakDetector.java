@@ -6,17 +6,16 @@ import dev.seam.collector.model.Span;
 import java.util.function.LongSupplier;
 
 /**
- * Recognises calls whose trace context was lost at the boundary: a caller span whose callee
- * never arrived in its trace, and a root span on the peer side that started at the matching time
- * for the matching operation, are one call reported as two traces.
+ * Recognises calls whose trace context was lost at the boundary: a caller span whose callee never
+ * arrived in its trace, and a root span on the peer side that started at the matching time for the
+ * matching operation, are one call reported as two traces.
  *
- * <p>It sits between the pairing store and the metrics: root spans that serve a call are offered
- * to it as they arrive and kept for a while ({@link RecentRoots}); when the store reports an
- * unpaired caller, it looks for such a root and, when it finds one, reports a broken context
- * instead. Each root matches at most one caller. The two halves of a broken call have different
- * trace ids, so an instance that receives only some traces (scale-out partitioned by trace id)
- * recognises only the breaks whose both halves it received; the rest stay counted as {@code
- * callee_missing}.
+ * <p>It sits between the pairing store and the metrics: root spans that serve a call are offered to
+ * it as they arrive and kept for a while ({@link RecentRoots}); when the store reports an unpaired
+ * caller, it looks for such a root and, when it finds one, reports a broken context instead. Each
+ * root matches at most one caller. The two halves of a broken call have different trace ids, so an
+ * instance that receives only some traces (scale-out partitioned by trace id) recognises only the
+ * breaks whose both halves it received; the rest stay counted as {@code callee_missing}.
  */
 public final class ContextBreakDetector implements BoundaryListener {
 

@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
- * Logs a broken trace context, one line per boundary and minute: which side most likely dropped
- * the context, and how it was seen. Thread-safe.
+ * Logs a broken trace context, one line per boundary and minute: which side most likely dropped the
+ * context, and how it was seen. Thread-safe.
  */
 final class ContextBreakLog {
 

@@ -5,24 +5,23 @@ import dev.seam.collector.model.Span;
 import dev.seam.collector.model.Transport;
 
 /**
- * The edges whose halves a {@link SpanRing} holds, kept in each half's attachment. Not
- * thread-safe.
+ * The edges whose halves a {@link SpanRing} holds, kept in each half's attachment. Not thread-safe.
  *
  * <p>An attachment is null; a {@link SpanExtras}; once the span is a half of an edge, that edge's
- * {@link Link}, its <em>first</em> edge (the one its error logs count against); or a {@link
- * Paired} when it needs more than one of these. Most paired spans are the half of one edge and
- * have no extras, and so do without a {@link Paired}.
+ * {@link Link}, its <em>first</em> edge (the one its error logs count against); or a {@link Paired}
+ * when it needs more than one of these. Most paired spans are the half of one edge and have no
+ * extras, and so do without a {@link Paired}.
  */
 final class EdgeLinks {
 
   /**
-   * An edge as its halves keep it: their arrival numbers rather than the {@link Edge} itself,
-   * whose two {@link Span}s would cost 256 bytes for as long as either half is held, while the
-   * ring has both spans anyway. An equal {@link Edge} is rebuilt from the ring when an error log
-   * names a half ({@link #edge}). The ring gives up its spans oldest first, so the older half
-   * always leaves first; if the newer one still counts its error logs against this edge, the older
-   * leaves a rebuilt copy of itself here ({@link #beforeHeadLeaves}). An edge is found from its
-   * older half as that half's first edge, or else through the half's {@link Paired#olderOf}.
+   * An edge as its halves keep it: their arrival numbers rather than the {@link Edge} itself, whose
+   * two {@link Span}s would cost 256 bytes for as long as either half is held, while the ring has
+   * both spans anyway. An equal {@link Edge} is rebuilt from the ring when an error log names a
+   * half ({@link #edge}). The ring gives up its spans oldest first, so the older half always leaves
+   * first; if the newer one still counts its error logs against this edge, the older leaves a
+   * rebuilt copy of itself here ({@link #beforeHeadLeaves}). An edge is found from its older half
+   * as that half's first edge, or else through the half's {@link Paired#olderOf}.
    */
   static final class Link {
     final long callerSerial;
@@ -76,8 +75,8 @@ final class EdgeLinks {
 
   /**
    * Records an edge between the spans at two positions, and makes it the first edge of each half
-   * that says so. For the callee, {@code calleePos} is the position error logs naming it find:
-   * the one that holds it as a candidate parent.
+   * that says so. For the callee, {@code calleePos} is the position error logs naming it find: the
+   * one that holds it as a candidate parent.
    */
   void link(
       int callerPos,
@@ -104,8 +103,8 @@ final class EdgeLinks {
   }
 
   /**
-   * The first edge of the span at {@code p}, rebuilt: equal to the one reported when it formed,
-   * its halves rebuilt from the ring or, for an older half that has left, its copy.
+   * The first edge of the span at {@code p}, rebuilt: equal to the one reported when it formed, its
+   * halves rebuilt from the ring or, for an older half that has left, its copy.
    */
   Edge edge(int p) {
     Link link = first(p);
@@ -122,9 +121,9 @@ final class EdgeLinks {
   }
 
   /**
-   * Before the ring's head leaves: gives each edge it is the older half of, and that the newer
-   * half still counts its error logs against, a copy of this span (one for all of them, as those
-   * edges shared one span object when they formed).
+   * Before the ring's head leaves: gives each edge it is the older half of, and that the newer half
+   * still counts its error logs against, a copy of this span (one for all of them, as those edges
+   * shared one span object when they formed).
    */
   void beforeHeadLeaves() {
     int p = ring.head();
@@ -156,7 +155,9 @@ final class EdgeLinks {
     return copy;
   }
 
-  /** @param flags {@link EntryCodec#CALLEE} and {@link EntryCodec#UNCOUNTED_EDGE} as they apply */
+  /**
+   * @param flags {@link EntryCodec#CALLEE} and {@link EntryCodec#UNCOUNTED_EDGE} as they apply
+   */
   private void attachFirst(int p, Link link, int flags) {
     if (ring.attachment(p) == null) {
       ring.setAttachment(p, link);

@@ -45,7 +45,9 @@ final class EntryCodec {
    */
   static final int REPLAYED = 1 << 16;
 
-  /** Every part of the span had ended at the partition's previous owner ({@link Replay#CONTEXT}). */
+  /**
+   * Every part of the span had ended at the partition's previous owner ({@link Replay#CONTEXT}).
+   */
   static final int SILENT = 1 << 17;
 
   /**

@@ -13,7 +13,9 @@ import java.util.Map;
  */
 final class HeldErrorLogs {
 
-  /** The key of a span: its trace and its own id, and whether the logs held under it are replayed. */
+  /**
+   * The key of a span: its trace and its own id, and whether the logs held under it are replayed.
+   */
   private record SpanKey(long traceIdHigh, long traceIdLow, long spanId, boolean replayed) {}
 
   /** The logs naming one span. */
@@ -42,7 +44,13 @@ final class HeldErrorLogs {
    * @param serial {@link SpanArena#tailSerial} now
    * @param replayed whether the log is replayed
    */
-  void add(long traceIdHigh, long traceIdLow, long spanId, long nowNanos, long serial, boolean replayed) {
+  void add(
+      long traceIdHigh,
+      long traceIdLow,
+      long spanId,
+      long nowNanos,
+      long serial,
+      boolean replayed) {
     SpanKey key = new SpanKey(traceIdHigh, traceIdLow, spanId, replayed);
     Held held = byKey.remove(key);
     if (held == null) {

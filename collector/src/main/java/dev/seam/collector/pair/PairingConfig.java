@@ -40,8 +40,8 @@ public record PairingConfig(
 
   /**
    * The {@code pairing.context-broken} section: a caller whose callee never arrived, matched to a
-   * root span on the peer side at the same time and operation, is one call whose trace context
-   * was lost.
+   * root span on the peer side at the same time and operation, is one call whose trace context was
+   * lost.
    *
    * @param enabled whether lost trace contexts are looked for
    * @param clockTolerance how far two hosts' clocks may disagree when halves are matched by time

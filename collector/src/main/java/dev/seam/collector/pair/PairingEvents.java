@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What happened under a shard's lock, kept to be reported to the {@link BoundaryListener} once
- * the lock is released. Most calls have nothing to report and make none ({@link #of}).
+ * What happened under a shard's lock, kept to be reported to the {@link BoundaryListener} once the
+ * lock is released. Most calls have nothing to report and make none ({@link #of}).
  */
 final class PairingEvents {
 

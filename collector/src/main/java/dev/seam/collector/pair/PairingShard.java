@@ -4,9 +4,9 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One shard of the {@link PairingStore}: its lock, and the state of the traces it holds, which
- * that lock guards. Pipeline threads take the lock, work on the state, and release it with
- * {@link #unlock}.
+ * One shard of the {@link PairingStore}: its lock, and the state of the traces it holds, which that
+ * lock guards. Pipeline threads take the lock, work on the state, and release it with {@link
+ * #unlock}.
  */
 final class PairingShard {
 

@@ -13,12 +13,12 @@ import java.util.function.LongSupplier;
  * Holds spans and error logs until the other half of their boundary call arrives, in any order,
  * within a window.
  *
- * <p>Every span is kept as a candidate parent, because a parent does not announce that a child
- * on another side will name it. A child that may have crossed (its remote-parent flag is set, or
- * the flags are silent and its parent is not in its own batch) looks its parent up, and waits
- * under the parent's id when the parent has not come yet. Error logs wait under the id of the
- * span they name. Each held item is one <em>entry</em>; every entry ends as paired, expired or
- * evicted and is reported to the {@link BoundaryListener}.
+ * <p>Every span is kept as a candidate parent, because a parent does not announce that a child on
+ * another side will name it. A child that may have crossed (its remote-parent flag is set, or the
+ * flags are silent and its parent is not in its own batch) looks its parent up, and waits under the
+ * parent's id when the parent has not come yet. Error logs wait under the id of the span they name.
+ * Each held item is one <em>entry</em>; every entry ends as paired, expired or evicted and is
+ * reported to the {@link BoundaryListener}.
  *
  * <p>The store is split into shards by trace id, each behind its own lock, so pipeline threads
  * working on different traces rarely meet. The listener is always called after the lock is
@@ -26,33 +26,33 @@ import java.util.function.LongSupplier;
  *
  * <h2>Layout</h2>
  *
- * <p>The store holds up to a million spans, so a held span must be small: each is one position
- * in its shard's {@link SpanArena}, a ring of flat arrays in arrival order with open-addressing
- * indexes (about 92 bytes a span with its share of the index, plus about 20 once it is a half of
- * an edge, and no allocation to hold one; {@link SpanRing} has the details). One position carries
- * up to two entries: the span as a candidate parent ({@link SpanArena#OWN}) and, for a child that
+ * <p>The store holds up to a million spans, so a held span must be small: each is one position in
+ * its shard's {@link SpanArena}, a ring of flat arrays in arrival order with open-addressing
+ * indexes (about 92 bytes a span with its share of the index, plus about 20 once it is a half of an
+ * edge, and no allocation to hold one; {@link SpanRing} has the details). One position carries up
+ * to two entries: the span as a candidate parent ({@link SpanArena#OWN}) and, for a child that
  * crossed before its parent came, its wait ({@link SpanArena#WAIT}); such a position counts twice
- * in {@link #pending()}, once for each entry. Both parts start their window when the span
- * arrives, which is why one ring in arrival order serves expiry and eviction for both. Arrivals
- * are kept in the shard's {@link TickClock} ticks.
+ * in {@link #pending()}, once for each entry. Both parts start their window when the span arrives,
+ * which is why one ring in arrival order serves expiry and eviction for both. Arrivals are kept in
+ * the shard's {@link TickClock} ticks.
  *
- * <p>The store keeps no {@link Span} object. A held span handed to the listener (a half of an
- * edge, an unpaired half) is rebuilt from the ring when it is reported: equal field by field to
- * the offered one, but not the same object; the half being offered at that moment is handed on
- * as it is. Likewise the edge given with error logs that arrive after their span paired is
- * rebuilt, equal to the one {@link BoundaryListener#onEdge} was given.
+ * <p>The store keeps no {@link Span} object. A held span handed to the listener (a half of an edge,
+ * an unpaired half) is rebuilt from the ring when it is reported: equal field by field to the
+ * offered one, but not the same object; the half being offered at that moment is handed on as it
+ * is. Likewise the edge given with error logs that arrive after their span paired is rebuilt, equal
+ * to the one {@link BoundaryListener#onEdge} was given.
  *
  * <p>Error logs that name a span not yet in an edge wait in the shard's {@link HeldErrorLogs}.
- * Eviction takes whichever is older, the ring's head or the oldest logs, comparing arrival
- * numbers ({@link SpanArena#tailSerial} when the logs came).
+ * Eviction takes whichever is older, the ring's head or the oldest logs, comparing arrival numbers
+ * ({@link SpanArena#tailSerial} when the logs came).
  *
  * <h2>Windows</h2>
  *
- * <p>Every entry waits a full window from its own arrival: a span from its arrival, the wait of
- * a child from the child's arrival (each sibling on its own clock: a parent's children may come
+ * <p>Every entry waits a full window from its own arrival: a span from its arrival, the wait of a
+ * child from the child's arrival (each sibling on its own clock: a parent's children may come
  * minutes apart), error logs for one span from the latest of them. A later error log does not
- * restart the window of the span or of the waits under the same id; each of those was already
- * given a full window of its own.
+ * restart the window of the span or of the waits under the same id; each of those was already given
+ * a full window of its own.
  *
  * <h2>Handing traces over</h2>
  *
@@ -62,8 +62,8 @@ import java.util.function.LongSupplier;
  * Replay}: a call whose two halves are both replayed was counted here and is not counted there
  * ({@link #replayedPairs()}), and a span whose every part had ended here is held there silently.
  *
- * <p>Longer than most classes here because the rules for pairing, ending and handing over share
- * the shard's state and its lock; the state itself lives in {@link SpanArena}.
+ * <p>Longer than most classes here because the rules for pairing, ending and handing over share the
+ * shard's state and its lock; the state itself lives in {@link SpanArena}.
  */
 public final class PairingStore {
 
@@ -83,7 +83,10 @@ public final class PairingStore {
   /** Held while entries are ended by time or forgotten, so that each sees the other complete. */
   private final Object sweepLock = new Object();
 
-  /** Every entry that arrived at or before this clock reading has ended (see {@link #settledBefore}). */
+  /**
+   * Every entry that arrived at or before this clock reading has ended (see {@link
+   * #settledBefore}).
+   */
   @GuardedBy("sweepLock")
   private long settledBefore = Long.MIN_VALUE;
 
@@ -138,18 +141,18 @@ public final class PairingStore {
    *
    * @param span the normalized span
    * @param parentInBatch whether its parent was in the same resource batch (and so on its side)
-   * @return false when the span was already held (a duplicate, such as a client's retry), which
-   *     is then ignored so that no call is counted twice
+   * @return false when the span was already held (a duplicate, such as a client's retry), which is
+   *     then ignored so that no call is counted twice
    */
   public boolean offerSpan(Span span, boolean parentInBatch) {
     return offerSpan(span, parentInBatch, Replay.NONE);
   }
 
   /**
-   * Takes one span that may be seen again ({@link Replay}). A span seen for the first time does
-   * not pair with a {@link Replay#CONTEXT} parent: that parent's window had passed at the previous
-   * owner, so the child waits as it would have there. A silent span comes before every span of
-   * its partition that is not replayed, so no such child is waiting when it comes.
+   * Takes one span that may be seen again ({@link Replay}). A span seen for the first time does not
+   * pair with a {@link Replay#CONTEXT} parent: that parent's window had passed at the previous
+   * owner, so the child waits as it would have there. A silent span comes before every span of its
+   * partition that is not replayed, so no such child is waiting when it comes.
    *
    * @return false when the span was already held, as for {@link #offerSpan(Span, boolean)}
    */
@@ -207,9 +210,9 @@ public final class PairingStore {
 
   /**
    * Takes one ERROR-or-worse log record that names a span. A trace id whose high half is zero is
-   * taken as a 64-bit id (Datadog's {@code dd.trace_id}, 64-bit B3 and Jaeger ids), which names
-   * the span whose trace id ends in those 64 bits: OpenTelemetry SDKs make 128-bit ids, and
-   * 64-bit dialects carry their low half.
+   * taken as a 64-bit id (Datadog's {@code dd.trace_id}, 64-bit B3 and Jaeger ids), which names the
+   * span whose trace id ends in those 64 bits: OpenTelemetry SDKs make 128-bit ids, and 64-bit
+   * dialects carry their low half.
    */
   public void offerErrorLog(long traceIdHigh, long traceIdLow, long spanId) {
     offerErrorLog(traceIdHigh, traceIdLow, spanId, Replay.NONE);
@@ -238,7 +241,12 @@ public final class PairingStore {
           ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
         }
       } else {
-        shard.logs.add(traceIdHigh, traceIdLow, spanId, nanoClock.getAsLong(), arena.tailSerial(),
+        shard.logs.add(
+            traceIdHigh,
+            traceIdLow,
+            spanId,
+            nanoClock.getAsLong(),
+            arena.tailSerial(),
             replay == Replay.REPLAYED);
         shard.add(1);
         ev = evictOverflow(shard, ev);
@@ -319,7 +327,7 @@ public final class PairingStore {
         }
       } finally {
         shard.publish();
-      shard.lock.unlock();
+        shard.lock.unlock();
       }
       dispatch(ev);
     }
@@ -347,7 +355,7 @@ public final class PairingStore {
         }
       } finally {
         shard.publish();
-      shard.lock.unlock();
+        shard.lock.unlock();
       }
       dispatch(ev);
     }
@@ -359,12 +367,11 @@ public final class PairingStore {
   }
 
   /**
-   * A crossing child found its parent. Either half may be the span being offered ({@code parent}
-   * or {@code child} non-null, handed on as it is); a held half is rebuilt only if the two are on
+   * A crossing child found its parent. Either half may be the span being offered ({@code parent} or
+   * {@code child} non-null, handed on as it is); a held half is rebuilt only if the two are on
    * different sides and so make an edge. Call with the shard's lock held.
    *
-   * @param childOwn the position holding the child as a candidate parent, or {@link
-   *     SpanArena#NONE}
+   * @param childOwn the position holding the child as a candidate parent, or {@link SpanArena#NONE}
    */
   @GuardedBy("shard.lock")
   private PairingEvents pair(
@@ -517,8 +524,8 @@ public final class PairingStore {
   }
 
   /**
-   * Removes head positions with no part left. Without {@link #forget} only the head can be such:
-   * a position loses its candidate-parent part only at the head, and its wait early only when its
+   * Removes head positions with no part left. Without {@link #forget} only the head can be such: a
+   * position loses its candidate-parent part only at the head, and its wait early only when its
    * parent came. Forgetting leaves such positions anywhere; each call here pops those that have
    * reached the head, so the head always holds a live entry.
    */

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Root spans that could be the callee half of a call whose trace context was lost, kept for a
- * while by service, and matched to callers whose callee never came: the closest in time on the
- * caller's peer side, for the same protocol and operation. Each root matches at most one caller.
+ * Root spans that could be the callee half of a call whose trace context was lost, kept for a while
+ * by service, and matched to callers whose callee never came: the closest in time on the caller's
+ * peer side, for the same protocol and operation. Each root matches at most one caller.
  * Thread-safe.
  */
 final class RecentRoots {

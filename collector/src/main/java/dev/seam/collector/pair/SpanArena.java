@@ -10,21 +10,21 @@ import dev.seam.collector.model.Transport;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The spans one shard of the {@link PairingStore} holds, as the store sees them: a {@link
- * SpanRing} in arrival order, a {@link SpanIndex} of candidate parents by (trace, span id), the
- * {@link WaitingChildren} by (trace, parent id) and the {@link EdgeLinks} between held spans. Not
- * thread-safe: the shard's lock guards it. The store decides what the entries mean; this class
- * only keeps them.
+ * The spans one shard of the {@link PairingStore} holds, as the store sees them: a {@link SpanRing}
+ * in arrival order, a {@link SpanIndex} of candidate parents by (trace, span id), the {@link
+ * WaitingChildren} by (trace, parent id) and the {@link EdgeLinks} between held spans. Not
+ * thread-safe: the shard's lock guards it. The store decides what the entries mean; this class only
+ * keeps them.
  *
  * <p>A position carries up to two parts: the span as a candidate parent ({@link #OWN}) and, for a
- * child that crossed before its parent came, its wait ({@link #WAIT}). Entries leave from the
- * head (expiry and eviction both take the oldest first), and an entry that has ended ahead of its
- * turn cannot exist: the only part that ends early is a wait (its parent came), and a position
- * whose candidate-parent part is already gone must be the head, because that part leaves only
- * from the head. So the store pops such a dead head at once and every position between head and
- * tail is live. The ring starts small (an idle shard costs about 22 KB) and grows only up to the
- * shard's bound plus one: a shard never holds more spans than entries, and the newest span is
- * appended before the overflow it causes is evicted.
+ * child that crossed before its parent came, its wait ({@link #WAIT}). Entries leave from the head
+ * (expiry and eviction both take the oldest first), and an entry that has ended ahead of its turn
+ * cannot exist: the only part that ends early is a wait (its parent came), and a position whose
+ * candidate-parent part is already gone must be the head, because that part leaves only from the
+ * head. So the store pops such a dead head at once and every position between head and tail is
+ * live. The ring starts small (an idle shard costs about 22 KB) and grows only up to the shard's
+ * bound plus one: a shard never holds more spans than entries, and the newest span is appended
+ * before the overflow it causes is evicted.
  */
 final class SpanArena {
 
@@ -98,8 +98,8 @@ final class SpanArena {
 
   /**
    * Whether the ring is full and may not grow: only after {@link PairingStore#forget} left
-   * positions with no part between head and tail, since a shard holds no more live positions
-   * than entries.
+   * positions with no part between head and tail, since a shard holds no more live positions than
+   * entries.
    */
   boolean fullAtBound() {
     return ring.isFull() && !ring.canGrow();
@@ -146,8 +146,8 @@ final class SpanArena {
   }
 
   /**
-   * Moves every arrival {@code delta} ticks earlier, never below {@code floor} (the shard's
-   * {@link TickClock} moved its epoch forward by {@code delta}).
+   * Moves every arrival {@code delta} ticks earlier, never below {@code floor} (the shard's {@link
+   * TickClock} moved its epoch forward by {@code delta}).
    */
   void shiftArrivals(long delta, int floor) {
     ring.shiftArrivals(delta, floor);

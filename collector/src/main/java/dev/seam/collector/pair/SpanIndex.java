@@ -5,10 +5,10 @@ package dev.seam.collector.pair;
  * parent id) to the position that holds it; {@link SpanArena} keeps one over own ids and one over
  * parent ids. Not thread-safe.
  *
- * <p>The table is an {@code int[]} with linear probing, backward-shift deletion (no tombstones,
- * so probe runs never grow stale) and a load of at most 0.6. The keys stay in the ring; an entry
- * is position + 1 in the low {@link #posBits} bits (0 is an empty slot) and a {@link #fingerprint}
- * of the key's hash above them. That is why the table is fast although the keys live elsewhere: a
+ * <p>The table is an {@code int[]} with linear probing, backward-shift deletion (no tombstones, so
+ * probe runs never grow stale) and a load of at most 0.6. The keys stay in the ring; an entry is
+ * position + 1 in the low {@link #posBits} bits (0 is an empty slot) and a {@link #fingerprint} of
+ * the key's hash above them. That is why the table is fast although the keys live elsewhere: a
  * probe compares fingerprints first, so it reads a key (a cache miss at a random position) almost
  * only for the key it is looking for; and deletion finds each later entry's home slot from the
  * fingerprint's low bits, which give its distance from home exactly while that is under 256. At a
@@ -94,9 +94,9 @@ final class SpanIndex {
   }
 
   /**
-   * The position of a span whose trace id ends in {@code traceLow} (any high half) with this id,
-   * or {@link SpanRing#NONE}: how a log that carries only 64 bits of the trace id (Datadog's
-   * {@code dd.trace_id}, 64-bit B3 and Jaeger ids) finds its span.
+   * The position of a span whose trace id ends in {@code traceLow} (any high half) with this id, or
+   * {@link SpanRing#NONE}: how a log that carries only 64 bits of the trace id (Datadog's {@code
+   * dd.trace_id}, 64-bit B3 and Jaeger ids) finds its span.
    */
   int findByLow(long traceLow, long id) {
     int h = hash(traceLow, id);
@@ -109,9 +109,7 @@ final class SpanIndex {
         return SpanRing.NONE;
       }
       int p = (e & posMask) - 1;
-      if ((e & ~posMask) == wanted
-          && ring.traceLo(p) == traceLow
-          && ring.idAt(p, idField) == id) {
+      if ((e & ~posMask) == wanted && ring.traceLo(p) == traceLow && ring.idAt(p, idField) == id) {
         return p;
       }
     }
@@ -150,8 +148,8 @@ final class SpanIndex {
   }
 
   /**
-   * Empties {@code slot}, then pulls back each later entry of its probe run whose home is not
-   * after the gap, so every key stays reachable from its home without tombstones.
+   * Empties {@code slot}, then pulls back each later entry of its probe run whose home is not after
+   * the gap, so every key stays reachable from its home without tombstones.
    */
   void remove(int slot) {
     int mask = table.length - 1;
@@ -198,7 +196,10 @@ final class SpanIndex {
     }
   }
 
-  /** 32 well-mixed bits of a key (murmur3's 64-bit finalizer over the low trace id, the id and a seed). */
+  /**
+   * 32 well-mixed bits of a key (murmur3's 64-bit finalizer over the low trace id, the id and a
+   * seed).
+   */
   private int hash(long traceLow, long id) {
     // The trace id's high half is left out so that a 64-bit id finds its span (findByLow); the
     // low half of a 128-bit id is as random as the whole.

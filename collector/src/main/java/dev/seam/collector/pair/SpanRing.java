@@ -8,23 +8,23 @@ import java.util.Arrays;
  * The spans one shard holds, in two flat arrays used as a ring in arrival order; it keeps the
  * entries and their positions, and {@link SpanArena} decides what they mean. Not thread-safe.
  *
- * <p><b>Why flat arrays.</b> A map entry, a key record, a slot object and the 128-byte {@link
- * Span} record would cost about 270 bytes a span, and the store holds up to a million of them.
- * Here a span is one <em>position</em> p: seven {@code long}s at {@code p * NUMS} in {@code nums}
- * (its ids, its start, its duration and arrival, its packed enums and flags and a chain link, as
- * {@link EntryCodec} packs them) and six references at {@code p * REFS} in {@code refs} (origin,
- * name, error class, operation and peer, which the decoder shares between spans, and one
- * attachment), 80 bytes in all. Nothing is allocated to hold a span; a {@link Span} is rebuilt
- * from the arrays only when the listener is told about it ({@link #span}).
+ * <p><b>Why flat arrays.</b> A map entry, a key record, a slot object and the 128-byte {@link Span}
+ * record would cost about 270 bytes a span, and the store holds up to a million of them. Here a
+ * span is one <em>position</em> p: seven {@code long}s at {@code p * NUMS} in {@code nums} (its
+ * ids, its start, its duration and arrival, its packed enums and flags and a chain link, as {@link
+ * EntryCodec} packs them) and six references at {@code p * REFS} in {@code refs} (origin, name,
+ * error class, operation and peer, which the decoder shares between spans, and one attachment), 80
+ * bytes in all. Nothing is allocated to hold a span; a {@link Span} is rebuilt from the arrays only
+ * when the listener is told about it ({@link #span}).
  *
- * <p>The fields of one span sit side by side rather than in one array per field: a lookup reads
- * a span at a random position (its key, to confirm an index hit; all of it, to rebuild it), and
- * side by side that is two or three cache lines instead of fifteen; appending writes two
- * sequential streams per shard instead of fifteen.
+ * <p>The fields of one span sit side by side rather than in one array per field: a lookup reads a
+ * span at a random position (its key, to confirm an index hit; all of it, to rebuild it), and side
+ * by side that is two or three cache lines instead of fifteen; appending writes two sequential
+ * streams per shard instead of fifteen.
  *
- * <p><b>Why a ring.</b> Entries are appended at the tail as they arrive and leave from the head,
- * so nothing is ever moved and the ring is always in arrival order. The ring starts small and
- * {@link #grow}s by half, unwrapping so that the head is position 0, only up to its bound.
+ * <p><b>Why a ring.</b> Entries are appended at the tail as they arrive and leave from the head, so
+ * nothing is ever moved and the ring is always in arrival order. The ring starts small and {@link
+ * #grow}s by half, unwrapping so that the head is position 0, only up to its bound.
  */
 final class SpanRing {
 
@@ -44,9 +44,9 @@ final class SpanRing {
   private static final int START = 4;
 
   /**
-   * High half: endNanos - startNanos when that fits in an int (spans under 2.1 s; start +
-   * duration gives the end back in wrapping arithmetic whatever the clocks said), else the end is
-   * in the {@link SpanExtras}. Low half: the arrival tick (see {@link TickClock}).
+   * High half: endNanos - startNanos when that fits in an int (spans under 2.1 s; start + duration
+   * gives the end back in wrapping arithmetic whatever the clocks said), else the end is in the
+   * {@link SpanExtras}. Low half: the arrival tick (see {@link TickClock}).
    */
   private static final int DURATION_ARRIVED = 5;
 
@@ -219,8 +219,8 @@ final class SpanRing {
   }
 
   /**
-   * Moves every arrival {@code delta} ticks earlier, never below {@code floor} (the shard's
-   * {@link TickClock} moved its epoch forward by {@code delta}).
+   * Moves every arrival {@code delta} ticks earlier, never below {@code floor} (the shard's {@link
+   * TickClock} moved its epoch forward by {@code delta}).
    */
   void shiftArrivals(long delta, int floor) {
     for (int i = 0; i < size; i++) {

@@ -4,12 +4,12 @@ package dev.seam.collector.pair;
  * One shard's clock in the {@code int} ticks its {@link SpanArena} keeps arrivals in. Not
  * thread-safe: the shard's lock guards it.
  *
- * <p>A tick is the clock's nanoseconds since the shard's epoch, shifted right just enough that
- * the window is under 2^28 ticks (no shift at all for windows under 0.27 s, so a test's
- * nanosecond clock is judged exactly; 64 ns ticks for a 15 s window, which moves an expiry by at
- * most one tick). Ticks are compared as differences, and when they approach 2^30 the epoch moves
- * forward and the held ticks are shifted back, an arrival too old to shift staying at a floor
- * that is older than any window.
+ * <p>A tick is the clock's nanoseconds since the shard's epoch, shifted right just enough that the
+ * window is under 2^28 ticks (no shift at all for windows under 0.27 s, so a test's nanosecond
+ * clock is judged exactly; 64 ns ticks for a 15 s window, which moves an expiry by at most one
+ * tick). Ticks are compared as differences, and when they approach 2^30 the epoch moves forward and
+ * the held ticks are shifted back, an arrival too old to shift staying at a floor that is older
+ * than any window.
  */
 final class TickClock {
 
@@ -48,8 +48,8 @@ final class TickClock {
 
   /**
    * The tick for {@code now}. When that nears 2^30 the epoch moves so that it is {@link
-   * #REBASED_NOW} again, and the arrivals {@code arena} holds move back by as much; this happens
-   * at most once every 2^29 ticks, at least twice a window, and costs one pass over the arrivals.
+   * #REBASED_NOW} again, and the arrivals {@code arena} holds move back by as much; this happens at
+   * most once every 2^29 ticks, at least twice a window, and costs one pass over the arrivals.
    */
   int tick(long now, SpanArena arena) {
     long t = (now - epochNanos) >> shift;

@@ -1,15 +1,14 @@
 package dev.seam.collector.pair;
 
 /**
- * The children in a {@link SpanRing} that wait for a parent that has not arrived, found by
- * (trace, parent id). Not thread-safe.
+ * The children in a {@link SpanRing} that wait for a parent that has not arrived, found by (trace,
+ * parent id). Not thread-safe.
  *
- * <p>The children of one parent form a circular list through their chain links in arrival
- * order, and the index holds its newest member, whose successor is the oldest: so appending a
- * child, taking the oldest (expiry and eviction, which work from the ring's head, always meet a
- * chain's oldest first) and taking the whole chain when the parent arrives are all constant time,
- * even for a parent with thousands of waiting callees. A waiting span has the {@link
- * EntryCodec#WAIT} flag.
+ * <p>The children of one parent form a circular list through their chain links in arrival order,
+ * and the index holds its newest member, whose successor is the oldest: so appending a child,
+ * taking the oldest (expiry and eviction, which work from the ring's head, always meet a chain's
+ * oldest first) and taking the whole chain when the parent arrives are all constant time, even for
+ * a parent with thousands of waiting callees. A waiting span has the {@link EntryCodec#WAIT} flag.
  */
 final class WaitingChildren {
 

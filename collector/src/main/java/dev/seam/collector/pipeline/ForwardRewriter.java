@@ -18,9 +18,9 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 
 /**
- * Rewrites an export request into what is forwarded downstream: only the items Seam accepted,
- * each resource's {@code service.name} as Seam shows it, and log records carrying the trace
- * context Seam recovered from their attributes or body.
+ * Rewrites an export request into what is forwarded downstream: only the items Seam accepted, each
+ * resource's {@code service.name} as Seam shows it, and log records carrying the trace context Seam
+ * recovered from their attributes or body.
  */
 final class ForwardRewriter {
 
@@ -28,8 +28,8 @@ final class ForwardRewriter {
   private final LogContextExtractor logContext;
 
   /**
-   * @param logContext finds trace context that log records name outside their OTLP ids, or
-   *     {@code null} when that is switched off
+   * @param logContext finds trace context that log records name outside their OTLP ids, or {@code
+   *     null} when that is switched off
    */
   ForwardRewriter(Origins origins, LogContextExtractor logContext) {
     this.origins = origins;
@@ -60,8 +60,8 @@ final class ForwardRewriter {
   }
 
   /**
-   * The accepted log records of a request, with recovered trace context filled in and service
-   * names as shown.
+   * The accepted log records of a request, with recovered trace context filled in and service names
+   * as shown.
    */
   ExportLogsServiceRequest logs(ExportLogsServiceRequest request) {
     ExportLogsServiceRequest.Builder out = ExportLogsServiceRequest.newBuilder();
@@ -105,7 +105,9 @@ final class ForwardRewriter {
     return false;
   }
 
-  /** The resource with {@code service.name} as Seam shows it, or {@code null} when it already is. */
+  /**
+   * The resource with {@code service.name} as Seam shows it, or {@code null} when it already is.
+   */
   private Resource renamed(Resource resource, String scopeName) {
     String shown = origins.renamedService(resource, scopeName);
     if (shown == null) {

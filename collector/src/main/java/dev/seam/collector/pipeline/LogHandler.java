@@ -20,9 +20,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Processes log exports: counts each record by service and severity, finds the span an error
- * record belongs to (its OTLP ids, else trace context named in its attributes or body) and tells
- * the pairing store, and forwards the accepted records.
+ * Processes log exports: counts each record by service and severity, finds the span an error record
+ * belongs to (its OTLP ids, else trace context named in its attributes or body) and tells the
+ * pairing store, and forwards the accepted records.
  */
 public final class LogHandler {
 
@@ -37,12 +37,17 @@ public final class LogHandler {
   private final TelemetryMetrics telemetry;
 
   /**
-   * @param logContext finds trace context that log records name outside their OTLP ids, or
-   *     {@code null} when that is switched off
+   * @param logContext finds trace context that log records name outside their OTLP ids, or {@code
+   *     null} when that is switched off
    * @param forwarder where accepted log records go downstream, or {@code null}
    */
-  LogHandler(Origins origins, LogContextExtractor logContext, PairingStore store,
-      Forwarder forwarder, ForwardRewriter rewriter, PipelineMetrics accounting,
+  LogHandler(
+      Origins origins,
+      LogContextExtractor logContext,
+      PairingStore store,
+      Forwarder forwarder,
+      ForwardRewriter rewriter,
+      PipelineMetrics accounting,
       TelemetryMetrics telemetry) {
     this.origins = origins;
     this.logContext = logContext;
@@ -59,9 +64,9 @@ public final class LogHandler {
   }
 
   /**
-   * Processes a log export that may have been processed before ({@link Replay}): its error logs
-   * go to the store under the rules for replays, and its records are counted by service and
-   * severity and forwarded only the first time.
+   * Processes a log export that may have been processed before ({@link Replay}): its error logs go
+   * to the store under the rules for replays, and its records are counted by service and severity
+   * and forwarded only the first time.
    */
   public ExportLogsServiceResponse export(
       ExportLogsServiceRequest request, String protocol, Replay replay) {
@@ -87,16 +92,19 @@ public final class LogHandler {
       }
     }
     tally.account(accounting, Signal.LOGS, protocol);
-    if (forwarder != null && forwarder.forwards(Signal.LOGS) && tally.accepted > 0
+    if (forwarder != null
+        && forwarder.forwards(Signal.LOGS)
+        && tally.accepted > 0
         && replay == Replay.NONE) {
       boolean asIs = tally.rejected == 0 && tally.recovered == 0 && !rewriter.renames(request);
       forwarder.forward(Signal.LOGS, asIs ? request : rewriter.logs(request), (int) tally.accepted);
     }
     ExportLogsServiceResponse.Builder response = ExportLogsServiceResponse.newBuilder();
     if (tally.rejected > 0) {
-      response.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
-          .setRejectedLogRecords(tally.rejected)
-          .setErrorMessage(tally.message("log records")));
+      response.setPartialSuccess(
+          ExportLogsPartialSuccess.newBuilder()
+              .setRejectedLogRecords(tally.rejected)
+              .setErrorMessage(tally.message("log records")));
     }
     return response.build();
   }

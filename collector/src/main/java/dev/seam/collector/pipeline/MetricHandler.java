@@ -48,8 +48,10 @@ public final class MetricHandler {
             tally.processed += points;
           } catch (RuntimeException e) {
             tally.dropped += points;
-            LOG.log(Level.WARNING,
-                "could not process metric " + m.getName() + " of " + origin.service(), e);
+            LOG.log(
+                Level.WARNING,
+                "could not process metric " + m.getName() + " of " + origin.service(),
+                e);
           }
         }
       }
@@ -57,9 +59,10 @@ public final class MetricHandler {
     tally.account(accounting, Signal.METRICS, protocol);
     ExportMetricsServiceResponse.Builder response = ExportMetricsServiceResponse.newBuilder();
     if (tally.rejected > 0) {
-      response.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-          .setRejectedDataPoints(tally.rejected)
-          .setErrorMessage(tally.message("data points")));
+      response.setPartialSuccess(
+          ExportMetricsPartialSuccess.newBuilder()
+              .setRejectedDataPoints(tally.rejected)
+              .setErrorMessage(tally.message("data points")));
     }
     return response.build();
   }

@@ -17,7 +17,9 @@ final class Origins {
     this(serviceNames, null);
   }
 
-  /** @param observer told of each resource a pipeline thread's cache resolves, or {@code null} */
+  /**
+   * @param observer told of each resource a pipeline thread's cache resolves, or {@code null}
+   */
   Origins(ServiceNames serviceNames, ResourceObserver observer) {
     this.serviceNames = serviceNames;
     this.observer = observer;

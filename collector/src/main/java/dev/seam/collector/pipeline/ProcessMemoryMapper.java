@@ -36,7 +36,8 @@ final class ProcessMemoryMapper {
     if (points.isEmpty()) {
       return;
     }
-    // go.memory.used comes as one point per go.memory.type (stack, other): the process figure is their sum.
+    // go.memory.used comes as one point per go.memory.type (stack, other): the process figure is
+    // their sum.
     long total = 0;
     for (NumberDataPoint p : points) {
       total += p.hasAsInt() ? p.getAsInt() : (long) p.getAsDouble();

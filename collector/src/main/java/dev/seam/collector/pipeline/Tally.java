@@ -9,7 +9,9 @@ final class Tally {
   /** The {@code reason} of items refused one by one ({@code seam_refused_items_total}). */
   static final String INVALID = "invalid";
 
-  /** The {@code reason} of accepted items the pipeline failed on ({@code seam_dropped_items_total}). */
+  /**
+   * The {@code reason} of accepted items the pipeline failed on ({@code seam_dropped_items_total}).
+   */
   static final String INTERNAL_ERROR = "internal_error";
 
   long accepted;
@@ -47,7 +49,9 @@ final class Tally {
     }
   }
 
-  /** What {@code partial_success.error_message} says: how many were refused, and the first reason. */
+  /**
+   * What {@code partial_success.error_message} says: how many were refused, and the first reason.
+   */
   String message(String items) {
     String m =
         "rejected " + rejected + " of " + (rejected + accepted) + " " + items + ": " + firstProblem;

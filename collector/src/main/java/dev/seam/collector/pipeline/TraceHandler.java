@@ -26,8 +26,8 @@ import java.util.logging.Logger;
 /**
  * Processes trace exports: validates each span, normalizes it, hands it to the pairing store (and
  * root spans to the broken-context detector), counts every span and forwards the accepted ones.
- * Runs on pipeline worker threads at once; each has its own reader, string table and origin
- * cache, and everything else it holds is thread-safe or never changes.
+ * Runs on pipeline worker threads at once; each has its own reader, string table and origin cache,
+ * and everything else it holds is thread-safe or never changes.
  */
 public final class TraceHandler {
 
@@ -49,8 +49,13 @@ public final class TraceHandler {
    *     when broken contexts are not looked for
    * @param forwarder where accepted spans go downstream, or {@code null}
    */
-  TraceHandler(SpanNormalizer spans, Origins origins, PairingStore store,
-      ContextBreakDetector contextBreaks, Forwarder forwarder, ForwardRewriter rewriter,
+  TraceHandler(
+      SpanNormalizer spans,
+      Origins origins,
+      PairingStore store,
+      ContextBreakDetector contextBreaks,
+      Forwarder forwarder,
+      ForwardRewriter rewriter,
       PipelineMetrics accounting) {
     this.spans = spans;
     this.origins = origins;
@@ -85,11 +90,12 @@ public final class TraceHandler {
   }
 
   /**
-   * Processes a trace export given as protobuf bytes and says which spans it refused. The spans
-   * are read straight from the bytes ({@link TraceReader}); the request is refused as a whole,
-   * before anything is counted, when it is malformed.
+   * Processes a trace export given as protobuf bytes and says which spans it refused. The spans are
+   * read straight from the bytes ({@link TraceReader}); the request is refused as a whole, before
+   * anything is counted, when it is malformed.
    */
-  public ExportTraceServiceResponse export(byte[] body, String protocol) throws OtlpDecodeException {
+  public ExportTraceServiceResponse export(byte[] body, String protocol)
+      throws OtlpDecodeException {
     return export(body, protocol, Replay.NONE);
   }
 
@@ -101,11 +107,16 @@ public final class TraceHandler {
       throws OtlpDecodeException {
     Reading r = reading.get();
     TraceReader request = r.reader.read(body);
-    // Every resource is resolved before any span is counted, so that a bad one refuses the whole request.
+    // Every resource is resolved before any span is counted, so that a bad one refuses the whole
+    // request.
     OriginCache.Entry[] resources = r.resources(request.resourceCount());
     for (int res = 0; res < request.resourceCount(); res++) {
-      resources[res] = r.origins.get(request.resourceBytes(res), request.resourceOffset(res),
-          request.resourceLength(res), request.firstScopeName(res));
+      resources[res] =
+          r.origins.get(
+              request.resourceBytes(res),
+              request.resourceOffset(res),
+              request.resourceLength(res),
+              request.firstScopeName(res));
     }
     Tally tally = new Tally();
     boolean renames = false;
@@ -147,15 +158,18 @@ public final class TraceHandler {
       }
     }
     tally.account(accounting, Signal.SPANS, protocol);
-    if (forwarder != null && forwarder.forwards(Signal.SPANS) && tally.accepted > 0
+    if (forwarder != null
+        && forwarder.forwards(Signal.SPANS)
+        && tally.accepted > 0
         && replay == Replay.NONE) {
       forward(body, tally, renames);
     }
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
     if (tally.rejected > 0) {
-      response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-          .setRejectedSpans(tally.rejected)
-          .setErrorMessage(tally.message("spans")));
+      response.setPartialSuccess(
+          ExportTracePartialSuccess.newBuilder()
+              .setRejectedSpans(tally.rejected)
+              .setErrorMessage(tally.message("spans")));
     }
     return response.build();
   }

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decides whether Seam can take one more export now. Work waiting for or running on the
- * pipeline is bounded in bytes, and the heap is watched: when the long-lived generation is still
- * fuller than a share of the heap after its last collection, more work would only bring an
- * OutOfMemoryError closer. Refused exports are answered so that clients retry (HTTP 503 with
- * Retry-After, gRPC UNAVAILABLE with RetryInfo); Seam recovers by itself as the backlog drains.
+ * Decides whether Seam can take one more export now. Work waiting for or running on the pipeline is
+ * bounded in bytes, and the heap is watched: when the long-lived generation is still fuller than a
+ * share of the heap after its last collection, more work would only bring an OutOfMemoryError
+ * closer. Refused exports are answered so that clients retry (HTTP 503 with Retry-After, gRPC
+ * UNAVAILABLE with RetryInfo); Seam recovers by itself as the backlog drains.
  */
 public final class Admission {
 
@@ -30,7 +30,8 @@ public final class Admission {
 
   /**
    * @param maxInflightBytes most request bytes queued or being processed at once
-   * @param heapShare the share of the maximum heap the collected heap may fill (1 disables the guard)
+   * @param heapShare the share of the maximum heap the collected heap may fill (1 disables the
+   *     guard)
    */
   public Admission(long maxInflightBytes, double heapShare) {
     this.maxInflightBytes = maxInflightBytes;
@@ -61,7 +62,9 @@ public final class Admission {
     return null;
   }
 
-  /** Reserves room for a body of {@code bytes}; false (nothing reserved) when Seam is overloaded. */
+  /**
+   * Reserves room for a body of {@code bytes}; false (nothing reserved) when Seam is overloaded.
+   */
   public boolean tryAcquire(long bytes) {
     if (overloaded() != null) {
       return false;

@@ -8,16 +8,15 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * An {@link ExportHandler} that hands the export on and answers once that is done, such as Seam's
- * front tier writing it to Kafka. Called on pipeline worker threads; the answer may complete on
- * any thread.
+ * front tier writing it to Kafka. Called on pipeline worker threads; the answer may complete on any
+ * thread.
  */
 @FunctionalInterface
 public interface AsyncExportHandler {
 
   /**
    * Takes one export body; the stage completes with the OTLP reply, or with an {@link
-   * ExportUnavailableException} when the export could not be handed on and the client should
-   * retry.
+   * ExportUnavailableException} when the export could not be handed on and the client should retry.
    *
    * @throws OtlpDecodeException when the body is not an export request of its signal
    */

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@code auth} section: where the bearer tokens the receivers (and optionally {@code
- * /metrics}) require come from. With neither source set, anyone who reaches the ports may send.
+ * The {@code auth} section: where the bearer tokens the receivers (and optionally {@code /metrics})
+ * require come from. With neither source set, anyone who reaches the ports may send.
  *
  * @param tokensFile a file with one accepted token per line ({@code #} starts a comment), or empty
  * @param tokensEnv the name of an environment variable with comma-separated tokens, or empty
@@ -69,7 +69,8 @@ public record AuthConfig(String tokensFile, String tokensEnv, boolean metrics)
       }
     }
     if (metrics && tokens.isEmpty()) {
-      throw new InvalidConfigException("metrics", "needs tokens (auth.tokens-file or auth.tokens-env)");
+      throw new InvalidConfigException(
+          "metrics", "needs tokens (auth.tokens-file or auth.tokens-env)");
     }
     return tokens.isEmpty() ? BearerTokens.NONE : new BearerTokens(tokens);
   }

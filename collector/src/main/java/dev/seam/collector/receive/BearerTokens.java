@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The bearer tokens Seam accepts. Comparison takes the same time whichever token (or how much of
- * one) matches, so response timing tells an attacker nothing; tokens never appear in logs or
- * error messages.
+ * one) matches, so response timing tells an attacker nothing; tokens never appear in logs or error
+ * messages.
  */
 public final class BearerTokens {
 
@@ -19,7 +19,9 @@ public final class BearerTokens {
   // reference is volatile, and neither the list (List.copyOf) nor its arrays change once published.
   private volatile List<byte[]> tokens;
 
-  /** @param tokens the accepted tokens; empty means authentication is off */
+  /**
+   * @param tokens the accepted tokens; empty means authentication is off
+   */
   public BearerTokens(List<String> tokens) {
     this.tokens = encode(tokens);
   }
@@ -35,7 +37,10 @@ public final class BearerTokens {
     return List.copyOf(t);
   }
 
-  /** A copy that can later take another set of tokens ({@link #replaceWith}); {@link #NONE} itself never changes. */
+  /**
+   * A copy that can later take another set of tokens ({@link #replaceWith}); {@link #NONE} itself
+   * never changes.
+   */
   public BearerTokens reloadable() {
     BearerTokens copy = new BearerTokens(List.of());
     copy.tokens = tokens;
@@ -55,12 +60,16 @@ public final class BearerTokens {
     return !tokens.isEmpty();
   }
 
-  /** Whether an {@code Authorization} header value carries an accepted token (always true when off). */
+  /**
+   * Whether an {@code Authorization} header value carries an accepted token (always true when off).
+   */
   public boolean accepts(String authorization) {
     if (tokens.isEmpty()) {
       return true;
     }
-    if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorization == null
+        || authorization.length() < 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);

@@ -5,9 +5,9 @@ import dev.seam.collector.decode.Gunzip;
 import dev.seam.collector.decode.OtlpDecodeException;
 
 /**
- * The compressions Seam takes on an export body, named as gRPC's {@code grpc-encoding} and
- * HTTP's {@code Content-Encoding} name them. Seam inflates bodies itself, with a cap, rather than
- * leaving it to Vert.x, whose inflater has none.
+ * The compressions Seam takes on an export body, named as gRPC's {@code grpc-encoding} and HTTP's
+ * {@code Content-Encoding} name them. Seam inflates bodies itself, with a cap, rather than leaving
+ * it to Vert.x, whose inflater has none.
  */
 public enum ContentEncoding {
   IDENTITY("identity"),
@@ -19,7 +19,10 @@ public enum ContentEncoding {
     this.token = token;
   }
 
-  /** The encoding a gRPC message names (matched exactly), or {@code null} when Seam does not take it. */
+  /**
+   * The encoding a gRPC message names (matched exactly), or {@code null} when Seam does not take
+   * it.
+   */
   static ContentEncoding ofGrpc(String name) {
     if (IDENTITY.token.equals(name)) {
       return IDENTITY;

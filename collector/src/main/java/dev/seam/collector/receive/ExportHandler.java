@@ -20,8 +20,8 @@ public interface ExportHandler {
    * @param body the body, inflated
    * @param format how the body is encoded
    * @param protocol the {@code protocol} label the items are counted under
-   * @throws OtlpDecodeException when the body is not an export request of its signal; nothing of
-   *     it was counted, and the request is refused as {@code malformed}
+   * @throws OtlpDecodeException when the body is not an export request of its signal; nothing of it
+   *     was counted, and the request is refused as {@code malformed}
    */
   Message export(Signal signal, byte[] body, OtlpFormat format, String protocol)
       throws OtlpDecodeException;

@@ -44,16 +44,26 @@ public final class Exports {
    * @param encoding how the body is compressed
    * @param limit the most bytes the body may have once inflated
    */
-  public Future<Message> submit(WorkerExecutor workers, Signal signal, Buffer body, ContentEncoding encoding, long limit,
-      OtlpFormat format, String protocol) {
+  public Future<Message> submit(
+      WorkerExecutor workers,
+      Signal signal,
+      Buffer body,
+      ContentEncoding encoding,
+      long limit,
+      OtlpFormat format,
+      String protocol) {
     if (later == null) {
-      return workers.executeBlocking(() -> export(signal, body.getBytes(), encoding, limit, format, protocol), false);
+      return workers.executeBlocking(
+          () -> export(signal, body.getBytes(), encoding, limit, format, protocol), false);
     }
     Context context = Vertx.currentContext();
-    return workers.<CompletionStage<Message>>executeBlocking(() -> {
-          byte[] plain = inflate(body.getBytes(), encoding, limit);
-          return later.export(signal, plain, format, protocol);
-        }, false)
+    return workers
+        .<CompletionStage<Message>>executeBlocking(
+            () -> {
+              byte[] plain = inflate(body.getBytes(), encoding, limit);
+              return later.export(signal, plain, format, protocol);
+            },
+            false)
         .compose(stage -> Future.fromCompletionStage(stage, context));
   }
 
@@ -64,8 +74,14 @@ public final class Exports {
    * @param encoding how the body is compressed
    * @param limit the most bytes the body may have once inflated
    */
-  public Message export(Signal signal, byte[] body, ContentEncoding encoding, long limit,
-      OtlpFormat format, String protocol) throws OtlpDecodeException, BodyTooLargeException {
+  public Message export(
+      Signal signal,
+      byte[] body,
+      ContentEncoding encoding,
+      long limit,
+      OtlpFormat format,
+      String protocol)
+      throws OtlpDecodeException, BodyTooLargeException {
     return handler.export(signal, inflate(body, encoding, limit), format, protocol);
   }
 

@@ -24,9 +24,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * OTLP/gRPC: the {@code Export} method of the trace, logs and metrics collector services.
- * Messages are taken raw from the gRPC layer and inflated here, because the gRPC layer checks
- * the size of the compressed frame only and would inflate a gzip bomb without limit.
+ * OTLP/gRPC: the {@code Export} method of the trace, logs and metrics collector services. Messages
+ * are taken raw from the gRPC layer and inflated here, because the gRPC layer checks the size of
+ * the compressed frame only and would inflate a gzip bomb without limit.
  */
 public final class OtlpGrpcReceiver {
 
@@ -49,8 +49,16 @@ public final class OtlpGrpcReceiver {
    * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
    * @param tokens the bearer tokens accepted ({@link BearerTokens#NONE}: no authentication)
    */
-  public OtlpGrpcReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxMessageBytes,
-      Admission admission, long retryAfterSeconds, int idleTimeoutSeconds, BearerTokens tokens) {
+  public OtlpGrpcReceiver(
+      Vertx vertx,
+      WorkerExecutor workers,
+      Exports exports,
+      PipelineMetrics accounting,
+      long maxMessageBytes,
+      Admission admission,
+      long retryAfterSeconds,
+      int idleTimeoutSeconds,
+      BearerTokens tokens) {
     this.tokens = tokens;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
     this.vertx = vertx;
@@ -69,19 +77,22 @@ public final class OtlpGrpcReceiver {
 
   /** Starts listening, over TLS when {@code tls} is enabled. */
   public Future<HttpServer> listen(String host, int port, TlsConfig tls) {
-    GrpcServerOptions grpcOptions = new GrpcServerOptions()
-        .setMaxMessageSize(maxMessageBytes)
-        // OTLP/HTTP JSON lives on its own port; here application/json must not be taken for transcoding.
-        .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
-        .removeEnabledProtocol(GrpcProtocol.WEB)
-        .removeEnabledProtocol(GrpcProtocol.WEB_TEXT);
+    GrpcServerOptions grpcOptions =
+        new GrpcServerOptions()
+            .setMaxMessageSize(maxMessageBytes)
+            // OTLP/HTTP JSON lives on its own port; here application/json must not be taken for
+            // transcoding.
+            .removeEnabledProtocol(GrpcProtocol.TRANSCODING)
+            .removeEnabledProtocol(GrpcProtocol.WEB)
+            .removeEnabledProtocol(GrpcProtocol.WEB_TEXT);
     GrpcServer grpc = GrpcServer.server(vertx, grpcOptions).callHandler(this::handle);
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(host)
-        .setPort(port)
-        .setHttp2ClearTextEnabled(true)
-        .setDecompressionSupported(false)
-        .setIdleTimeout(idleTimeoutSeconds);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setHttp2ClearTextEnabled(true)
+            .setDecompressionSupported(false)
+            .setIdleTimeout(idleTimeoutSeconds);
     Tls.apply(options, tls);
     return vertx.createHttpServer(options).requestHandler(grpc).listen();
   }
@@ -90,7 +101,11 @@ public final class OtlpGrpcReceiver {
     GrpcServerResponse<Buffer, Buffer> resp = req.response();
     Signal signal = signalOf(req.serviceName().fullyQualifiedName());
     if (signal == null || !"Export".equals(req.methodName())) {
-      refuse(resp, Refusal.UNKNOWN_SIGNAL, Refusal.NOT_FOUND, "no such method: " + req.fullMethodName());
+      refuse(
+          resp,
+          Refusal.UNKNOWN_SIGNAL,
+          Refusal.NOT_FOUND,
+          "no such method: " + req.fullMethodName());
       return;
     }
     if (!tokens.accepts(req.headers().get("authorization"))) {
@@ -100,58 +115,78 @@ public final class OtlpGrpcReceiver {
     // One call's handlers all run on its connection's event loop, so this state needs no lock.
     GrpcMessage[] received = new GrpcMessage[1];
     boolean[] refused = {false};
-    req.invalidMessageHandler(err -> {
-      if (!refused[0]) {
-        refused[0] = true;
-        refuse(resp, signal, Refusal.TOO_LARGE, "message exceeds the limit of " + maxMessageBytes + " bytes");
-      }
-    });
-    req.messageHandler(msg -> {
-      if (received[0] != null && !refused[0]) {
-        refused[0] = true;
-        refuse(resp, signal, Refusal.MALFORMED, "Export is unary: one message per call");
-      }
-      received[0] = msg;
-    });
+    req.invalidMessageHandler(
+        err -> {
+          if (!refused[0]) {
+            refused[0] = true;
+            refuse(
+                resp,
+                signal,
+                Refusal.TOO_LARGE,
+                "message exceeds the limit of " + maxMessageBytes + " bytes");
+          }
+        });
+    req.messageHandler(
+        msg -> {
+          if (received[0] != null && !refused[0]) {
+            refused[0] = true;
+            refuse(resp, signal, Refusal.MALFORMED, "Export is unary: one message per call");
+          }
+          received[0] = msg;
+        });
     req.exceptionHandler(err -> refused[0] = true);
-    req.endHandler(v -> {
-      if (refused[0]) {
-        return;
-      }
-      GrpcMessage msg = received[0];
-      if (msg == null) {
-        refuse(resp, signal, Refusal.MALFORMED, "the call carried no message");
-        return;
-      }
-      ContentEncoding encoding = ContentEncoding.ofGrpc(msg.encoding());
-      if (encoding == null) {
-        refuse(resp, signal, Refusal.UNSUPPORTED_ENCODING, "unsupported grpc-encoding '" + msg.encoding() + "'; use gzip or identity");
-        return;
-      }
-      Buffer payload = msg.payload();
-      long reserved = payload.length();
-      if (!admission.tryAcquire(reserved)) {
-        overloaded(resp, signal, admission.overloaded());
-        return;
-      }
-      exports.submit(workers, signal, payload, encoding, maxMessageBytes, OtlpFormat.PROTOBUF, PipelineMetrics.GRPC)
-          .onComplete(ar -> {
-            admission.release(reserved);
-            if (ar.succeeded()) {
-              resp.end(Buffer.buffer(ar.result().toByteArray()));
-              return;
-            }
-            Refusal refusal = Refusal.ofFailure(ar.cause());
-            if (refusal == Refusal.INTERNAL_ERROR) {
-              LOG.log(Level.WARNING, "gRPC export failed", ar.cause());
-            }
-            if (refusal.retryable()) {
-              retryLater(resp, signal, refusal, Refusal.describe(ar.cause()));
-              return;
-            }
-            refuse(resp, signal, refusal, Refusal.describe(ar.cause()));
-          });
-    });
+    req.endHandler(
+        v -> {
+          if (refused[0]) {
+            return;
+          }
+          GrpcMessage msg = received[0];
+          if (msg == null) {
+            refuse(resp, signal, Refusal.MALFORMED, "the call carried no message");
+            return;
+          }
+          ContentEncoding encoding = ContentEncoding.ofGrpc(msg.encoding());
+          if (encoding == null) {
+            refuse(
+                resp,
+                signal,
+                Refusal.UNSUPPORTED_ENCODING,
+                "unsupported grpc-encoding '" + msg.encoding() + "'; use gzip or identity");
+            return;
+          }
+          Buffer payload = msg.payload();
+          long reserved = payload.length();
+          if (!admission.tryAcquire(reserved)) {
+            overloaded(resp, signal, admission.overloaded());
+            return;
+          }
+          exports
+              .submit(
+                  workers,
+                  signal,
+                  payload,
+                  encoding,
+                  maxMessageBytes,
+                  OtlpFormat.PROTOBUF,
+                  PipelineMetrics.GRPC)
+              .onComplete(
+                  ar -> {
+                    admission.release(reserved);
+                    if (ar.succeeded()) {
+                      resp.end(Buffer.buffer(ar.result().toByteArray()));
+                      return;
+                    }
+                    Refusal refusal = Refusal.ofFailure(ar.cause());
+                    if (refusal == Refusal.INTERNAL_ERROR) {
+                      LOG.log(Level.WARNING, "gRPC export failed", ar.cause());
+                    }
+                    if (refusal.retryable()) {
+                      retryLater(resp, signal, refusal, Refusal.describe(ar.cause()));
+                      return;
+                    }
+                    refuse(resp, signal, refusal, Refusal.describe(ar.cause()));
+                  });
+        });
   }
 
   /** UNAVAILABLE with RetryInfo: what the Go and Java exporters retry on. */
@@ -160,23 +195,32 @@ public final class OtlpGrpcReceiver {
   }
 
   /** A refusal the client should retry: its status with RetryInfo in the status details. */
-  private void retryLater(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
-    Status details = Status.newBuilder()
-        .setCode(refusal.grpcStatus().code)
-        .setMessage(message)
-        .addDetails(Any.pack(RetryInfo.newBuilder()
-            .setRetryDelay(Duration.newBuilder().setSeconds(retryAfterSeconds))
-            .build()))
-        .build();
-    resp.trailers().set("grpc-status-details-bin", Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
+  private void retryLater(
+      GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
+    Status details =
+        Status.newBuilder()
+            .setCode(refusal.grpcStatus().code)
+            .setMessage(message)
+            .addDetails(
+                Any.pack(
+                    RetryInfo.newBuilder()
+                        .setRetryDelay(Duration.newBuilder().setSeconds(retryAfterSeconds))
+                        .build()))
+            .build();
+    resp.trailers()
+        .set(
+            "grpc-status-details-bin",
+            Base64.getEncoder().withoutPadding().encodeToString(details.toByteArray()));
     refuse(resp, signal, refusal, message);
   }
 
-  private void refuse(GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
+  private void refuse(
+      GrpcServerResponse<Buffer, Buffer> resp, Signal signal, Refusal refusal, String message) {
     refuse(resp, signal.label(), refusal, message);
   }
 
-  private void refuse(GrpcServerResponse<Buffer, Buffer> resp, String signal, Refusal refusal, String message) {
+  private void refuse(
+      GrpcServerResponse<Buffer, Buffer> resp, String signal, Refusal refusal, String message) {
     accounting.refusedRequest(signal, PipelineMetrics.GRPC, refusal.label());
     resp.status(refusal.grpcStatus()).statusMessage(message).end();
   }

@@ -50,8 +50,17 @@ public final class OtlpHttpReceiver {
    * @param idleTimeoutSeconds how long a connection may stay silent before it is closed
    * @param tokens the bearer tokens accepted ({@link BearerTokens#NONE}: no authentication)
    */
-  public OtlpHttpReceiver(Vertx vertx, WorkerExecutor workers, Exports exports, PipelineMetrics accounting, long maxBodyBytes,
-      Admission admission, long retryAfterSeconds, long readTimeoutMillis, int idleTimeoutSeconds, BearerTokens tokens) {
+  public OtlpHttpReceiver(
+      Vertx vertx,
+      WorkerExecutor workers,
+      Exports exports,
+      PipelineMetrics accounting,
+      long maxBodyBytes,
+      Admission admission,
+      long retryAfterSeconds,
+      long readTimeoutMillis,
+      int idleTimeoutSeconds,
+      BearerTokens tokens) {
     this.tokens = tokens;
     this.readTimeoutMillis = readTimeoutMillis;
     this.idleTimeoutSeconds = idleTimeoutSeconds;
@@ -71,14 +80,15 @@ public final class OtlpHttpReceiver {
 
   /** Starts listening, over TLS when {@code tls} is enabled. */
   public Future<HttpServer> listen(String host, int port, TlsConfig tls) {
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(host)
-        .setPort(port)
-        // Seam inflates gzip itself, with a cap; Vert.x's own inflater has none.
-        .setDecompressionSupported(false)
-        .setCompressionSupported(false)
-        // Also stops a client trickling its headers: a silent connection is closed.
-        .setIdleTimeout(idleTimeoutSeconds);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            // Seam inflates gzip itself, with a cap; Vert.x's own inflater has none.
+            .setDecompressionSupported(false)
+            .setCompressionSupported(false)
+            // Also stops a client trickling its headers: a silent connection is closed.
+            .setIdleTimeout(idleTimeoutSeconds);
     Tls.apply(options, tls);
     return vertx.createHttpServer(options).requestHandler(this::handle).listen();
   }
@@ -87,12 +97,22 @@ public final class OtlpHttpReceiver {
     Signal signal = signalOf(req.path());
     String signalLabel = signal == null ? Refusal.UNKNOWN_SIGNAL : signal.label();
     if (signal == null) {
-      refuse(req, Refusal.NOT_FOUND, "no OTLP endpoint at " + req.path() + "; use /v1/traces, /v1/logs or /v1/metrics", JSON, signalLabel);
+      refuse(
+          req,
+          Refusal.NOT_FOUND,
+          "no OTLP endpoint at " + req.path() + "; use /v1/traces, /v1/logs or /v1/metrics",
+          JSON,
+          signalLabel);
       return;
     }
     if (req.method() != HttpMethod.POST) {
       req.response().putHeader("Allow", "POST");
-      refuse(req, Refusal.METHOD_NOT_ALLOWED, req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed", JSON, signalLabel);
+      refuse(
+          req,
+          Refusal.METHOD_NOT_ALLOWED,
+          req.method() + " is not allowed on " + req.path() + "; OTLP exports are POSTed",
+          JSON,
+          signalLabel);
       return;
     }
     if (!tokens.accepts(req.getHeader("Authorization"))) {
@@ -108,16 +128,26 @@ public final class OtlpHttpReceiver {
     } else if (JSON.equals(type)) {
       format = OtlpFormat.JSON;
     } else {
-      refuse(req, Refusal.UNSUPPORTED_MEDIA_TYPE,
-          "unsupported Content-Type '" + (type == null ? "" : type) + "'; use application/x-protobuf or application/json",
-          JSON, signalLabel);
+      refuse(
+          req,
+          Refusal.UNSUPPORTED_MEDIA_TYPE,
+          "unsupported Content-Type '"
+              + (type == null ? "" : type)
+              + "'; use application/x-protobuf or application/json",
+          JSON,
+          signalLabel);
       return;
     }
     String replyType = format == OtlpFormat.JSON ? JSON : PROTOBUF;
     String encodingHeader = req.getHeader("Content-Encoding");
     ContentEncoding encoding = ContentEncoding.ofHttp(encodingHeader);
     if (encoding == null) {
-      refuse(req, Refusal.UNSUPPORTED_ENCODING, "unsupported Content-Encoding '" + encodingHeader + "'; use gzip or none", replyType, signalLabel);
+      refuse(
+          req,
+          Refusal.UNSUPPORTED_ENCODING,
+          "unsupported Content-Encoding '" + encodingHeader + "'; use gzip or none",
+          replyType,
+          signalLabel);
       return;
     }
     String length = req.getHeader("Content-Length");
@@ -138,67 +168,82 @@ public final class OtlpHttpReceiver {
       overloaded(req, replyType, signalLabel, busy, true);
       return;
     }
-    if (req.version() != HttpVersion.HTTP_2 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
+    if (req.version() != HttpVersion.HTTP_2
+        && "100-continue".equalsIgnoreCase(req.getHeader("Expect"))) {
       // The headers passed every check, so the client may send the body now.
       req.response().writeContinue();
     }
-    // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it sends.
-    Buffer body = Buffer.buffer(length != null ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20)) : 4096);
+    // A declared length sizes the buffer, but only up to 1 MiB: a client may promise more than it
+    // sends.
+    Buffer body =
+        Buffer.buffer(
+            length != null
+                ? (int) Math.min(Long.parseLong(length.trim()), Math.min(maxBodyBytes, 1 << 20))
+                : 4096);
     // The request's handlers and its read timer all run on its connection's event loop, so this
     // state needs no lock.
     boolean[] refused = {false};
     // A client that trickles its body (slowloris) holds a connection and a buffer: it gets a bound.
-    long readTimer = vertx.setTimer(readTimeoutMillis, id -> {
-      if (!refused[0]) {
-        refused[0] = true;
-        slow(req, replyType, signalLabel);
-      }
-    });
-    req.handler(chunk -> {
-      if (refused[0]) {
-        return;
-      }
-      if ((long) body.length() + chunk.length() > maxBodyBytes) {
-        refused[0] = true;
-        tooLarge(req, replyType, signalLabel);
-        return;
-      }
-      body.appendBuffer(chunk);
-    });
+    long readTimer =
+        vertx.setTimer(
+            readTimeoutMillis,
+            id -> {
+              if (!refused[0]) {
+                refused[0] = true;
+                slow(req, replyType, signalLabel);
+              }
+            });
+    req.handler(
+        chunk -> {
+          if (refused[0]) {
+            return;
+          }
+          if ((long) body.length() + chunk.length() > maxBodyBytes) {
+            refused[0] = true;
+            tooLarge(req, replyType, signalLabel);
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
     req.exceptionHandler(err -> refused[0] = true);
-    req.endHandler(v -> {
-      vertx.cancelTimer(readTimer);
-      if (refused[0]) {
-        return;
-      }
-      long reserved = body.length();
-      if (!admission.tryAcquire(reserved)) {
-        overloaded(req, replyType, signalLabel, admission.overloaded(), false);
-        return;
-      }
-      // The copy out of the network buffer happens on the worker too: the event loop only collects.
-      exports.submit(workers, signal, body, encoding, maxBodyBytes, format, PipelineMetrics.HTTP)
-          .onComplete(ar -> {
-            admission.release(reserved);
-            if (ar.succeeded()) {
-              reply(req.response(), 200, replyType, ar.result());
-              return;
-            }
-            Refusal refusal = Refusal.ofFailure(ar.cause());
-            if (refusal == Refusal.INTERNAL_ERROR) {
-              LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
-            }
-            if (refusal.retryable()) {
-              // Kafka did not take it in time: 503 with Retry-After, like an overload.
-              req.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
-            }
-            refuse(req, refusal, Refusal.describe(ar.cause()), replyType, signalLabel);
-          });
-    });
+    req.endHandler(
+        v -> {
+          vertx.cancelTimer(readTimer);
+          if (refused[0]) {
+            return;
+          }
+          long reserved = body.length();
+          if (!admission.tryAcquire(reserved)) {
+            overloaded(req, replyType, signalLabel, admission.overloaded(), false);
+            return;
+          }
+          // The copy out of the network buffer happens on the worker too: the event loop only
+          // collects.
+          exports
+              .submit(workers, signal, body, encoding, maxBodyBytes, format, PipelineMetrics.HTTP)
+              .onComplete(
+                  ar -> {
+                    admission.release(reserved);
+                    if (ar.succeeded()) {
+                      reply(req.response(), 200, replyType, ar.result());
+                      return;
+                    }
+                    Refusal refusal = Refusal.ofFailure(ar.cause());
+                    if (refusal == Refusal.INTERNAL_ERROR) {
+                      LOG.log(Level.WARNING, "export to " + req.path() + " failed", ar.cause());
+                    }
+                    if (refusal.retryable()) {
+                      // Kafka did not take it in time: 503 with Retry-After, like an overload.
+                      req.response().putHeader("Retry-After", Long.toString(retryAfterSeconds));
+                    }
+                    refuse(req, refusal, Refusal.describe(ar.cause()), replyType, signalLabel);
+                  });
+        });
   }
 
   /** 503 with Retry-After: the client's exporter retries, and nothing is lost. */
-  private void overloaded(HttpServerRequest req, String replyType, String signal, String why, boolean bodyUnread) {
+  private void overloaded(
+      HttpServerRequest req, String replyType, String signal, String why, boolean bodyUnread) {
     HttpServerResponse resp = req.response();
     if (bodyUnread && req.version() != HttpVersion.HTTP_2) {
       // The body was not read; on HTTP/1.x the connection cannot be reused without reading it.
@@ -206,13 +251,18 @@ public final class OtlpHttpReceiver {
       resp.endHandler(v -> lingerAndClose(req));
     }
     resp.putHeader("Retry-After", Long.toString(retryAfterSeconds));
-    refuse(req, Refusal.OVERLOADED, Refusal.overloadedMessage(why, retryAfterSeconds), replyType, signal);
+    refuse(
+        req,
+        Refusal.OVERLOADED,
+        Refusal.overloadedMessage(why, retryAfterSeconds),
+        replyType,
+        signal);
   }
 
   /**
    * Closes an HTTP/1.x connection whose request body will not be read, a moment after the answer
-   * went out: closing at once, while the client still sends, makes the kernel reset the
-   * connection, and a reset can destroy the answer before the client reads it.
+   * went out: closing at once, while the client still sends, makes the kernel reset the connection,
+   * and a reset can destroy the answer before the client reads it.
    */
   private void lingerAndClose(HttpServerRequest req) {
     vertx.setTimer(LINGER_MILLIS, id -> req.connection().close());
@@ -224,22 +274,34 @@ public final class OtlpHttpReceiver {
       resp.putHeader("Connection", "close");
       resp.endHandler(v -> lingerAndClose(req));
     }
-    refuse(req, Refusal.TIMEOUT, "the request body did not arrive within " + readTimeoutMillis + " ms", replyType, signal);
+    refuse(
+        req,
+        Refusal.TIMEOUT,
+        "the request body did not arrive within " + readTimeoutMillis + " ms",
+        replyType,
+        signal);
   }
 
   private void tooLarge(HttpServerRequest req, String replyType, String signal) {
     HttpServerResponse resp = req.response();
     boolean http2 = req.version() == HttpVersion.HTTP_2;
     if (!http2 && !resp.ended()) {
-      // The rest of the body is not worth reading; on HTTP/1.x closing the connection is the only way to stop it.
+      // The rest of the body is not worth reading; on HTTP/1.x closing the connection is the only
+      // way to stop it.
       resp.putHeader("Connection", "close");
       resp.endHandler(v -> lingerAndClose(req));
     }
     // HTTP/2 forbids connection headers, and the rest of that stream's body is simply discarded.
-    refuse(req, Refusal.TOO_LARGE, "body exceeds the limit of " + maxBodyBytes + " bytes", replyType, signal);
+    refuse(
+        req,
+        Refusal.TOO_LARGE,
+        "body exceeds the limit of " + maxBodyBytes + " bytes",
+        replyType,
+        signal);
   }
 
-  private void refuse(HttpServerRequest req, Refusal refusal, String message, String replyType, String signal) {
+  private void refuse(
+      HttpServerRequest req, Refusal refusal, String message, String replyType, String signal) {
     accounting.refusedRequest(signal, PipelineMetrics.HTTP, refusal.label());
     Status st = Status.newBuilder().setCode(refusal.code().getNumber()).setMessage(message).build();
     reply(req.response(), refusal.httpStatus(), replyType, st);
@@ -249,7 +311,10 @@ public final class OtlpHttpReceiver {
     if (resp.ended() || resp.closed()) {
       return;
     }
-    Buffer body = JSON.equals(type) ? Buffer.buffer(OtlpJson.print(message)) : Buffer.buffer(message.toByteArray());
+    Buffer body =
+        JSON.equals(type)
+            ? Buffer.buffer(OtlpJson.print(message))
+            : Buffer.buffer(message.toByteArray());
     resp.setStatusCode(status).putHeader("Content-Type", type).end(body);
   }
 

@@ -15,12 +15,16 @@ final class Tls {
     if (!tls.enabled()) {
       return;
     }
-    options.setSsl(true)
+    options
+        .setSsl(true)
         // gRPC needs HTTP/2, which TLS negotiates through ALPN.
         .setUseAlpn(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
+        .setKeyCertOptions(
+            new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
     if (tls.mutual()) {
-      options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile()));
+      options
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile()));
     }
   }
 }

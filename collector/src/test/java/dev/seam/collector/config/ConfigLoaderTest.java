@@ -1,30 +1,32 @@
 package dev.seam.collector.config;
 
-import dev.seam.collector.forward.ForwardConfig;
-import dev.seam.collector.model.Signal;
-import dev.seam.collector.normalize.LogContextExtractor;
-import dev.seam.collector.normalize.NormalizeConfig;
-import java.util.Map;
-import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.kafka.KafkaConfig;
 import dev.seam.collector.kafka.PartitionHasher;
+import dev.seam.collector.model.Signal;
+import dev.seam.collector.normalize.LogContextExtractor;
+import dev.seam.collector.normalize.NormalizeConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Longer than most test classes: one case per binding rule and refusal of the configuration file.
+ */
 class ConfigLoaderTest {
 
   private static final long MIB = 1024L * 1024L;
@@ -34,7 +36,9 @@ class ConfigLoaderTest {
   }
 
   private static void assertNames(ConfigException e, String key) {
-    assertTrue(e.getMessage().contains("'" + key + "'"), "message should name '" + key + "': " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains("'" + key + "'"),
+        "message should name '" + key + "': " + e.getMessage());
   }
 
   // --- defaults ---
@@ -57,7 +61,9 @@ class ConfigLoaderTest {
     assertEquals(0, c.pipeline().threads());
     assertTrue(c.boundary().operation().enabled());
     assertEquals(50, c.boundary().operation().maxPerBoundary());
-    assertEquals(List.of("seam.allocated_bytes", "allocated_bytes"), c.boundary().allocatedBytesAttributes());
+    assertEquals(
+        List.of("seam.allocated_bytes", "allocated_bytes"),
+        c.boundary().allocatedBytesAttributes());
     assertEquals(17, c.boundary().buckets().duration().size());
     assertEquals(Duration.ofNanos(100_000), c.boundary().buckets().duration().get(0));
     assertEquals(Duration.ofSeconds(30), c.boundary().buckets().duration().get(16));
@@ -78,7 +84,9 @@ class ConfigLoaderTest {
 
   @Test
   void yamlOverridesOnlyTheKeysItNames() throws ConfigException {
-    SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 500ms\nreceivers:\n  otlp:\n    grpc:\n      port: 14317\n");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "pairing:\n  window: 500ms\nreceivers:\n  otlp:\n    grpc:\n      port: 14317\n");
     assertEquals(Duration.ofMillis(500), c.pairing().window());
     assertEquals(14317, c.receivers().otlp().grpc().port());
     assertEquals(4318, c.receivers().otlp().http().port());
@@ -88,19 +96,27 @@ class ConfigLoaderTest {
 
   @Test
   void laterLayersWin() throws ConfigException {
-    SeamConfig c = ConfigLoader.fromYaml("pairing:\n  window: 500ms\n  shards: 8\n", "pairing:\n  window: 2s\n");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "pairing:\n  window: 500ms\n  shards: 8\n", "pairing:\n  window: 2s\n");
     assertEquals(Duration.ofSeconds(2), c.pairing().window());
     assertEquals(8, c.pairing().shards());
   }
 
   @Test
   void booleansAndListsOverride() throws ConfigException {
-    SeamConfig c = ConfigLoader.fromYaml(
-        "boundary:\n  operation:\n    enabled: false\n  allocated-bytes-attributes: [mem.alloc]\n"
-            + "  buckets:\n    duration: [1ms, 10ms]\n");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "boundary:\n"
+                + "  operation:\n"
+                + "    enabled: false\n"
+                + "  allocated-bytes-attributes: [mem.alloc]\n"
+                + "  buckets:\n"
+                + "    duration: [1ms, 10ms]\n");
     assertFalse(c.boundary().operation().enabled());
     assertEquals(List.of("mem.alloc"), c.boundary().allocatedBytesAttributes());
-    assertEquals(List.of(Duration.ofMillis(1), Duration.ofMillis(10)), c.boundary().buckets().duration());
+    assertEquals(
+        List.of(Duration.ofMillis(1), Duration.ofMillis(10)), c.boundary().buckets().duration());
   }
 
   // --- refusals, each naming the full key ---
@@ -120,20 +136,26 @@ class ConfigLoaderTest {
 
     Path password = dir.resolve("password");
     Files.writeString(password, "s3cret\n");
-    KafkaConfig k = ConfigLoader.fromYaml(String.join("\n",
-        "kafka:",
-        "  brokers: [kafka-0:9092, ' kafka-1:9092']",
-        "  group: seam-eu",
-        "  consume: false",
-        "  produce: true",
-        "  partitioner: murmur2",
-        "  client-id: seam-front",
-        "  initial-offset: earliest",
-        "  session-timeout: 6s",
-        "  produce-timeout: 2s",
-        "  topics: {spans: s, logs: l, metrics: m}",
-        "  sasl: {mechanism: SCRAM-SHA-512, username: seam, password-file: '" + password + "'}",
-        "")).kafka();
+    KafkaConfig k =
+        ConfigLoader.fromYaml(
+                String.join(
+                    "\n",
+                    "kafka:",
+                    "  brokers: [kafka-0:9092, ' kafka-1:9092']",
+                    "  group: seam-eu",
+                    "  consume: false",
+                    "  produce: true",
+                    "  partitioner: murmur2",
+                    "  client-id: seam-front",
+                    "  initial-offset: earliest",
+                    "  session-timeout: 6s",
+                    "  produce-timeout: 2s",
+                    "  topics: {spans: s, logs: l, metrics: m}",
+                    "  sasl: {mechanism: SCRAM-SHA-512, username: seam, password-file: '"
+                        + password
+                        + "'}",
+                    ""))
+            .kafka();
     assertEquals(List.of("kafka-0:9092", "kafka-1:9092"), k.brokers());
     assertEquals("seam-eu", k.group());
     assertFalse(k.consumes());
@@ -155,10 +177,12 @@ class ConfigLoaderTest {
     assertNames(refused("kafka:\n  brokers: [kafka-0]\n"), "kafka.brokers");
     assertNames(refused("kafka:\n  partitioner: fnv\n"), "kafka.partitioner");
     assertNames(refused("kafka:\n  produce: true\n"), "kafka.produce");
-    assertNames(refused("kafka:\n  brokers: [k:9092]\n  initial-offset: middle\n"), "kafka.initial-offset");
+    assertNames(
+        refused("kafka:\n  brokers: [k:9092]\n  initial-offset: middle\n"), "kafka.initial-offset");
     assertNames(refused("kafka:\n  session-timeout: 10ms\n"), "kafka.session-timeout");
     assertNames(refused("kafka:\n  topics: {logs: otlp_spans}\n"), "kafka.topics.logs");
-    assertNames(refused("kafka:\n  sasl: {mechanism: PLAIN, username: u}\n"), "kafka.sasl.password");
+    assertNames(
+        refused("kafka:\n  sasl: {mechanism: PLAIN, username: u}\n"), "kafka.sasl.password");
     assertNames(refused("kafka:\n  tls: {ca-file: /nonexistent}\n"), "kafka.tls.enabled");
     assertNames(refused("kafka:\n  grup: seam\n"), "kafka.grup");
   }
@@ -198,7 +222,8 @@ class ConfigLoaderTest {
 
   @Test
   void portThatIsAStringIsRefused() {
-    assertNames(refused("receivers:\n  otlp:\n    http:\n      port: \"x\"\n"), "receivers.otlp.http.port");
+    assertNames(
+        refused("receivers:\n  otlp:\n    http:\n      port: \"x\"\n"), "receivers.otlp.http.port");
   }
 
   @Test
@@ -209,12 +234,16 @@ class ConfigLoaderTest {
   @Test
   void portBeyondTheRangeOfALongIsRefusedNotWrapped() {
     // 2^64 + 4096: a YAML integer too big for a long must not be truncated to port 4096.
-    assertNames(refused("receivers:\n  otlp:\n    http:\n      port: 18446744073709555712\n"), "receivers.otlp.http.port");
+    assertNames(
+        refused("receivers:\n  otlp:\n    http:\n      port: 18446744073709555712\n"),
+        "receivers.otlp.http.port");
   }
 
   @Test
   void notABooleanIsRefused() {
-    assertNames(refused("boundary:\n  operation:\n    enabled: yes-please\n"), "boundary.operation.enabled");
+    assertNames(
+        refused("boundary:\n  operation:\n    enabled: yes-please\n"),
+        "boundary.operation.enabled");
   }
 
   @Test
@@ -246,7 +275,9 @@ class ConfigLoaderTest {
 
   @Test
   void scalarWhereAListBelongsIsRefused() {
-    assertNames(refused("boundary:\n  allocated-bytes-attributes: seam.allocated_bytes\n"), "boundary.allocated-bytes-attributes");
+    assertNames(
+        refused("boundary:\n  allocated-bytes-attributes: seam.allocated_bytes\n"),
+        "boundary.allocated-bytes-attributes");
   }
 
   @Test
@@ -279,18 +310,24 @@ class ConfigLoaderTest {
     "1MB, 1000000",
   })
   void sizesAreRead(String yamlValue, long bytes) throws ConfigException {
-    SeamConfig c = ConfigLoader.fromYaml("receivers:\n  otlp:\n    grpc:\n      max-message-size: " + yamlValue + "\n");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "receivers:\n  otlp:\n    grpc:\n      max-message-size: " + yamlValue + "\n");
     assertEquals(bytes, c.receivers().otlp().grpc().maxMessageSize().bytes());
   }
 
   @Test
   void sizeBelowTheMinimumIsRefused() {
-    assertNames(refused("receivers:\n  otlp:\n    http:\n      max-body-size: 10\n"), "receivers.otlp.http.max-body-size");
+    assertNames(
+        refused("receivers:\n  otlp:\n    http:\n      max-body-size: 10\n"),
+        "receivers.otlp.http.max-body-size");
   }
 
   @Test
   void sizeThatIsNotOneIsRefused() {
-    assertNames(refused("receivers:\n  otlp:\n    http:\n      max-body-size: lots\n"), "receivers.otlp.http.max-body-size");
+    assertNames(
+        refused("receivers:\n  otlp:\n    http:\n      max-body-size: lots\n"),
+        "receivers.otlp.http.max-body-size");
   }
 
   @Test
@@ -304,7 +341,8 @@ class ConfigLoaderTest {
   @Test
   void sizeWithMoreDigitsThanALongIsAConfigException() {
     assertNames(
-        refused("receivers:\n  otlp:\n    grpc:\n      max-message-size: 99999999999999999999MiB\n"),
+        refused(
+            "receivers:\n  otlp:\n    grpc:\n      max-message-size: 99999999999999999999MiB\n"),
         "receivers.otlp.grpc.max-message-size");
   }
 
@@ -320,7 +358,10 @@ class ConfigLoaderTest {
   @Test
   void loadReadsAFile(@TempDir Path dir) throws IOException, ConfigException {
     Path file = dir.resolve("seam.yaml");
-    Files.writeString(file, "pairing:\n  window: 5s\nboundary:\n  operation:\n    enabled: false\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        file,
+        "pairing:\n  window: 5s\nboundary:\n  operation:\n    enabled: false\n",
+        StandardCharsets.UTF_8);
     SeamConfig c = ConfigLoader.load(file);
     assertEquals(Duration.ofSeconds(5), c.pairing().window());
     assertFalse(c.boundary().operation().enabled());
@@ -346,7 +387,8 @@ class ConfigLoaderTest {
   void loadNamesTheKeyOfABadValueInAFile(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("seam.yaml");
     Files.writeString(file, "pairing:\n  windo: 5s\n", StandardCharsets.UTF_8);
-    assertNames(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)), "pairing.windo");
+    assertNames(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(file)), "pairing.windo");
   }
 
   @Test
@@ -360,15 +402,28 @@ class ConfigLoaderTest {
 
   @Test
   void serviceAliasesAreAMappingOfTheUsersNames() throws Exception {
-    SeamConfig c = ConfigLoader.fromYaml("normalize:\n  service:\n    aliases: {pricing-svc: pricing, Gateway_V2: gateway}\n    canonical: true\n");
-    assertEquals(Map.of("pricing-svc", "pricing", "Gateway_V2", "gateway"), c.normalize().service().aliases());
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "normalize:\n"
+                + "  service:\n"
+                + "    aliases: {pricing-svc: pricing, Gateway_V2: gateway}\n"
+                + "    canonical: true\n");
+    assertEquals(
+        Map.of("pricing-svc", "pricing", "Gateway_V2", "gateway"),
+        c.normalize().service().aliases());
     assertEquals(true, c.normalize().service().canonical());
     SeamConfig d = SeamConfig.defaults();
     assertEquals(Map.of(), d.normalize().service().aliases());
     assertEquals(false, d.normalize().service().canonical());
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: [a, b]}}"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.fromYaml("normalize: {service: {aliases: [a, b]}}"));
     assertTrue(e.getMessage().contains("'normalize.service.aliases'"), e.getMessage());
-    e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("normalize: {service: {aliases: {a: {b: c}}}}"));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.fromYaml("normalize: {service: {aliases: {a: {b: c}}}}"));
     assertTrue(e.getMessage().contains("'normalize.service.aliases.a'"), e.getMessage());
   }
 
@@ -378,11 +433,16 @@ class ConfigLoaderTest {
     assertEquals(true, d.pairing().contextBroken().enabled());
     assertEquals(Duration.ofSeconds(1), d.pairing().contextBroken().clockTolerance());
     assertEquals(100_000, d.pairing().contextBroken().maxRoots());
-    SeamConfig c = ConfigLoader.fromYaml("pairing: {context-broken: {enabled: false, clock-tolerance: 250ms, max-roots: 10}}");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "pairing: {context-broken: {enabled: false, clock-tolerance: 250ms, max-roots: 10}}");
     assertEquals(false, c.pairing().contextBroken().enabled());
     assertEquals(Duration.ofMillis(250), c.pairing().contextBroken().clockTolerance());
     assertEquals(10, c.pairing().contextBroken().maxRoots());
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("pairing: {context-broken: {clock-tolerance: 0s}}"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.fromYaml("pairing: {context-broken: {clock-tolerance: 0s}}"));
     assertTrue(e.getMessage().contains("'pairing.context-broken.clock-tolerance'"), e.getMessage());
   }
 
@@ -398,8 +458,10 @@ class ConfigLoaderTest {
   @Test
   void forwardingIsOffByDefaultAndValidatedWhenOn() throws Exception {
     assertFalse(SeamConfig.defaults().forward().enabled());
-    SeamConfig c = ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://tempo:4318', protocol: grpc, signals: [spans], compression: none,"
-        + " headers: {X-Scope-OrgID: team-a}}");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "forward: {enabled: true, endpoint: 'http://tempo:4318', protocol: grpc, signals:"
+                + " [spans], compression: none, headers: {X-Scope-OrgID: team-a}}");
     ForwardConfig f = c.forward();
     assertEquals("tempo", f.endpointUri().getHost());
     assertEquals(4318, f.endpointUri().getPort());
@@ -407,16 +469,23 @@ class ConfigLoaderTest {
     assertEquals(Set.of(Signal.SPANS), f.signalSet());
     assertFalse(f.gzip());
     assertEquals(Map.of("X-Scope-OrgID", "team-a"), f.headers());
-    assertEquals(80, ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://loki'}").forward().endpointUri().getPort());
-    for (String[] bad : new String[][] {
-        {"forward: {enabled: true, protocol: http/json}", "'forward.protocol'"},
-        {"forward: {enabled: true, endpoint: 'tempo:4318'}", "'forward.endpoint'"},
-        {"forward: {enabled: true, endpoint: 'ftp://tempo'}", "'forward.endpoint'"},
-        {"forward: {enabled: true, signals: [spans, metrics]}", "'forward.signals'"},
-        {"forward: {enabled: true, compression: zstd}", "'forward.compression'"},
-        {"forward: {enabled: true, queue-items: 0}", "'forward.queue-items'"},
-        {"forward: {enabled: true, retry: {max-elapsed: soon}}", "'forward.retry.max-elapsed'"},
-        {"forward: {enabled: true, headers: [a]}", "'forward.headers'"}}) {
+    assertEquals(
+        80,
+        ConfigLoader.fromYaml("forward: {enabled: true, endpoint: 'http://loki'}")
+            .forward()
+            .endpointUri()
+            .getPort());
+    for (String[] bad :
+        new String[][] {
+          {"forward: {enabled: true, protocol: http/json}", "'forward.protocol'"},
+          {"forward: {enabled: true, endpoint: 'tempo:4318'}", "'forward.endpoint'"},
+          {"forward: {enabled: true, endpoint: 'ftp://tempo'}", "'forward.endpoint'"},
+          {"forward: {enabled: true, signals: [spans, metrics]}", "'forward.signals'"},
+          {"forward: {enabled: true, compression: zstd}", "'forward.compression'"},
+          {"forward: {enabled: true, queue-items: 0}", "'forward.queue-items'"},
+          {"forward: {enabled: true, retry: {max-elapsed: soon}}", "'forward.retry.max-elapsed'"},
+          {"forward: {enabled: true, headers: [a]}", "'forward.headers'"}
+        }) {
       ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml(bad[0]));
       assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
     }
@@ -424,11 +493,15 @@ class ConfigLoaderTest {
 
   @Test
   void printedConfigurationLoadsBackToTheSame() throws Exception {
-    SeamConfig c = ConfigLoader.fromYaml("pairing: {window: 2.5s, context-broken: {max-roots: 7}}",
-        "boundary: {buckets: {bytes: [100, 1KiB, 5GB]}, operation: {enabled: false}}",
-        "normalize: {service: {aliases: {pricing-svc: pricing}}}", "limits: {heap-share: 0.5}");
+    SeamConfig c =
+        ConfigLoader.fromYaml(
+            "pairing: {window: 2.5s, context-broken: {max-roots: 7}}",
+            "boundary: {buckets: {bytes: [100, 1KiB, 5GB]}, operation: {enabled: false}}",
+            "normalize: {service: {aliases: {pricing-svc: pricing}}}",
+            "limits: {heap-share: 0.5}");
     assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c)));
-    assertEquals(SeamConfig.DEFAULT, ConfigLoader.fromYaml(ConfigLoader.toYaml(SeamConfig.DEFAULT)));
+    assertEquals(
+        SeamConfig.DEFAULT, ConfigLoader.fromYaml(ConfigLoader.toYaml(SeamConfig.DEFAULT)));
   }
 
   @Test
@@ -451,7 +524,8 @@ class ConfigLoaderTest {
 
   @Test
   void anEmptyMappingOfNamesIsReplacedWhole() throws Exception {
-    SeamConfig c = ConfigLoader.fromYaml("forward: {headers: {A: x}}", "forward: {headers: {B: y}}");
+    SeamConfig c =
+        ConfigLoader.fromYaml("forward: {headers: {A: x}}", "forward: {headers: {B: y}}");
     assertEquals(Map.of("B", "y"), c.forward().headers());
   }
 }

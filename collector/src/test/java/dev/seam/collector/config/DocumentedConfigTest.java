@@ -13,9 +13,9 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The configuration documentation is checked against the code: every key the records have is in
- * docs/configuration.md with its default as the code has it, no documented key is missing from
- * the code, and each component's README lists the keys of its sections (and the metrics of its
- * name class) the same way.
+ * docs/configuration.md with its default as the code has it, no documented key is missing from the
+ * code, and each component's README lists the keys of its sections (and the metrics of its name
+ * class) the same way.
  */
 class DocumentedConfigTest {
 
@@ -54,7 +54,9 @@ class DocumentedConfigTest {
   void everyKeyIsDocumentedWithItsDefault() throws IOException {
     Map<String, String> code = keys();
     Map<String, String> docs = rows(ROOT.resolve("docs/configuration.md"));
-    assertEquals(List.copyOf(code.keySet()), List.copyOf(docs.keySet()),
+    assertEquals(
+        List.copyOf(code.keySet()),
+        List.copyOf(docs.keySet()),
         "docs/configuration.md lists the keys in the code's order, no more and no fewer");
     assertEquals(code, docs, "each default as the code has it");
   }
@@ -65,11 +67,12 @@ class DocumentedConfigTest {
     assertEquals(OWNERS.keySet(), sections(code), "every section has an owning component");
     for (Map.Entry<String, String> owner : OWNERS.entrySet()) {
       Map<String, String> readme = rows(CODE.resolve(owner.getValue()).resolve("README.md"));
-      code.forEach((key, def) -> {
-        if (key.startsWith(owner.getKey() + ".")) {
-          assertEquals(def, readme.get(key), owner.getValue() + "/README.md lists " + key);
-        }
-      });
+      code.forEach(
+          (key, def) -> {
+            if (key.startsWith(owner.getKey() + ".")) {
+              assertEquals(def, readme.get(key), owner.getValue() + "/README.md lists " + key);
+            }
+          });
     }
   }
 
@@ -86,8 +89,13 @@ class DocumentedConfigTest {
     for (Field f : names.getDeclaredFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
         String prometheus = ((String) f.get(null)).replace('.', '_');
-        assertTrue(text.contains("`" + prometheus), readme.getFileName() + " of "
-            + readme.getParent().getFileName() + " lists " + prometheus);
+        assertTrue(
+            text.contains("`" + prometheus),
+            readme.getFileName()
+                + " of "
+                + readme.getParent().getFileName()
+                + " lists "
+                + prometheus);
       }
     }
   }
@@ -100,16 +108,17 @@ class DocumentedConfigTest {
   }
 
   private static void flatten(String prefix, Map<String, Object> tree, Map<String, String> out) {
-    tree.forEach((name, value) -> {
-      String key = prefix + name;
-      if (value instanceof Map<?, ?> m && !m.isEmpty()) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> inner = (Map<String, Object>) m;
-        flatten(key + ".", inner, out);
-      } else {
-        out.put(key, written(value));
-      }
-    });
+    tree.forEach(
+        (name, value) -> {
+          String key = prefix + name;
+          if (value instanceof Map<?, ?> m && !m.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> inner = (Map<String, Object>) m;
+            flatten(key + ".", inner, out);
+          } else {
+            out.put(key, written(value));
+          }
+        });
   }
 
   private static String written(Object value) {

@@ -37,29 +37,35 @@ import org.junit.jupiter.api.io.TempDir;
  * Contracts read from a real file, shown paired calls through their listener, and scraped from a
  * real Prometheus registry: owners from every source, budgets, declared flags, interface counts,
  * reloads that fail and succeed, a new day, idle boundaries.
+ *
+ * <p>Longer than most test classes: one case per rule of the contract file and the series it
+ * produces.
  */
 class ContractsTest {
 
-  private static final String CONTRACTS = String.join("\n",
-      "teams:",
-      "  pricing: {escalation: 'pagerduty:pricing'}",
-      "owners:",
-      "  gateway: {team: edge, escalation: '#edge-oncall', runbook: https://wiki/edge}",
-      "  pricing: {team: pricing}",
-      "boundaries:",
-      "  - caller: gateway",
-      "    callee: pricing",
-      "    transport: grpc",
-      "    interface: {current: pricing.v2, deprecated: {pricing.v1: 2027-03-31}}",
-      "    budgets: {caller_p99: 250ms, error_ratio: 0.001}",
-      "  - {caller: gateway, callee: pricing, transport: http, interface: {current: v1}, budgets: {overhead_p99: 2ms}}",
-      "  - caller: gateway",
-      "    callee: pricing",
-      "    transport: ffi",
-      "    interface: {current: v2, deprecated: {v1: 2027-06-30}}",
-      "    budgets: {allocated_bytes_per_call_p99: 64KiB, callee_memory: 512MiB}",
-      "  - {caller: gateway, callee: pricing, transport: messaging}",
-      "");
+  private static final String CONTRACTS =
+      String.join(
+          "\n",
+          "teams:",
+          "  pricing: {escalation: 'pagerduty:pricing'}",
+          "owners:",
+          "  gateway: {team: edge, escalation: '#edge-oncall', runbook: https://wiki/edge}",
+          "  pricing: {team: pricing}",
+          "boundaries:",
+          "  - caller: gateway",
+          "    callee: pricing",
+          "    transport: grpc",
+          "    interface: {current: pricing.v2, deprecated: {pricing.v1: 2027-03-31}}",
+          "    budgets: {caller_p99: 250ms, error_ratio: 0.001}",
+          "  - {caller: gateway, callee: pricing, transport: http, interface: {current: v1},"
+              + " budgets: {overhead_p99: 2ms}}",
+          "  - caller: gateway",
+          "    callee: pricing",
+          "    transport: ffi",
+          "    interface: {current: v2, deprecated: {v1: 2027-06-30}}",
+          "    budgets: {allocated_bytes_per_call_p99: 64KiB, callee_memory: 512MiB}",
+          "  - {caller: gateway, callee: pricing, transport: messaging}",
+          "");
 
   private static final Origin GATEWAY = new Origin("gateway", "go", null, "g-1");
   private static final Origin PRICING = new Origin("pricing", "rust", null, "p-1");
@@ -70,7 +76,8 @@ class ContractsTest {
   private Path file;
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final MutableClock clock = new MutableClock(Instant.parse("2027-03-15T12:00:00Z"));
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger passedOn = new AtomicInteger();
   private Contracts contracts;
   private BoundaryListener listener;
@@ -84,17 +91,25 @@ class ContractsTest {
   }
 
   private Contracts contracts(ContractsConfig config) {
-    return new Contracts(registry, registry.getPrometheusRegistry(), config, 100, nanos::get, clock);
+    return new Contracts(
+        registry, registry.getPrometheusRegistry(), config, 100, nanos::get, clock);
   }
 
   private static ContractsConfig config(String file, String catalog) {
-    return new ContractsConfig(file, catalog, Duration.ofSeconds(10), 20, ContractsConfig.InterfaceConfig.DEFAULT);
+    return new ContractsConfig(
+        file, catalog, Duration.ofSeconds(10), 20, ContractsConfig.InterfaceConfig.DEFAULT);
   }
 
   @Test
   void exportsOwnersBudgetsDeclaredFlagsAndInterfaceStatuses() {
-    resource(PRICING, Otlp.attr("service.version", "2.1.0"), Otlp.attr("service.owner.name", "someone-else"));
-    resource(LEDGER, Otlp.attr("service.owner.name", "books"), Otlp.attr("service.owner.contact", "#books"));
+    resource(
+        PRICING,
+        Otlp.attr("service.version", "2.1.0"),
+        Otlp.attr("service.owner.name", "someone-else"));
+    resource(
+        LEDGER,
+        Otlp.attr("service.owner.name", "books"),
+        Otlp.attr("service.owner.contact", "#books"));
     resource(INVENTORY, Otlp.attr("service.namespace", "stock"));
     call(GATEWAY, PRICING, Transport.GRPC, "pricing.v2.Pricing/Quote", 1);
     call(GATEWAY, PRICING, Transport.GRPC, "pricing.v2.Pricing/Quote", 10);
@@ -109,35 +124,127 @@ class ContractsTest {
 
     Scrape s = scrape();
     String[] grpc = {"caller_service", "gateway", "callee_service", "pricing", "transport", "grpc"};
-    assertEquals(1, s.value("seam_boundary_owner_info", Scrape.with(grpc, "caller_owner", "edge", "callee_owner", "pricing",
-        "caller_escalation", "#edge-oncall", "callee_escalation", "pagerduty:pricing")), "the file wins over the resource");
-    assertEquals(1, s.value("seam_boundary_owner_info", "callee_service", "ledger", "callee_owner", "books", "callee_escalation", "#books"));
-    assertEquals(1, s.value("seam_boundary_owner_info", "callee_service", "inventory", "callee_owner", "stock", "callee_escalation", "unknown"));
-    assertEquals(6, s.find("seam_boundary_owner_info").size(), "four declared (one silent), two undeclared");
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_owner_info",
+            Scrape.with(
+                grpc,
+                "caller_owner",
+                "edge",
+                "callee_owner",
+                "pricing",
+                "caller_escalation",
+                "#edge-oncall",
+                "callee_escalation",
+                "pagerduty:pricing")),
+        "the file wins over the resource");
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_owner_info",
+            "callee_service",
+            "ledger",
+            "callee_owner",
+            "books",
+            "callee_escalation",
+            "#books"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_owner_info",
+            "callee_service",
+            "inventory",
+            "callee_owner",
+            "stock",
+            "callee_escalation",
+            "unknown"));
+    assertEquals(
+        6, s.find("seam_boundary_owner_info").size(), "four declared (one silent), two undeclared");
     assertEquals(1, s.value("seam_boundary_declared", grpc));
-    assertEquals(1, s.value("seam_boundary_declared", "transport", "messaging"), "declared and silent");
+    assertEquals(
+        1, s.value("seam_boundary_declared", "transport", "messaging"), "declared and silent");
     assertEquals(0, s.value("seam_boundary_declared", "callee_service", "ledger"));
     assertEquals(0, s.value("seam_boundary_declared", "callee_service", "inventory"));
-    assertEquals(0.25, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "caller_p99_seconds")));
-    assertEquals(0.001, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "error_ratio")));
-    assertEquals(0.002, s.value("seam_boundary_budget", "transport", "http", "budget", "overhead_p99_seconds"));
-    assertEquals(65536, s.value("seam_boundary_budget", "transport", "ffi", "budget", "allocated_bytes_per_call_p99"));
-    assertEquals(512 * 1024 * 1024, s.value("seam_boundary_budget", "transport", "ffi", "budget", "callee_memory_bytes"));
+    assertEquals(
+        0.25, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "caller_p99_seconds")));
+    assertEquals(
+        0.001, s.value("seam_boundary_budget", Scrape.with(grpc, "budget", "error_ratio")));
+    assertEquals(
+        0.002,
+        s.value("seam_boundary_budget", "transport", "http", "budget", "overhead_p99_seconds"));
+    assertEquals(
+        65536,
+        s.value(
+            "seam_boundary_budget", "transport", "ffi", "budget", "allocated_bytes_per_call_p99"));
+    assertEquals(
+        512 * 1024 * 1024,
+        s.value("seam_boundary_budget", "transport", "ffi", "budget", "callee_memory_bytes"));
     assertEquals(5, s.find("seam_boundary_budget").size());
-    assertEquals(LocalDate.of(2027, 4, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
-        s.value("seam_boundary_interface_sunset_timestamp_seconds", Scrape.with(grpc, "interface", "pricing.v1")));
-    assertEquals(LocalDate.of(2027, 7, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
-        s.value("seam_boundary_interface_sunset_timestamp_seconds", "transport", "ffi", "interface", "v1"));
+    assertEquals(
+        LocalDate.of(2027, 4, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
+        s.value(
+            "seam_boundary_interface_sunset_timestamp_seconds",
+            Scrape.with(grpc, "interface", "pricing.v1")));
+    assertEquals(
+        LocalDate.of(2027, 7, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC),
+        s.value(
+            "seam_boundary_interface_sunset_timestamp_seconds",
+            "transport",
+            "ffi",
+            "interface",
+            "v1"));
 
     String calls = "seam_boundary_interface_calls_total";
-    assertEquals(11, s.value(calls, Scrape.with(grpc, "interface", "pricing.v2", "status", "current")), "weighted by the adjusted count");
-    assertEquals(1, s.value(calls, Scrape.with(grpc, "interface", "pricing.v1", "status", "deprecated")));
+    assertEquals(
+        11,
+        s.value(calls, Scrape.with(grpc, "interface", "pricing.v2", "status", "current")),
+        "weighted by the adjusted count");
+    assertEquals(
+        1, s.value(calls, Scrape.with(grpc, "interface", "pricing.v1", "status", "deprecated")));
     assertEquals(1, s.value(calls, Scrape.with(grpc, "interface", "unknown", "status", "unknown")));
-    assertEquals(1, s.value(calls, "transport", "http", "callee_service", "pricing", "interface", "v1", "status", "current"));
-    assertEquals(1, s.value(calls, "transport", "http", "callee_service", "pricing", "interface", "unknown", "status", "unknown"));
-    assertEquals(1, s.value(calls, "transport", "ffi", "interface", "v2", "status", "current"), "from the callee's service.version");
-    assertEquals(1, s.value(calls, "callee_service", "ledger", "interface", "v3", "status", "unknown"), "undeclared");
-    assertEquals(1, s.value(calls, "callee_service", "inventory", "interface", "inventory.v1", "status", "unknown"));
+    assertEquals(
+        1,
+        s.value(
+            calls,
+            "transport",
+            "http",
+            "callee_service",
+            "pricing",
+            "interface",
+            "v1",
+            "status",
+            "current"));
+    assertEquals(
+        1,
+        s.value(
+            calls,
+            "transport",
+            "http",
+            "callee_service",
+            "pricing",
+            "interface",
+            "unknown",
+            "status",
+            "unknown"));
+    assertEquals(
+        1,
+        s.value(calls, "transport", "ffi", "interface", "v2", "status", "current"),
+        "from the callee's service.version");
+    assertEquals(
+        1,
+        s.value(calls, "callee_service", "ledger", "interface", "v3", "status", "unknown"),
+        "undeclared");
+    assertEquals(
+        1,
+        s.value(
+            calls,
+            "callee_service",
+            "inventory",
+            "interface",
+            "inventory.v1",
+            "status",
+            "unknown"));
     assertEquals(8, s.find(calls).size());
     assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
     assertEquals(0, s.value("seam_contracts_reload_total", "outcome", "invalid"));
@@ -148,34 +255,58 @@ class ContractsTest {
   @Test
   void anInvalidFileKeepsTheContractsInForceAndAFixedOneIsPickedUpWhenItChanges() throws Exception {
     call(GATEWAY, LEDGER, Transport.HTTP, "/v3/entries", 1);
-    Files.writeString(file, CONTRACTS + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: soon}}\n");
+    Files.writeString(
+        file,
+        CONTRACTS
+            + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
+            + " soon}}\n");
     assertFalse(contracts.reload(config(file.toString(), "")));
     Scrape s = scrape();
     assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "invalid"));
     assertEquals(0, s.value("seam_contracts_last_reload_successful"));
     assertEquals(0, s.value("seam_boundary_declared", "callee_service", "ledger"));
-    assertEquals(1, s.value("seam_boundary_declared", "transport", "grpc"), "the contracts before stay in force");
+    assertEquals(
+        1,
+        s.value("seam_boundary_declared", "transport", "grpc"),
+        "the contracts before stay in force");
 
     nanos.addAndGet(Duration.ofSeconds(11).toNanos());
     contracts.poll();
-    assertEquals(1, scrape().value("seam_contracts_reload_total", "outcome", "invalid"), "the same problem is not counted again");
+    assertEquals(
+        1,
+        scrape().value("seam_contracts_reload_total", "outcome", "invalid"),
+        "the same problem is not counted again");
 
-    Files.writeString(file, CONTRACTS + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99: 1s}}\n");
+    Files.writeString(
+        file,
+        CONTRACTS
+            + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
+            + " 1s}}\n");
     nanos.addAndGet(Duration.ofSeconds(5).toNanos());
     contracts.poll();
-    assertEquals(0, scrape().value("seam_boundary_declared", "callee_service", "ledger"), "not checked before check-interval");
+    assertEquals(
+        0,
+        scrape().value("seam_boundary_declared", "callee_service", "ledger"),
+        "not checked before check-interval");
     nanos.addAndGet(Duration.ofSeconds(6).toNanos());
     contracts.poll();
     s = scrape();
     assertEquals(1, s.value("seam_boundary_declared", "callee_service", "ledger"));
-    assertEquals(1, s.value("seam_boundary_budget", "callee_service", "ledger", "budget", "caller_p99_seconds"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_budget", "callee_service", "ledger", "budget", "caller_p99_seconds"));
     assertEquals(2, s.value("seam_contracts_reload_total", "outcome", "loaded"));
     assertEquals(1, s.value("seam_contracts_last_reload_successful"));
 
     nanos.addAndGet(Duration.ofSeconds(11).toNanos());
     contracts.poll();
-    assertEquals(2, scrape().value("seam_contracts_reload_total", "outcome", "loaded"), "an unchanged file is not loaded again");
-    assertTrue(contracts.reload(config(file.toString(), "")), "SIGHUP reads it whether or not it changed");
+    assertEquals(
+        2,
+        scrape().value("seam_contracts_reload_total", "outcome", "loaded"),
+        "an unchanged file is not loaded again");
+    assertTrue(
+        contracts.reload(config(file.toString(), "")), "SIGHUP reads it whether or not it changed");
     assertEquals(3, scrape().value("seam_contracts_reload_total", "outcome", "loaded"));
   }
 
@@ -189,8 +320,18 @@ class ContractsTest {
     call(GATEWAY, PRICING, Transport.GRPC, "pricing.v1.Pricing/Quote", 1);
     call(GATEWAY, PRICING, Transport.GRPC, "pricing.v1.Pricing/Quote", 1);
     Scrape s = scrape();
-    assertEquals(1, s.value("seam_boundary_interface_calls_total", "interface", "pricing.v1", "status", "deprecated"));
-    assertEquals(2, s.value("seam_boundary_interface_calls_total", "interface", "pricing.v1", "status", "sunset"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_interface_calls_total",
+            "interface",
+            "pricing.v1",
+            "status",
+            "deprecated"));
+    assertEquals(
+        2,
+        s.value(
+            "seam_boundary_interface_calls_total", "interface", "pricing.v1", "status", "sunset"));
   }
 
   @Test
@@ -203,24 +344,51 @@ class ContractsTest {
     assertEquals(1, contracts.expireIdle(Duration.ofHours(1).toNanos()));
     Scrape s = scrape();
     assertEquals(0, s.find("seam_boundary_owner_info", "callee_service", "ledger").size());
-    assertEquals(0, s.find("seam_boundary_interface_calls_total", "callee_service", "ledger").size());
-    assertEquals(2, s.value("seam_boundary_interface_calls_total", "transport", "grpc", "status", "current"));
-    assertEquals(4, s.find("seam_boundary_declared").size(), "the declared boundaries, seen or not");
+    assertEquals(
+        0, s.find("seam_boundary_interface_calls_total", "callee_service", "ledger").size());
+    assertEquals(
+        2,
+        s.value("seam_boundary_interface_calls_total", "transport", "grpc", "status", "current"));
+    assertEquals(
+        4, s.find("seam_boundary_declared").size(), "the declared boundaries, seen or not");
   }
 
   @Test
   void theCatalogNamesOwnersTheFileDoesNot() throws Exception {
     Path catalog = dir.resolve("catalog-info.yaml");
-    Files.writeString(catalog, "kind: Component\nmetadata: {name: inventory}\nspec: {owner: 'group:default/stock-team'}\n"
-        + "---\nkind: Component\nmetadata: {name: pricing}\nspec: {owner: someone-else}\n");
-    Files.writeString(file, CONTRACTS.replace("  pricing: {escalation: 'pagerduty:pricing'}",
-        "  pricing: {escalation: 'pagerduty:pricing'}\n  stock-team: {escalation: '#stock'}"));
+    Files.writeString(
+        catalog,
+        "kind: Component\nmetadata: {name: inventory}\nspec: {owner: 'group:default/stock-team'}\n"
+            + "---\nkind: Component\nmetadata: {name: pricing}\nspec: {owner: someone-else}\n");
+    Files.writeString(
+        file,
+        CONTRACTS.replace(
+            "  pricing: {escalation: 'pagerduty:pricing'}",
+            "  pricing: {escalation: 'pagerduty:pricing'}\n  stock-team: {escalation: '#stock'}"));
     assertTrue(contracts.reload(config(file.toString(), catalog.toString())));
     resource(INVENTORY, Otlp.attr("service.owner.name", "not-this"));
     call(GATEWAY, INVENTORY, Transport.GRPC, "inventory.v1.Stock/Get", 1);
     Scrape s = scrape();
-    assertEquals(1, s.value("seam_boundary_owner_info", "callee_service", "inventory", "callee_owner", "stock-team", "callee_escalation", "#stock"));
-    assertEquals(1, s.value("seam_boundary_owner_info", "transport", "grpc", "callee_service", "pricing", "callee_owner", "pricing"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_owner_info",
+            "callee_service",
+            "inventory",
+            "callee_owner",
+            "stock-team",
+            "callee_escalation",
+            "#stock"));
+    assertEquals(
+        1,
+        s.value(
+            "seam_boundary_owner_info",
+            "transport",
+            "grpc",
+            "callee_service",
+            "pricing",
+            "callee_owner",
+            "pricing"));
   }
 
   @Test
@@ -238,7 +406,13 @@ class ContractsTest {
   @Test
   void aMissingFileAtStartLeavesNoContractsAndSaysSo() {
     PrometheusMeterRegistry other = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new Contracts(other, other.getPrometheusRegistry(), config(dir.resolve("absent.yaml").toString(), ""), 100, nanos::get, clock);
+    new Contracts(
+        other,
+        other.getPrometheusRegistry(),
+        config(dir.resolve("absent.yaml").toString(), ""),
+        100,
+        nanos::get,
+        clock);
     Scrape s = new Scrape(other.scrape());
     assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "invalid"));
     assertEquals(0, s.value("seam_contracts_last_reload_successful"));
@@ -251,10 +425,16 @@ class ContractsTest {
     contracts.resources().observe(origin, r);
   }
 
-  private void call(Origin caller, Origin callee, Transport transport, String operation, double weight) {
+  private void call(
+      Origin caller, Origin callee, Transport transport, String operation, double weight) {
     Span out = Spans.builder().origin(caller).kind(SpanKind.CLIENT).adjustedCount(weight).build();
-    Span in = Spans.builder().origin(callee).kind(transport == Transport.FFI ? SpanKind.INTERNAL : SpanKind.SERVER)
-        .name(transport == Transport.FFI ? operation : "server").operation(transport == Transport.FFI ? null : operation).build();
+    Span in =
+        Spans.builder()
+            .origin(callee)
+            .kind(transport == Transport.FFI ? SpanKind.INTERNAL : SpanKind.SERVER)
+            .name(transport == Transport.FFI ? operation : "server")
+            .operation(transport == Transport.FFI ? null : operation)
+            .build();
     listener.onEdge(new Edge(out, in, transport));
   }
 

@@ -8,14 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class InterfaceReaderTest {
 
-  private final InterfaceReader defaults = new InterfaceReader(ContractsConfig.InterfaceConfig.DEFAULT);
+  private final InterfaceReader defaults =
+      new InterfaceReader(ContractsConfig.InterfaceConfig.DEFAULT);
 
   @Test
   void readsTheVersionedPackageOfAnRpcMethod() {
     assertEquals("pricing.v2", defaults.read(Transport.GRPC, "pricing.v2.Pricing/Quote", null));
     assertEquals("pricing.v1", defaults.read(Transport.GRPC, "/pricing.v1.Pricing/Quote", null));
-    assertEquals("grpc.health.v1", defaults.read(Transport.GRPC, "grpc.health.v1.Health/Check", null));
-    assertEquals("acme.pricing.v1beta1", defaults.read(Transport.GRPC, "acme.pricing.v1beta1.Pricing/Quote", null));
+    assertEquals(
+        "grpc.health.v1", defaults.read(Transport.GRPC, "grpc.health.v1.Health/Check", null));
+    assertEquals(
+        "acme.pricing.v1beta1",
+        defaults.read(Transport.GRPC, "acme.pricing.v1beta1.Pricing/Quote", null));
     assertNull(defaults.read(Transport.GRPC, "Pricing/Quote", null));
     assertNull(defaults.read(Transport.GRPC, null, null));
     assertEquals("pricing.v3", defaults.read(Transport.OTHER, "pricing.v3.Pricing/Quote", null));
@@ -36,10 +40,13 @@ class InterfaceReaderTest {
     assertNull(defaults.read(Transport.MESSAGING, "orders", null));
     assertEquals("v2", defaults.read(Transport.FFI, "quote", "v2"));
     assertNull(defaults.read(Transport.FFI, "quote", null));
-    InterfaceReader byName = new InterfaceReader(new ContractsConfig.InterfaceConfig("^(v[0-9]+)_", "", "", "operation"));
+    InterfaceReader byName =
+        new InterfaceReader(
+            new ContractsConfig.InterfaceConfig("^(v[0-9]+)_", "", "", "operation"));
     assertEquals("v3", byName.read(Transport.FFI, "v3_quote", "v2"));
     assertNull(byName.read(Transport.HTTP, "/v1/price", null), "an empty pattern reads nothing");
-    InterfaceReader none = new InterfaceReader(new ContractsConfig.InterfaceConfig("", "", "", "none"));
+    InterfaceReader none =
+        new InterfaceReader(new ContractsConfig.InterfaceConfig("", "", "", "none"));
     assertNull(none.read(Transport.FFI, "quote", "v2"));
   }
 

@@ -64,7 +64,8 @@ class GunzipTest {
   @ValueSource(ints = {1, 100, 4095, 4096, 4097, 8192, 100_000})
   void oneByteOverTheLimitThrows(int size) throws Exception {
     byte[] data = random(size + 1, 7);
-    BodyTooLargeException e = assertThrows(BodyTooLargeException.class, () -> Gunzip.inflate(gzip(data), size));
+    BodyTooLargeException e =
+        assertThrows(BodyTooLargeException.class, () -> Gunzip.inflate(gzip(data), size));
     assertEquals(size, e.limit());
   }
 
@@ -93,9 +94,10 @@ class GunzipTest {
     }
     byte[] bomb = out.toByteArray();
     assertTrue(bomb.length < 1 << 20, "bomb is " + bomb.length + " bytes");
-    BodyTooLargeException e = assertTimeoutPreemptively(
-        Duration.ofSeconds(5),
-        () -> assertThrows(BodyTooLargeException.class, () -> Gunzip.inflate(bomb, 1L << 20)));
+    BodyTooLargeException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(5),
+            () -> assertThrows(BodyTooLargeException.class, () -> Gunzip.inflate(bomb, 1L << 20)));
     assertEquals(1L << 20, e.limit());
     assertTrue(e.getMessage().contains("1048576"), e.getMessage());
   }
@@ -103,7 +105,8 @@ class GunzipTest {
   @Test
   void garbageIsADecodeError() {
     byte[] garbage = "this is not gzip at all".getBytes(StandardCharsets.UTF_8);
-    OtlpDecodeException e = assertThrows(OtlpDecodeException.class, () -> Gunzip.inflate(garbage, 1 << 20));
+    OtlpDecodeException e =
+        assertThrows(OtlpDecodeException.class, () -> Gunzip.inflate(garbage, 1 << 20));
     assertTrue(e.getMessage().contains("gzip"), e.getMessage());
   }
 

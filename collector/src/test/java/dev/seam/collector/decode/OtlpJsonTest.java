@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Longer than most test classes: one case per rule of the OTLP JSON mapping and per malformed
+ * input.
+ */
 class OtlpJsonTest {
 
   private static final String TRACE_A = "5B8EFFF798038103D269B633813FC60C";
@@ -142,9 +146,11 @@ class OtlpJsonTest {
     assertEquals(1, req.getResourceSpansCount());
     ResourceSpans rs = req.getResourceSpans(0);
     assertEquals(2, rs.getResource().getAttributesCount());
-    assertEquals("checkout", attr(rs.getResource().getAttributesList(), "service.name").getStringValue());
     assertEquals(
-        "java", attr(rs.getResource().getAttributesList(), "telemetry.sdk.language").getStringValue());
+        "checkout", attr(rs.getResource().getAttributesList(), "service.name").getStringValue());
+    assertEquals(
+        "java",
+        attr(rs.getResource().getAttributesList(), "telemetry.sdk.language").getStringValue());
     assertEquals("dev.seam.test", rs.getScopeSpans(0).getScope().getName());
     assertEquals("1.2.3", rs.getScopeSpans(0).getScope().getVersion());
     assertEquals("https://opentelemetry.io/schemas/1.24.0", rs.getScopeSpans(0).getSchemaUrl());
@@ -155,8 +161,22 @@ class OtlpJsonTest {
     assertEquals(16, a.getTraceId().size());
     assertArrayEquals(
         new byte[] {
-          0x5B, (byte) 0x8E, (byte) 0xFF, (byte) 0xF7, (byte) 0x98, 0x03, (byte) 0x81, 0x03,
-          (byte) 0xD2, 0x69, (byte) 0xB6, 0x33, (byte) 0x81, 0x3F, (byte) 0xC6, 0x0C
+          0x5B,
+          (byte) 0x8E,
+          (byte) 0xFF,
+          (byte) 0xF7,
+          (byte) 0x98,
+          0x03,
+          (byte) 0x81,
+          0x03,
+          (byte) 0xD2,
+          0x69,
+          (byte) 0xB6,
+          0x33,
+          (byte) 0x81,
+          0x3F,
+          (byte) 0xC6,
+          0x0C
         },
         a.getTraceId().toByteArray());
     assertEquals(hex(SPAN_A), a.getSpanId());
@@ -194,8 +214,7 @@ class OtlpJsonTest {
     assertEquals(AnyValue.ValueCase.BOOL_VALUE, kv.get(0).getValue().getValueCase());
     assertFalse(kv.get(0).getValue().getBoolValue());
     assertEquals(
-        "x",
-        attr(attr(kv, "nested").getKvlistValue().getValuesList(), "deep").getStringValue());
+        "x", attr(attr(kv, "nested").getKvlistValue().getValuesList(), "deep").getStringValue());
     assertEquals(AnyValue.ValueCase.VALUE_NOT_SET, attr(attrs, "empty").getValueCase());
 
     assertEquals(1, a.getEventsCount());
@@ -233,8 +252,13 @@ class OtlpJsonTest {
   void snakeCaseIdKeysAreAlsoHex() throws Exception {
     Span s =
         onlySpan(
-            "{\"trace_id\":\"" + TRACE_B + "\",\"span_id\":\"" + SPAN_B
-                + "\",\"parent_span_id\":\"" + SPAN_C + "\",\"start_time_unix_nano\":\"5\"}");
+            "{\"trace_id\":\""
+                + TRACE_B
+                + "\",\"span_id\":\""
+                + SPAN_B
+                + "\",\"parent_span_id\":\""
+                + SPAN_C
+                + "\",\"start_time_unix_nano\":\"5\"}");
     assertEquals(hex(TRACE_B), s.getTraceId());
     assertEquals(hex(SPAN_B), s.getSpanId());
     assertEquals(hex(SPAN_C), s.getParentSpanId());
@@ -476,7 +500,8 @@ class OtlpJsonTest {
 
     // fixed64 holds the full unsigned range; Java sees the top value as -1.
     assertEquals(-1L, onlySpan("{\"endTimeUnixNano\":18446744073709551615}").getEndTimeUnixNano());
-    assertEquals(-1L, onlySpan("{\"endTimeUnixNano\":\"18446744073709551615\"}").getEndTimeUnixNano());
+    assertEquals(
+        -1L, onlySpan("{\"endTimeUnixNano\":\"18446744073709551615\"}").getEndTimeUnixNano());
 
     Span attrs =
         onlySpan(
@@ -500,7 +525,8 @@ class OtlpJsonTest {
   @Test
   void enumsAsIntegersAndNames() throws Exception {
     assertEquals(Span.SpanKind.SPAN_KIND_SERVER, onlySpan("{\"kind\":2}").getKind());
-    assertEquals(Span.SpanKind.SPAN_KIND_SERVER, onlySpan("{\"kind\":\"SPAN_KIND_SERVER\"}").getKind());
+    assertEquals(
+        Span.SpanKind.SPAN_KIND_SERVER, onlySpan("{\"kind\":\"SPAN_KIND_SERVER\"}").getKind());
     // Open proto3 enums keep unknown numbers (forward compatibility) ...
     Span future = onlySpan("{\"kind\":9}");
     assertEquals(Span.SpanKind.UNRECOGNIZED, future.getKind());
@@ -524,8 +550,13 @@ class OtlpJsonTest {
   void invalidHexIdBecomesOneByteIdNotAnError(String badId) throws Exception {
     Span s =
         onlySpan(
-            "{\"name\":\"bad\",\"traceId\":\"" + badId + "\",\"spanId\":\"" + badId
-                + "\",\"parentSpanId\":\"" + badId + "\"}");
+            "{\"name\":\"bad\",\"traceId\":\""
+                + badId
+                + "\",\"spanId\":\""
+                + badId
+                + "\",\"parentSpanId\":\""
+                + badId
+                + "\"}");
     assertEquals(ByteString.copyFrom(new byte[] {0}), s.getTraceId());
     assertEquals(ByteString.copyFrom(new byte[] {0}), s.getSpanId());
     assertEquals(ByteString.copyFrom(new byte[] {0}), s.getParentSpanId());
@@ -538,8 +569,14 @@ class OtlpJsonTest {
         OtlpJson.traces(
             utf8(
                 spansJson(
-                    "{\"traceId\":\"not-hex\",\"spanId\":\"" + SPAN_A + "\"},"
-                        + "{\"traceId\":\"" + TRACE_A + "\",\"spanId\":\"" + SPAN_B + "\"}")));
+                    "{\"traceId\":\"not-hex\",\"spanId\":\""
+                        + SPAN_A
+                        + "\"},"
+                        + "{\"traceId\":\""
+                        + TRACE_A
+                        + "\",\"spanId\":\""
+                        + SPAN_B
+                        + "\"}")));
     List<Span> spans = req.getResourceSpans(0).getScopeSpans(0).getSpansList();
     assertEquals(1, spans.get(0).getTraceId().size());
     assertEquals(hex(SPAN_A), spans.get(0).getSpanId());
@@ -570,7 +607,8 @@ class OtlpJsonTest {
     // An attribute *called* traceId is a value, not a bytes field; its string must be untouched.
     Span s =
         onlySpan(
-            "{\"attributes\":[{\"key\":\"traceId\",\"value\":{\"stringValue\":\"" + TRACE_A
+            "{\"attributes\":[{\"key\":\"traceId\",\"value\":{\"stringValue\":\""
+                + TRACE_A
                 + "\"}},{\"key\":\"raw\",\"value\":{\"bytesValue\":\"AQID\"}}]}");
     assertEquals(TRACE_A, attr(s.getAttributesList(), "traceId").getStringValue());
     assertEquals(
@@ -642,10 +680,12 @@ class OtlpJsonTest {
   @Test
   void topLevelMustBeObject() {
     assertEquals(
-        "invalid OTLP JSON at line 1 column 1: expected a JSON object at top level but found an array",
+        "invalid OTLP JSON at line 1 column 1: expected a JSON object at top level but found an"
+            + " array",
         tracesFails("[]").getMessage());
     assertEquals(
-        "invalid OTLP JSON at line 1 column 1: expected a JSON object at top level but found a string",
+        "invalid OTLP JSON at line 1 column 1: expected a JSON object at top level but found a"
+            + " string",
         assertThrows(OtlpDecodeException.class, () -> OtlpJson.metrics(utf8("\"x\"")))
             .getMessage());
     assertTrue(tracesFails("null").getMessage().endsWith("found null"));
@@ -658,7 +698,9 @@ class OtlpJsonTest {
         "invalid OTLP JSON at line 1 column 4: found an object after the top-level object",
         tracesFails("{} {}").getMessage());
     assertTrue(
-        tracesFails("{}x").getMessage().startsWith("invalid OTLP JSON at line 1 column 4: Unrecognized token 'x'"));
+        tracesFails("{}x")
+            .getMessage()
+            .startsWith("invalid OTLP JSON at line 1 column 4: Unrecognized token 'x'"));
     OtlpDecodeException extraClose = tracesFails("{\"a\":1}}");
     assertEquals(
         "invalid OTLP JSON at line 1 column 8: Unexpected close marker '}': expected ']'"
@@ -682,13 +724,17 @@ class OtlpJsonTest {
         spansNumber.getMessage());
 
     OtlpDecodeException elementNotObject = tracesFails("{\"resourceSpans\":[5]}");
-    assertTrue(elementNotObject.getMessage().contains("Expect message object"), elementNotObject.getMessage());
+    assertTrue(
+        elementNotObject.getMessage().contains("Expect message object"),
+        elementNotObject.getMessage());
 
     OtlpDecodeException badTime = tracesFails(spansJson("{\"startTimeUnixNano\":\"soon\"}"));
     assertTrue(badTime.getMessage().contains("uint64"), badTime.getMessage());
 
     OtlpDecodeException negativeTime = tracesFails(spansJson("{\"startTimeUnixNano\":-1}"));
-    assertTrue(negativeTime.getMessage().contains("Out of range uint64 value: -1"), negativeTime.getMessage());
+    assertTrue(
+        negativeTime.getMessage().contains("Out of range uint64 value: -1"),
+        negativeTime.getMessage());
 
     OtlpDecodeException hexFlags = tracesFails(spansJson("{\"flags\":\"0x300\"}"));
     assertTrue(hexFlags.getMessage().contains("uint32"), hexFlags.getMessage());
@@ -700,14 +746,18 @@ class OtlpJsonTest {
     assertTrue(twoValues.getMessage().contains("oneof"), twoValues.getMessage());
 
     OtlpDecodeException idObject = tracesFails(spansJson("{\"traceId\":{}}"));
-    assertTrue(idObject.getMessage().startsWith("invalid OTLP JSON: body does not match"), idObject.getMessage());
+    assertTrue(
+        idObject.getMessage().startsWith("invalid OTLP JSON: body does not match"),
+        idObject.getMessage());
 
     assertThrows(
         OtlpDecodeException.class,
         () -> OtlpJson.logs(utf8("{\"resourceLogs\":[{\"scopeLogs\":{\"logRecords\":[]}}]}")));
     assertThrows(
         OtlpDecodeException.class,
-        () -> OtlpJson.metrics(utf8("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":[]}]}]}]}")));
+        () ->
+            OtlpJson.metrics(
+                utf8("{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"sum\":[]}]}]}]}")));
   }
 
   @Test
@@ -721,8 +771,7 @@ class OtlpJsonTest {
   @Test
   void invalidUtf8IsRejected() {
     byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-    OtlpDecodeException e =
-        assertThrows(OtlpDecodeException.class, () -> OtlpJson.traces(body));
+    OtlpDecodeException e = assertThrows(OtlpDecodeException.class, () -> OtlpJson.traces(body));
     assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
   }
 
@@ -745,7 +794,12 @@ class OtlpJsonTest {
     // Realistic shape: kvlist inside kvlist inside an attribute.
     String kv = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":";
     String deepAttr =
-        spansJson("{\"attributes\":[{\"key\":\"a\",\"value\":" + kv.repeat(n) + "{}" + "}]}}".repeat(n) + "}]}");
+        spansJson(
+            "{\"attributes\":[{\"key\":\"a\",\"value\":"
+                + kv.repeat(n)
+                + "{}"
+                + "}]}}".repeat(n)
+                + "}]}");
     assertTrue(tracesFails(deepAttr).getMessage().contains("nesting deeper than 64 levels"));
   }
 
@@ -764,8 +818,11 @@ class OtlpJsonTest {
     String kv = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":";
     Span s =
         onlySpan(
-            "{\"attributes\":[{\"key\":\"a\",\"value\":" + kv.repeat(5) + "{\"stringValue\":\"leaf\"}"
-                + "}]}}".repeat(5) + "}]}");
+            "{\"attributes\":[{\"key\":\"a\",\"value\":"
+                + kv.repeat(5)
+                + "{\"stringValue\":\"leaf\"}"
+                + "}]}}".repeat(5)
+                + "}]}");
     AnyValue v = s.getAttributes(0).getValue();
     for (int i = 0; i < 5; i++) {
       v = v.getKvlistValue().getValues(0).getValue();
@@ -790,7 +847,8 @@ class OtlpJsonTest {
   void otherWrongShapesThrowOnlyDecodeException(String body) {
     OtlpDecodeException e = tracesFails(body);
     assertTrue(
-        e.getMessage().startsWith("invalid OTLP JSON: body does not match ExportTraceServiceRequest: "),
+        e.getMessage()
+            .startsWith("invalid OTLP JSON: body does not match ExportTraceServiceRequest: "),
         e.getMessage());
   }
 
@@ -831,8 +889,7 @@ class OtlpJsonTest {
   @Test
   void decodedRequestRoundTripsThroughBinary() throws Exception {
     String json =
-        spansJson(
-            "{\"traceId\":\"" + TRACE_A + "\",\"spanId\":\"" + SPAN_A + "\",\"name\":\"x\"}");
+        spansJson("{\"traceId\":\"" + TRACE_A + "\",\"spanId\":\"" + SPAN_A + "\",\"name\":\"x\"}");
     ExportTraceServiceRequest req = OtlpJson.traces(utf8(json));
     assertEquals(req, ExportTraceServiceRequest.parseFrom(req.toByteArray()));
     assertEquals(

@@ -1,6 +1,5 @@
 package dev.seam.collector.decode;
 
-import dev.seam.collector.model.Ids;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import dev.seam.collector.model.Ids;
 import dev.seam.collector.testing.Otlp;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -33,12 +33,28 @@ import org.junit.jupiter.api.Test;
  * Seam's span reader against protobuf's generated parser, the reference: on random SDK-shaped
  * requests and on mutants of them, whatever the generated parser accepts the reader must read to
  * the same values.
+ *
+ * <p>Longer than most test classes: one case per field and wire-format edge of the trace reader.
  */
 class TraceReaderTest {
 
   private static final String[] KEYS = {
-    "http.request.method", "http.response.status_code", "http.route", "url.full", "server.address", "rpc.system", "rpc.service",
-    "rpc.method", "rpc.grpc.status_code", "error.type", "peer.service", "thread.id", "busy_ns", "seam.allocated_bytes", "otel.kind", "x"
+    "http.request.method",
+    "http.response.status_code",
+    "http.route",
+    "url.full",
+    "server.address",
+    "rpc.system",
+    "rpc.service",
+    "rpc.method",
+    "rpc.grpc.status_code",
+    "error.type",
+    "peer.service",
+    "thread.id",
+    "busy_ns",
+    "seam.allocated_bytes",
+    "otel.kind",
+    "x"
   };
 
   private static AnyValue randomValue(Random r) {
@@ -50,20 +66,39 @@ class TraceReaderTest {
       case 2:
         return AnyValue.newBuilder().setBoolValue(r.nextBoolean()).build();
       case 3:
-        return AnyValue.newBuilder().setDoubleValue(r.nextInt(3) == 0 ? Double.NaN : r.nextDouble() * 1000).build();
+        return AnyValue.newBuilder()
+            .setDoubleValue(r.nextInt(3) == 0 ? Double.NaN : r.nextDouble() * 1000)
+            .build();
       case 4:
-        return AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setStringValue("a"))).build();
+        return AnyValue.newBuilder()
+            .setArrayValue(
+                ArrayValue.newBuilder().addValues(AnyValue.newBuilder().setStringValue("a")))
+            .build();
       case 5:
-        return AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder().addValues(Otlp.attr("k", 1))).build();
+        return AnyValue.newBuilder()
+            .setKvlistValue(KeyValueList.newBuilder().addValues(Otlp.attr("k", 1)))
+            .build();
       case 6:
-        return AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3})).build();
+        return AnyValue.newBuilder()
+            .setBytesValue(ByteString.copyFrom(new byte[] {1, 2, 3}))
+            .build();
       default:
         return AnyValue.newBuilder().setStringValue(" " + r.nextInt(600) + " ").build();
     }
   }
 
   private static String randomString(Random r) {
-    String[] pool = {"", "GET", "/price/{id}", "pricing", "status: Unavailable", "ünïcödé ✓", "a".repeat(200), "ot=th:8", "dd=s:1,ot=th:c"};
+    String[] pool = {
+      "",
+      "GET",
+      "/price/{id}",
+      "pricing",
+      "status: Unavailable",
+      "ünïcödé ✓",
+      "a".repeat(200),
+      "ot=th:8",
+      "dd=s:1,ot=th:c"
+    };
     return r.nextInt(4) == 0 ? "v" + r.nextInt(1000) : pool[r.nextInt(pool.length)];
   }
 
@@ -81,38 +116,54 @@ class TraceReaderTest {
     for (int res = 0, nres = 1 + r.nextInt(3); res < nres; res++) {
       ResourceSpans.Builder rs = ResourceSpans.newBuilder();
       if (r.nextInt(5) != 0) {
-        rs.setResource(Otlp.resource("svc" + r.nextInt(3), r.nextBoolean() ? "go" : "rust", Otlp.attr("host.name", "h" + r.nextInt(2))));
+        rs.setResource(
+            Otlp.resource(
+                "svc" + r.nextInt(3),
+                r.nextBoolean() ? "go" : "rust",
+                Otlp.attr("host.name", "h" + r.nextInt(2))));
       }
       for (int sc = 0, nsc = r.nextInt(3); sc < nsc; sc++) {
         ScopeSpans.Builder ss = ScopeSpans.newBuilder();
         if (r.nextBoolean()) {
-          ss.setScope(InstrumentationScope.newBuilder().setName("scope" + sc).setVersion("1.0").addAttributes(Otlp.attr("a", "b")));
+          ss.setScope(
+              InstrumentationScope.newBuilder()
+                  .setName("scope" + sc)
+                  .setVersion("1.0")
+                  .addAttributes(Otlp.attr("a", "b")));
         }
         for (int i = 0, n = r.nextInt(6); i < n; i++) {
-          Span.Builder s = Span.newBuilder()
-              .setTraceId(randomId(r, 16))
-              .setSpanId(randomId(r, 8))
-              .setParentSpanId(r.nextBoolean() ? ByteString.EMPTY : randomId(r, 8))
-              .setName(randomString(r))
-              .setKindValue(r.nextInt(7))
-              .setFlags(r.nextInt(0x400))
-              .setStartTimeUnixNano(r.nextLong())
-              .setEndTimeUnixNano(r.nextLong());
+          Span.Builder s =
+              Span.newBuilder()
+                  .setTraceId(randomId(r, 16))
+                  .setSpanId(randomId(r, 8))
+                  .setParentSpanId(r.nextBoolean() ? ByteString.EMPTY : randomId(r, 8))
+                  .setName(randomString(r))
+                  .setKindValue(r.nextInt(7))
+                  .setFlags(r.nextInt(0x400))
+                  .setStartTimeUnixNano(r.nextLong())
+                  .setEndTimeUnixNano(r.nextLong());
           if (r.nextBoolean()) {
             s.setTraceState(randomString(r));
           }
           for (int a = 0, na = r.nextInt(12); a < na; a++) {
-            s.addAttributes(KeyValue.newBuilder().setKey(KEYS[r.nextInt(KEYS.length)]).setValue(randomValue(r)));
+            s.addAttributes(
+                KeyValue.newBuilder()
+                    .setKey(KEYS[r.nextInt(KEYS.length)])
+                    .setValue(randomValue(r)));
           }
           if (r.nextInt(3) == 0) {
             s.setStatus(Status.newBuilder().setCodeValue(r.nextInt(3)).setMessage(randomString(r)));
           }
           for (int e = 0, ne = r.nextInt(3); e < ne; e++) {
-            s.addEvents(Span.Event.newBuilder().setName(r.nextBoolean() ? "exception" : "log").setTimeUnixNano(r.nextLong())
-                .addAttributes(Otlp.attr("exception.type", randomString(r))));
+            s.addEvents(
+                Span.Event.newBuilder()
+                    .setName(r.nextBoolean() ? "exception" : "log")
+                    .setTimeUnixNano(r.nextLong())
+                    .addAttributes(Otlp.attr("exception.type", randomString(r))));
           }
           if (r.nextInt(4) == 0) {
-            s.addLinks(Span.Link.newBuilder().setTraceId(randomId(r, 16)).setSpanId(randomId(r, 8)));
+            s.addLinks(
+                Span.Link.newBuilder().setTraceId(randomId(r, 16)).setSpanId(randomId(r, 8)));
           }
           ss.addSpans(s);
         }
@@ -129,13 +180,19 @@ class TraceReaderTest {
     int spans = 0;
     for (int res = 0; res < read.resourceCount(); res++) {
       ResourceSpans rs = expected.getResourceSpans(res);
-      byte[] resource = Arrays.copyOfRange(read.resourceBytes(res), read.resourceOffset(res), read.resourceOffset(res) + read.resourceLength(res));
+      byte[] resource =
+          Arrays.copyOfRange(
+              read.resourceBytes(res),
+              read.resourceOffset(res),
+              read.resourceOffset(res) + read.resourceLength(res));
       try {
         assertEquals(rs.getResource(), Resource.parseFrom(resource));
       } catch (IOException e) {
         throw new AssertionError(e);
       }
-      assertEquals(rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "", read.firstScopeName(res));
+      assertEquals(
+          rs.getScopeSpansCount() > 0 ? rs.getScopeSpans(0).getScope().getName() : "",
+          read.firstScopeName(res));
       assertEquals(spans, read.firstSpan(res));
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span want : ss.getSpansList()) {
@@ -173,20 +230,23 @@ class TraceReaderTest {
       KeyValue kv = want.getAttributes(i);
       assertEquals(kv.getKey(), got.key(i));
       AnyValue v = kv.getValue();
-      String s = switch (v.getValueCase()) {
-        case STRING_VALUE -> v.getStringValue();
-        case INT_VALUE -> Long.toString(v.getIntValue());
-        case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
-        case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-        default -> null;
-      };
+      String s =
+          switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case INT_VALUE -> Long.toString(v.getIntValue());
+            case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+            case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+            default -> null;
+          };
       assertEquals(s, got.stringValue(i), kv.getKey());
-      long n = switch (v.getValueCase()) {
-        case INT_VALUE -> v.getIntValue();
-        case DOUBLE_VALUE -> Double.isFinite(v.getDoubleValue()) ? (long) v.getDoubleValue() : RawSpan.ABSENT;
-        case STRING_VALUE -> parse(v.getStringValue());
-        default -> RawSpan.ABSENT;
-      };
+      long n =
+          switch (v.getValueCase()) {
+            case INT_VALUE -> v.getIntValue();
+            case DOUBLE_VALUE ->
+                Double.isFinite(v.getDoubleValue()) ? (long) v.getDoubleValue() : RawSpan.ABSENT;
+            case STRING_VALUE -> parse(v.getStringValue());
+            default -> RawSpan.ABSENT;
+          };
       assertEquals(n, got.integerValue(i), kv.getKey());
     }
     assertEquals(want.getEventsCount(), got.eventCount());
@@ -231,7 +291,8 @@ class TraceReaderTest {
       }
       for (int m = 0, n = 1 + r.nextInt(3); m < n; m++) {
         int at = r.nextInt(body.length);
-        body[at] = r.nextBoolean() ? (byte) (body[at] ^ (1 << r.nextInt(8))) : (byte) r.nextInt(256);
+        body[at] =
+            r.nextBoolean() ? (byte) (body[at] ^ (1 << r.nextInt(8))) : (byte) r.nextInt(256);
       }
       ExportTraceServiceRequest expected;
       try {
@@ -250,10 +311,15 @@ class TraceReaderTest {
       try {
         assertSameAs(expected, reader.read(body), body);
       } catch (OtlpDecodeException e) {
-        throw new AssertionError("the generated parser accepts mutant " + i + " but the reader refused it: " + e.getMessage());
+        throw new AssertionError(
+            "the generated parser accepts mutant "
+                + i
+                + " but the reader refused it: "
+                + e.getMessage());
       }
     }
-    assertTrue(accepted > 1_000 && refused > 1_000, accepted + " accepted, " + refused + " refused");
+    assertTrue(
+        accepted > 1_000 && refused > 1_000, accepted + " accepted, " + refused + " refused");
   }
 
   @Test
@@ -273,8 +339,13 @@ class TraceReaderTest {
         assertThrows(OtlpDecodeException.class, () -> reader.read(part), "cut at " + cut);
       }
     }
-    OtlpDecodeException e = assertThrows(OtlpDecodeException.class, () -> reader.read(new byte[] {0x0a, (byte) 0xff, (byte) 0xff, 0x7f}));
-    assertTrue(e.getMessage().startsWith("invalid OTLP protobuf ExportTraceServiceRequest: "), e.getMessage());
+    OtlpDecodeException e =
+        assertThrows(
+            OtlpDecodeException.class,
+            () -> reader.read(new byte[] {0x0a, (byte) 0xff, (byte) 0xff, 0x7f}));
+    assertTrue(
+        e.getMessage().startsWith("invalid OTLP protobuf ExportTraceServiceRequest: "),
+        e.getMessage());
   }
 
   private static ExportTraceServiceRequest randomRequestWithSpans() {
@@ -290,9 +361,18 @@ class TraceReaderTest {
   void invalidUtf8IsReadWithReplacementCharactersInsteadOfLosingTheRequest() throws Exception {
     // Go strings are bytes: an SDK can send a span name that is not UTF-8. The generated parser
     // refuses the whole request for it; Seam reads it, as U+FFFD, and keeps every other span.
-    Span span = Otlp.span("5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b173", "", Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 5)
-        .setName("PLACEHOLDER").build();
-    byte[] body = Otlp.traces(Otlp.resourceSpans(Otlp.resource("g", "go"), span.toBuilder())).toByteArray();
+    Span span =
+        Otlp.span(
+                "5b8efff798038103d269b633813fc60c",
+                "eee19b7ec3c1b173",
+                "",
+                Span.SpanKind.SPAN_KIND_CLIENT,
+                Otlp.T0,
+                5)
+            .setName("PLACEHOLDER")
+            .build();
+    byte[] body =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource("g", "go"), span.toBuilder())).toByteArray();
     int at = indexOf(body, "PLACEHOLDER".getBytes(StandardCharsets.US_ASCII));
     body[at] = (byte) 0xc3; // a lead byte followed by ASCII: malformed
     assertThrows(IOException.class, () -> ExportTraceServiceRequest.parseFrom(body));
@@ -320,9 +400,14 @@ class TraceReaderTest {
     k.flush();
     s.writeBytes(9, ByteString.copyFrom(kv.toByteArray()));
     s.flush();
-    byte[] body = ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(Span.parseFrom(span.toByteArray()))))
-        .build().toByteArray();
+    byte[] body =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(
+                ResourceSpans.newBuilder()
+                    .addScopeSpans(
+                        ScopeSpans.newBuilder().addSpans(Span.parseFrom(span.toByteArray()))))
+            .build()
+            .toByteArray();
     ExportTraceServiceRequest expected = ExportTraceServiceRequest.parseFrom(body);
     TraceReader reader = new TraceReader(new StringTable(64)).read(body);
     assertSameAs(expected, reader, body);
@@ -332,7 +417,11 @@ class TraceReaderTest {
 
   @Test
   void aRequestWithoutResourceOrScopeReadsAsEmpty() throws Exception {
-    byte[] body = ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()).build().toByteArray();
+    byte[] body =
+        ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(ResourceSpans.newBuilder())
+            .build()
+            .toByteArray();
     TraceReader reader = new TraceReader(new StringTable(64)).read(body);
     assertEquals(1, reader.resourceCount());
     assertEquals(0, reader.resourceLength(0));
@@ -345,9 +434,19 @@ class TraceReaderTest {
   void aLargeRequestReadsWholeAndTheReaderStaysSmallAfterwards() throws Exception {
     List<Span.Builder> spans = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
-      spans.add(Otlp.span("5b8efff798038103d269b633813fc60c", String.format("%016x", i + 1), "", Span.SpanKind.SPAN_KIND_INTERNAL, Otlp.T0, 1));
+      spans.add(
+          Otlp.span(
+              "5b8efff798038103d269b633813fc60c",
+              String.format("%016x", i + 1),
+              "",
+              Span.SpanKind.SPAN_KIND_INTERNAL,
+              Otlp.T0,
+              1));
     }
-    byte[] body = Otlp.traces(Otlp.resourceSpans(Otlp.resource("g", "go"), spans.toArray(Span.Builder[]::new))).toByteArray();
+    byte[] body =
+        Otlp.traces(
+                Otlp.resourceSpans(Otlp.resource("g", "go"), spans.toArray(Span.Builder[]::new)))
+            .toByteArray();
     TraceReader reader = new TraceReader(new StringTable(64));
     reader.read(body);
     assertEquals(20_000, reader.endSpan(0));
@@ -356,7 +455,8 @@ class TraceReaderTest {
     for (int i = 0; i < 20_000; i++) {
       assertEquals(i + 1, ids[i]);
     }
-    byte[] small = Otlp.traces(Otlp.resourceSpans(Otlp.resource("g", "go"), spans.get(0))).toByteArray();
+    byte[] small =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource("g", "go"), spans.get(0))).toByteArray();
     assertEquals(1, reader.read(small).endSpan(0));
   }
 
@@ -368,7 +468,8 @@ class TraceReaderTest {
     assertSame(first, table.get(a.clone(), 0, a.length));
     Random r = new Random(1);
     for (int i = 0; i < 50_000; i++) {
-      String s = "k" + r.nextInt(200) + (r.nextBoolean() ? "-middle-" + r.nextInt(50) + "-end" : "");
+      String s =
+          "k" + r.nextInt(200) + (r.nextBoolean() ? "-middle-" + r.nextInt(50) + "-end" : "");
       byte[] b = ("__" + s + "__").getBytes(StandardCharsets.UTF_8);
       assertEquals(s, table.get(b, 2, b.length - 4));
     }

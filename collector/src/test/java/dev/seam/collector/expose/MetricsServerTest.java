@@ -72,12 +72,14 @@ class MetricsServerTest {
 
   @Test
   void postOnMetricsIs405() throws Exception {
-    HttpResponse<String> r = seam.httpClient().send(
-        HttpRequest.newBuilder(URI.create(seam.metricsBase() + "/metrics"))
-            .timeout(Duration.ofSeconds(10))
-            .POST(HttpRequest.BodyPublishers.ofString("x"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        seam.httpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(seam.metricsBase() + "/metrics"))
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("x"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertEquals(405, r.statusCode());
     assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElse(null));
@@ -90,18 +92,21 @@ class MetricsServerTest {
     assertEquals(HttpClient.Version.HTTP_1_1, r.version());
     assertEquals(200, r.statusCode());
     assertEquals("", r.body());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    assertTrue(
+        r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
   }
 
   @Test
   void headOnMetricsIs200WithoutBodyOverHttp2() throws Exception {
-    // A response to HEAD must not carry content (RFC 9110 9.3.2, RFC 9113 8.1.1), whatever the version.
+    // A response to HEAD must not carry content (RFC 9110 9.3.2, RFC 9113 8.1.1), whatever the
+    // version.
     HttpResponse<String> r = head("/metrics", HttpClient.Version.HTTP_2);
 
     assertEquals(HttpClient.Version.HTTP_2, r.version(), "the client upgraded to h2c");
     assertEquals(200, r.statusCode());
     assertEquals("", r.body(), "HEAD /metrics over HTTP/2 sent a body");
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+    assertTrue(
+        r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
   }
 
   @Test
@@ -109,7 +114,8 @@ class MetricsServerTest {
     HttpResponse<String> r = get("/metrics", null);
 
     assertEquals(200, r.statusCode());
-    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+    assertTrue(
+        r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
         r.headers().firstValue("Content-Type").orElse(null));
     String body = r.body();
     assertTrue(body.contains("seam_received_items_total"), "seam_received_items_total");
@@ -120,7 +126,10 @@ class MetricsServerTest {
     Scrape s = new Scrape(body);
     for (String signal : new String[] {"spans", "logs", "metrics"}) {
       for (String protocol : new String[] {"grpc", "http"}) {
-        assertEquals(1, s.find("seam_received_items_total", "signal", signal, "protocol", protocol).size(), signal + "/" + protocol);
+        assertEquals(
+            1,
+            s.find("seam_received_items_total", "signal", signal, "protocol", protocol).size(),
+            signal + "/" + protocol);
       }
       assertEquals(1, s.find("seam_processed_items_total", "signal", signal).size(), signal);
     }
@@ -142,7 +151,8 @@ class MetricsServerTest {
   void pairedCallCarriesExemplarsOfItsOwnSpansInOpenMetrics() throws Exception {
     // The sampler rate-limits exemplars, so a pair may go unsampled: keep sending pairs of the
     // same boundary until a bucket line shows an exemplar, then check it names one of them.
-    Map<String, String[]> sent = new LinkedHashMap<>(); // caller span id -> {trace id, callee span id}
+    Map<String, String[]> sent =
+        new LinkedHashMap<>(); // caller span id -> {trace id, callee span id}
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     String text = "";
     List<String> callerLines = List.of();
@@ -151,19 +161,35 @@ class MetricsServerTest {
       String caller = String.format("c0%014x", IDS.incrementAndGet());
       String callee = String.format("5e%014x", IDS.incrementAndGet());
       sent.put(caller, new String[] {trace, callee});
-      ExportTraceServiceRequest req = Otlp.traces(
-          Otlp.resourceSpans(Otlp.resource("om-go-client", "go"),
-              Otlp.span(trace, caller, null, Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 3_000_000)),
-          Otlp.resourceSpans(Otlp.resource("om-rust-server", "rust"),
-              Otlp.span(trace, callee, caller, Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0 + 500_000, 2_000_000).setFlags(Otlp.REMOTE_PARENT)));
-      HttpResponse<byte[]> posted = seam.post("/v1/traces", "application/x-protobuf", null, req.toByteArray());
+      ExportTraceServiceRequest req =
+          Otlp.traces(
+              Otlp.resourceSpans(
+                  Otlp.resource("om-go-client", "go"),
+                  Otlp.span(
+                      trace, caller, null, Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 3_000_000)),
+              Otlp.resourceSpans(
+                  Otlp.resource("om-rust-server", "rust"),
+                  Otlp.span(
+                          trace,
+                          callee,
+                          caller,
+                          Span.SpanKind.SPAN_KIND_SERVER,
+                          Otlp.T0 + 500_000,
+                          2_000_000)
+                      .setFlags(Otlp.REMOTE_PARENT)));
+      HttpResponse<byte[]> posted =
+          seam.post("/v1/traces", "application/x-protobuf", null, req.toByteArray());
       assertEquals(200, posted.statusCode());
 
       for (int i = 0; i < 5; i++) {
         HttpResponse<String> r = get("/metrics", OPENMETRICS_ACCEPT);
         assertEquals(200, r.statusCode());
         text = r.body();
-        callerLines = lines(text, "seam_boundary_caller_duration_seconds_bucket{", "caller_service=\"om-go-client\"");
+        callerLines =
+            lines(
+                text,
+                "seam_boundary_caller_duration_seconds_bucket{",
+                "caller_service=\"om-go-client\"");
         if (callerLines.stream().anyMatch(l -> l.contains(" # {"))) {
           break;
         }
@@ -184,16 +210,23 @@ class MetricsServerTest {
       }
     }
     if (exemplar == null) {
-      fail("no exemplar on seam_boundary_caller_duration_seconds_bucket after " + sent.size() + " pairs:\n" + String.join("\n", callerLines));
+      fail(
+          "no exemplar on seam_boundary_caller_duration_seconds_bucket after "
+              + sent.size()
+              + " pairs:\n"
+              + String.join("\n", callerLines));
     }
     // The exemplar names the caller's span of one of the pairs, with that pair's trace.
     String matched = null;
     for (Map.Entry<String, String[]> e : sent.entrySet()) {
-      if (exemplar.startsWith("{span_id=\"" + e.getKey() + "\",trace_id=\"" + e.getValue()[0] + "\"}")) {
+      if (exemplar.startsWith(
+          "{span_id=\"" + e.getKey() + "\",trace_id=\"" + e.getValue()[0] + "\"}")) {
         matched = e.getKey();
       }
     }
-    assertTrue(matched != null, "exemplar " + exemplar + " names none of the caller spans sent: " + sent.keySet());
+    assertTrue(
+        matched != null,
+        "exemplar " + exemplar + " names none of the caller spans sent: " + sent.keySet());
     // OpenMetrics 1.0 allows exemplars on buckets and counters only; Prometheus 2.x rejects the
     // whole scrape when a _count, _sum or gauge line carries one.
     for (String line : text.split("\n")) {
@@ -202,11 +235,20 @@ class MetricsServerTest {
       }
     }
     // The callee's histogram, when it carries an exemplar, names the callee's span instead.
-    for (String line : lines(text, "seam_boundary_callee_duration_seconds_bucket{", "callee_service=\"om-rust-server\"")) {
+    for (String line :
+        lines(
+            text,
+            "seam_boundary_callee_duration_seconds_bucket{",
+            "callee_service=\"om-rust-server\"")) {
       int at = line.indexOf(" # {");
       if (at >= 0) {
         String calleeExemplar = line.substring(at + 3);
-        assertTrue(sent.values().stream().anyMatch(v -> calleeExemplar.startsWith("{span_id=\"" + v[1] + "\",trace_id=\"" + v[0] + "\"}")),
+        assertTrue(
+            sent.values().stream()
+                .anyMatch(
+                    v ->
+                        calleeExemplar.startsWith(
+                            "{span_id=\"" + v[1] + "\",trace_id=\"" + v[0] + "\"}")),
             "callee exemplar " + calleeExemplar + " names a callee span");
       }
     }
@@ -223,10 +265,16 @@ class MetricsServerTest {
     return out;
   }
 
-  private static HttpResponse<String> head(String path, HttpClient.Version version) throws Exception {
-    HttpClient client = HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
+  private static HttpResponse<String> head(String path, HttpClient.Version version)
+      throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder().version(version).connectTimeout(Duration.ofSeconds(5)).build();
     // The first request on a new connection is the one that may upgrade it to h2c; send it first.
-    client.send(HttpRequest.newBuilder(URI.create(seam.metricsBase() + "/healthz")).timeout(Duration.ofSeconds(10)).GET().build(),
+    client.send(
+        HttpRequest.newBuilder(URI.create(seam.metricsBase() + "/healthz"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.discarding());
     return client.send(
         HttpRequest.newBuilder(URI.create(seam.metricsBase() + path))
@@ -237,7 +285,10 @@ class MetricsServerTest {
   }
 
   private static HttpResponse<String> get(String path, String accept) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(seam.metricsBase() + path)).timeout(Duration.ofSeconds(10)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(seam.metricsBase() + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET();
     if (accept != null) {
       b.header("Accept", accept);
     }

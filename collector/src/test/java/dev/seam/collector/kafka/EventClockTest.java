@@ -34,7 +34,8 @@ class EventClockTest {
     clock.assign(P0);
     clock.revoke(P0);
     wall.addAndGet(10 * S);
-    assertEquals(1_001 * S, clock.advance(), "nothing owned while the group rebalances: it stands still");
+    assertEquals(
+        1_001 * S, clock.advance(), "nothing owned while the group rebalances: it stands still");
   }
 
   @Test
@@ -56,12 +57,16 @@ class EventClockTest {
     assertEquals(950 * S, clock.advance(), "P0 has nothing to fetch: it is at the wall clock");
     clock.next(P0, ms(945 * S));
     clock.lag(P1, 0);
-    assertEquals(950 * S, clock.advance(), "P0's last fetch left a record waiting: it is where it was");
+    assertEquals(
+        950 * S, clock.advance(), "P0's last fetch left a record waiting: it is where it was");
     clock.noNext(P0);
     assertEquals(1_000 * S, clock.advance(), "all caught up: the wall clock");
     clock.lag(P1, 3);
     clock.processed(P1, ms(1_500 * S));
-    assertEquals(1_000 * S, clock.advance(), "a producer clock ahead of the wall does not carry it into the future");
+    assertEquals(
+        1_000 * S,
+        clock.advance(),
+        "a producer clock ahead of the wall does not carry it into the future");
   }
 
   @Test
@@ -72,7 +77,8 @@ class EventClockTest {
     clock.settled();
     clock.next(P0, ms(100 * S));
     clock.next(P1, ms(101 * S));
-    assertFalse(clock.mayProcess(P0, ms(100 * S)), "P2 has not been fetched: it may start anywhere");
+    assertFalse(
+        clock.mayProcess(P0, ms(100 * S)), "P2 has not been fetched: it may start anywhere");
     clock.lag(P2, 0);
     assertTrue(clock.mayProcess(P0, ms(100 * S)), "P2 has nothing to read");
     clock.lag(P2, 5);
@@ -80,7 +86,9 @@ class EventClockTest {
     assertTrue(clock.mayProcess(P0, ms(100 * S)));
     assertTrue(clock.mayProcess(P0, ms(101 * S)), "two seconds of skew are allowed");
     clock.next(P1, ms(110 * S));
-    assertFalse(clock.mayProcess(P0, ms(102 * S)), "P2's next record, not fetched yet, may be as early as 99 s");
+    assertFalse(
+        clock.mayProcess(P0, ms(102 * S)),
+        "P2's next record, not fetched yet, may be as early as 99 s");
     clock.next(P2, ms(108 * S));
     assertTrue(clock.mayProcess(P0, ms(102 * S)), "fetched: P2 is at 108 s");
     assertFalse(clock.mayProcess(P0, ms(111 * S)), "P1 waits at 110 s");

@@ -39,13 +39,15 @@ class KafkaFailoverIT {
   private static final long MS = 1_000_000L;
   private static final int PARTITIONS = 6;
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One Seam process and its metrics port. */
   private record Instance(Process process, int metrics, Path log) {}
 
   @Test
-  void aKilledInstancesPartitionsAreTakenOverAndNoCallIsCountedTwice(@TempDir Path dir) throws Exception {
+  void aKilledInstancesPartitionsAreTakenOverAndNoCallIsCountedTwice(@TempDir Path dir)
+      throws Exception {
     FleetCalls fleet = new FleetCalls(20261207);
     try (KafkaBroker broker = KafkaBroker.start()) {
       for (String t : List.of("failover_spans", "failover_logs", "failover_metrics")) {
@@ -54,8 +56,15 @@ class KafkaFailoverIT {
       Instance a = start(dir, "a", broker);
       Instance b = start(dir, "b", broker);
       try (KafkaProducer<byte[], byte[]> producer = FleetCalls.producer(broker.bootstrap())) {
-        awaitAll(Duration.ofSeconds(60), s -> s[0].value("seam_kafka_partitions_assigned", "topic", "failover_spans") == PARTITIONS / 2
-            && s[1].value("seam_kafka_partitions_assigned", "topic", "failover_spans") == PARTITIONS / 2, a, b);
+        awaitAll(
+            Duration.ofSeconds(60),
+            s ->
+                s[0].value("seam_kafka_partitions_assigned", "topic", "failover_spans")
+                        == PARTITIONS / 2
+                    && s[1].value("seam_kafka_partitions_assigned", "topic", "failover_spans")
+                        == PARTITIONS / 2,
+            a,
+            b);
 
         // Whole calls, and callers whose callees report only after b is gone.
         List<FleetCalls.Call> whole = fleet.calls(40);
@@ -65,17 +74,49 @@ class KafkaFailoverIT {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         int records = 0;
         for (FleetCalls.Call c : whole) {
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.callerExport(t).toByteArray(),
+                  null,
+                  sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.calleeExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         for (FleetCalls.Call c : split) {
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.callerExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         await(sent);
         int before = records;
-        Scrape[] s = awaitAll(Duration.ofSeconds(30), x -> x[0].sum("seam_kafka_records_total") + x[1].sum("seam_kafka_records_total") >= before
-            && x[0].sum("seam_boundary_calls_total") + x[1].sum("seam_boundary_calls_total") >= whole.size(), a, b);
-        assertEquals(whole.size(), s[0].sum("seam_boundary_calls_total") + s[1].sum("seam_boundary_calls_total"));
+        Scrape[] s =
+            awaitAll(
+                Duration.ofSeconds(30),
+                x ->
+                    x[0].sum("seam_kafka_records_total") + x[1].sum("seam_kafka_records_total")
+                            >= before
+                        && x[0].sum("seam_boundary_calls_total")
+                                + x[1].sum("seam_boundary_calls_total")
+                            >= whole.size(),
+                a,
+                b);
+        assertEquals(
+            whole.size(),
+            s[0].sum("seam_boundary_calls_total") + s[1].sum("seam_boundary_calls_total"));
         // A few polls, so that b's latest offsets are committed; then its last scrape, and SIGKILL.
         Thread.sleep(1_000);
         Scrape last = scrape(b);
@@ -86,25 +127,63 @@ class KafkaFailoverIT {
         long killed = System.nanoTime();
 
         // The group notices (session timeout 6 s) and gives a everything.
-        awaitAll(Duration.ofSeconds(30), x -> x[0].value("seam_kafka_partitions_assigned", "topic", "failover_spans") == PARTITIONS, a);
-        System.out.printf("the group gave the killed instance's partitions to the other %.1f s after SIGKILL%n", (System.nanoTime() - killed) / 1e9);
+        awaitAll(
+            Duration.ofSeconds(30),
+            x ->
+                x[0].value("seam_kafka_partitions_assigned", "topic", "failover_spans")
+                    == PARTITIONS,
+            a);
+        System.out.printf(
+            "the group gave the killed instance's partitions to the other %.1f s after SIGKILL%n",
+            (System.nanoTime() - killed) / 1e9);
         sent.clear();
         for (FleetCalls.Call c : split) {
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.calleeExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         for (FleetCalls.Call c : after) {
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
-          records += FleetCalls.write(producer, "failover_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.callerExport(t).toByteArray(),
+                  null,
+                  sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "failover_spans",
+                  TraceIdSplitter.SPANS,
+                  c.calleeExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         await(sent);
         int expected = whole.size() + split.size() + after.size();
-        awaitAll(Duration.ofSeconds(30), x -> x[0].sum("seam_boundary_calls_total") + bCalls >= expected, a);
+        awaitAll(
+            Duration.ofSeconds(30),
+            x -> x[0].sum("seam_boundary_calls_total") + bCalls >= expected,
+            a);
         // Every window passes: nothing more is counted and nothing is left unpaired.
-        Scrape end = awaitAll(Duration.ofSeconds(40), x -> x[0].value("seam_pairing_pending") == 0, a)[0];
+        Scrape end =
+            awaitAll(Duration.ofSeconds(40), x -> x[0].value("seam_pairing_pending") == 0, a)[0];
         assertEquals(0, end.value("seam_pairing_pending"), Files.readString(a.log()));
-        assertEquals(expected, end.sum("seam_boundary_calls_total") + bCalls, "each call counted exactly once over both instances");
-        assertEquals(0, end.sum("seam_boundary_unpaired_total") + last.sum("seam_boundary_unpaired_total"));
-        assertTrue(end.sum("seam_kafka_replayed_pairs_total") > 0, "calls b had counted came back with its partitions and were not counted again");
+        assertEquals(
+            expected,
+            end.sum("seam_boundary_calls_total") + bCalls,
+            "each call counted exactly once over both instances");
+        assertEquals(
+            0, end.sum("seam_boundary_unpaired_total") + last.sum("seam_boundary_unpaired_total"));
+        assertTrue(
+            end.sum("seam_kafka_replayed_pairs_total") > 0,
+            "calls b had counted came back with its partitions and were not counted again");
         assertTrue(end.sum("seam_kafka_records_total", "outcome", "replayed") > 0);
       } finally {
         a.process().destroy();
@@ -119,37 +198,57 @@ class KafkaFailoverIT {
   private Instance start(Path dir, String name, KafkaBroker broker) throws IOException {
     int metrics = freePort();
     Path config = dir.resolve(name + ".yaml");
-    Files.writeString(config, String.join("\n",
-        "receivers:",
-        "  otlp:",
-        "    grpc: {enabled: false}",
-        "    http: {enabled: false}",
-        "metrics: {host: 127.0.0.1, port: " + metrics + "}",
-        "pairing: {window: 20s}",
-        "kafka:",
-        "  brokers: ['" + broker.bootstrap() + "']",
-        "  group: failover",
-        "  client-id: seam-" + name,
-        "  topics: {spans: failover_spans, logs: failover_logs, metrics: failover_metrics}",
-        "  initial-offset: earliest",
-        "  session-timeout: 6s",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "receivers:",
+            "  otlp:",
+            "    grpc: {enabled: false}",
+            "    http: {enabled: false}",
+            "metrics: {host: 127.0.0.1, port: " + metrics + "}",
+            "pairing: {window: 20s}",
+            "kafka:",
+            "  brokers: ['" + broker.bootstrap() + "']",
+            "  group: failover",
+            "  client-id: seam-" + name,
+            "  topics: {spans: failover_spans, logs: failover_logs, metrics: failover_metrics}",
+            "  initial-offset: earliest",
+            "  session-timeout: 6s",
+            ""));
     Path log = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", JAR,
-        "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                JAR,
+                "--config",
+                config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     return new Instance(p, metrics, log);
   }
 
   private Scrape scrape(Instance i) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + i.metrics() + "/metrics"))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + i.metrics() + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     return new Scrape(r.body());
   }
 
-  /** Scrapes the instances until {@code condition} holds; fails with their logs after {@code timeout}. */
-  private Scrape[] awaitAll(Duration timeout, Predicate<Scrape[]> condition, Instance... instances) throws Exception {
+  /**
+   * Scrapes the instances until {@code condition} holds; fails with their logs after {@code
+   * timeout}.
+   */
+  private Scrape[] awaitAll(Duration timeout, Predicate<Scrape[]> condition, Instance... instances)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Scrape[] s = new Scrape[instances.length];

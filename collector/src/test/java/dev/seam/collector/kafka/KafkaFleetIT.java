@@ -46,23 +46,28 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Seam as a Kafka consumer group and front tier, against a real broker (one for the class), a
- * real OpenTelemetry Collector writing with its kafka exporter, and real Kafka clients: exact
- * counts for what the Collector and Seam's receivers write, a record that does not decode, a
- * backlog read after a restart, a rebalance between two instances in the middle of calls, and a
- * broker that stops answering the front tier. Killing an instance is {@link KafkaFailoverIT}.
+ * Seam as a Kafka consumer group and front tier, against a real broker (one for the class), a real
+ * OpenTelemetry Collector writing with its kafka exporter, and real Kafka clients: exact counts for
+ * what the Collector and Seam's receivers write, a record that does not decode, a backlog read
+ * after a restart, a rebalance between two instances in the middle of calls, and a broker that
+ * stops answering the front tier. Killing an instance is {@link KafkaFailoverIT}.
  *
  * <p>Each test has topics and a group of its own. Longer than most test classes: one broker start
  * is shared by every scenario.
+ *
+ * <p>Longer than most test classes: the fleet scenarios share one broker, whose start is the slow
+ * part.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaFleetIT {
 
   private static final long MS = 1_000_000L;
   private static final int PARTITIONS = 6;
-  private static final String TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService/Export";
+  private static final String TRACE_SERVICE =
+      "opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final FleetCalls fleet = new FleetCalls(20261206);
   private KafkaBroker broker;
 
@@ -79,16 +84,26 @@ class KafkaFleetIT {
     }
   }
 
-  /** Topics {@code <name>_spans}, {@code _logs}, {@code _metrics}; returns the config layer for a Seam in group {@code name}. */
+  /**
+   * Topics {@code <name>_spans}, {@code _logs}, {@code _metrics}; returns the config layer for a
+   * Seam in group {@code name}.
+   */
   private String topics(String name, int partitions) throws Exception {
     for (String t : List.of("_spans", "_logs", "_metrics")) {
       broker.createTopic(name + t, partitions);
     }
-    return String.join("\n",
+    return String.join(
+        "\n",
         "kafka:",
         "  brokers: ['" + broker.bootstrap() + "']",
         "  group: " + name,
-        "  topics: {spans: " + name + "_spans, logs: " + name + "_logs, metrics: " + name + "_metrics}",
+        "  topics: {spans: "
+            + name
+            + "_spans, logs: "
+            + name
+            + "_logs, metrics: "
+            + name
+            + "_metrics}",
         "  initial-offset: earliest",
         "  session-timeout: 6s",
         "");
@@ -99,34 +114,38 @@ class KafkaFleetIT {
     String kafka = topics("collector", PARTITIONS);
     int port = freePort();
     Path config = dir.resolve("otelcol.yaml");
-    Files.writeString(config, String.join("\n",
-        "receivers:",
-        "  otlp:",
-        "    protocols:",
-        "      http: {endpoint: 127.0.0.1:" + port + "}",
-        "exporters:",
-        "  kafka:",
-        "    brokers: [" + broker.bootstrap() + "]",
-        "    traces: {topic: collector_spans}",
-        "    logs: {topic: collector_logs}",
-        "    metrics: {topic: collector_metrics}",
-        "    partition_traces_by_id: true",
-        "    partition_logs_by_trace_id: true",
-        "service:",
-        "  telemetry:",
-        "    metrics: {level: none}",
-        "  pipelines:",
-        "    traces: {receivers: [otlp], exporters: [kafka]}",
-        "    logs: {receivers: [otlp], exporters: [kafka]}",
-        "    metrics: {receivers: [otlp], exporters: [kafka]}",
-        ""));
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "receivers:",
+            "  otlp:",
+            "    protocols:",
+            "      http: {endpoint: 127.0.0.1:" + port + "}",
+            "exporters:",
+            "  kafka:",
+            "    brokers: [" + broker.bootstrap() + "]",
+            "    traces: {topic: collector_spans}",
+            "    logs: {topic: collector_logs}",
+            "    metrics: {topic: collector_metrics}",
+            "    partition_traces_by_id: true",
+            "    partition_logs_by_trace_id: true",
+            "service:",
+            "  telemetry:",
+            "    metrics: {level: none}",
+            "  pipelines:",
+            "    traces: {receivers: [otlp], exporters: [kafka]}",
+            "    logs: {receivers: [otlp], exporters: [kafka]}",
+            "    metrics: {receivers: [otlp], exporters: [kafka]}",
+            ""));
     try (OtelCollector collector = OtelCollector.start(config);
         RunningSeam seam = RunningSeam.start(kafka, "pairing: {window: 4s}\n")) {
       String base = "http://127.0.0.1:" + port;
       List<FleetCalls.Call> calls = fleet.calls(20);
       long t = System.currentTimeMillis() * MS;
       for (FleetCalls.Call c : calls) {
-        assertEquals(200, post(base + "/v1/traces", c.callerExport(t).toByteArray()), collector.logTail(20));
+        assertEquals(
+            200, post(base + "/v1/traces", c.callerExport(t).toByteArray()), collector.logTail(20));
       }
       for (int i = 0; i < 5; i++) {
         assertEquals(200, post(base + "/v1/logs", calls.get(i).calleeErrorLog(t).toByteArray()));
@@ -136,17 +155,39 @@ class KafkaFleetIT {
       }
       assertEquals(200, post(base + "/v1/metrics", memory(42_000_000L).toByteArray()));
 
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 20
-          && x.sum("seam_boundary_error_logs_total") >= 5 && x.sum("seam_received_items_total", "signal", "metrics") >= 1);
+      Scrape s =
+          seam.awaitScrape(
+              Duration.ofSeconds(30),
+              x ->
+                  x.sum("seam_boundary_calls_total") >= 20
+                      && x.sum("seam_boundary_error_logs_total") >= 5
+                      && x.sum("seam_received_items_total", "signal", "metrics") >= 1);
       assertEquals(20, s.sum("seam_boundary_calls_total"), collector.logTail(20));
-      assertEquals(20, s.value("seam_boundary_calls_total", "caller_service", "gateway", "callee_service", "pricing", "transport", "http"));
+      assertEquals(
+          20,
+          s.value(
+              "seam_boundary_calls_total",
+              "caller_service",
+              "gateway",
+              "callee_service",
+              "pricing",
+              "transport",
+              "http"));
       assertEquals(5, s.sum("seam_boundary_error_logs_total", "side", "callee"));
-      assertEquals(42_000_000, s.value("seam_process_memory_bytes", "service", "pricing", "type", "resident"));
-      assertEquals(40, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
+      assertEquals(
+          42_000_000,
+          s.value("seam_process_memory_bytes", "service", "pricing", "type", "resident"));
+      assertEquals(
+          40, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
       assertEquals(5, s.value("seam_received_items_total", "signal", "logs", "protocol", "kafka"));
-      assertEquals(1, s.value("seam_received_items_total", "signal", "metrics", "protocol", "kafka"));
-      assertEquals(40, s.value("seam_kafka_records_total", "topic", "collector_spans", "outcome", "processed"), "one record per trace and export");
-      assertEquals(PARTITIONS, s.value("seam_kafka_partitions_assigned", "topic", "collector_spans"));
+      assertEquals(
+          1, s.value("seam_received_items_total", "signal", "metrics", "protocol", "kafka"));
+      assertEquals(
+          40,
+          s.value("seam_kafka_records_total", "topic", "collector_spans", "outcome", "processed"),
+          "one record per trace and export");
+      assertEquals(
+          PARTITIONS, s.value("seam_kafka_partitions_assigned", "topic", "collector_spans"));
       // The window passes: nothing is left unpaired.
       s = seam.awaitScrape(Duration.ofSeconds(20), x -> x.value("seam_pairing_pending") == 0);
       assertEquals(0, s.value("seam_pairing_pending"));
@@ -158,35 +199,67 @@ class KafkaFleetIT {
   @Test
   void theFrontTierAnswersOnceKafkaHasTheExportAndTheGroupCountsItOnce() throws Exception {
     String kafka = topics("front", PARTITIONS);
-    try (RunningSeam seam = RunningSeam.start(kafka, "kafka: {produce: true}\npairing: {window: 4s}\n")) {
+    try (RunningSeam seam =
+        RunningSeam.start(kafka, "kafka: {produce: true}\npairing: {window: 4s}\n")) {
       List<FleetCalls.Call> calls = fleet.calls(30);
       long t = System.currentTimeMillis() * MS;
       // Callers over OTLP/HTTP, callees over OTLP/gRPC, and a log export with an error log.
       for (FleetCalls.Call c : calls) {
-        HttpResponse<byte[]> r = seam.post("/v1/traces", "application/x-protobuf", null, c.callerExport(t).toByteArray());
+        HttpResponse<byte[]> r =
+            seam.post(
+                "/v1/traces", "application/x-protobuf", null, c.callerExport(t).toByteArray());
         assertEquals(200, r.statusCode());
       }
       for (FleetCalls.Call c : calls) {
-        assertEquals(GrpcStatus.OK, GrpcCall.call(seam.vertx(), seam.grpcPort(), TRACE_SERVICE, "identity", c.calleeExport(t).toByteArray()).status());
+        assertEquals(
+            GrpcStatus.OK,
+            GrpcCall.call(
+                    seam.vertx(),
+                    seam.grpcPort(),
+                    TRACE_SERVICE,
+                    "identity",
+                    c.calleeExport(t).toByteArray())
+                .status());
       }
-      assertEquals(200, seam.post("/v1/logs", "application/x-protobuf", null, calls.get(0).calleeErrorLog(t).toByteArray()).statusCode());
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 30 && x.sum("seam_boundary_error_logs_total") >= 1);
+      assertEquals(
+          200,
+          seam.post(
+                  "/v1/logs",
+                  "application/x-protobuf",
+                  null,
+                  calls.get(0).calleeErrorLog(t).toByteArray())
+              .statusCode());
+      Scrape s =
+          seam.awaitScrape(
+              Duration.ofSeconds(30),
+              x ->
+                  x.sum("seam_boundary_calls_total") >= 30
+                      && x.sum("seam_boundary_error_logs_total") >= 1);
       assertEquals(30, s.sum("seam_boundary_calls_total"));
       assertEquals(1, s.sum("seam_boundary_error_logs_total"));
-      assertEquals(60, s.value("seam_kafka_produced_records_total", "topic", "front_spans", "outcome", "acked"));
-      assertEquals(1, s.value("seam_kafka_produced_records_total", "topic", "front_logs", "outcome", "acked"));
+      assertEquals(
+          60,
+          s.value("seam_kafka_produced_records_total", "topic", "front_spans", "outcome", "acked"));
+      assertEquals(
+          1,
+          s.value("seam_kafka_produced_records_total", "topic", "front_logs", "outcome", "acked"));
       assertEquals(0, s.sum("seam_kafka_produced_records_total", "outcome", "failed"));
       // Counted once: when consumed, not when received.
       assertEquals(60, s.sum("seam_received_items_total", "signal", "spans"));
-      assertEquals(60, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
+      assertEquals(
+          60, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
       assertEquals(0, s.value("seam_received_items_total", "signal", "spans", "protocol", "http"));
 
       // Every Kafka family is exported, as docs/metrics.md documents it, under a constant's name.
-      MetricsDoc doc = MetricsDoc.read(Path.of("").toAbsolutePath().getParent().resolve("docs/metrics.md"))
-          .filtered(name -> name.startsWith("seam_kafka_"));
+      MetricsDoc doc =
+          MetricsDoc.read(Path.of("").toAbsolutePath().getParent().resolve("docs/metrics.md"))
+              .filtered(name -> name.startsWith("seam_kafka_"));
       assertEquals(8, doc.families().size());
       DocumentedFamilies.assertExported(s, doc, name -> name.startsWith("seam_kafka_"));
-      DocumentedFamilies.assertConstantsNameTheFamilies(seam.seam().registry(), doc, name -> name.startsWith("seam.kafka."),
+      DocumentedFamilies.assertConstantsNameTheFamilies(
+          seam.seam().registry(),
+          doc,
+          name -> name.startsWith("seam.kafka."),
           KafkaMetricNames.class);
     }
   }
@@ -200,26 +273,62 @@ class KafkaFleetIT {
       long t = System.currentTimeMillis() * MS;
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (FleetCalls.Call c : calls.subList(0, 2)) {
-        FleetCalls.write(producer, "garbage_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
+        FleetCalls.write(
+            producer,
+            "garbage_spans",
+            TraceIdSplitter.SPANS,
+            c.callerExport(t).toByteArray(),
+            null,
+            sent);
       }
       // Not an export request, and a record without a value, in the one partition.
-      sent.add(producer.send(new ProducerRecord<>("garbage_spans", new byte[] {1}, new byte[] {(byte) 0xff, 0x7f, 0x01})));
+      sent.add(
+          producer.send(
+              new ProducerRecord<>(
+                  "garbage_spans", new byte[] {1}, new byte[] {(byte) 0xff, 0x7f, 0x01})));
       sent.add(producer.send(new ProducerRecord<>("garbage_spans", new byte[] {2}, null)));
       for (FleetCalls.Call c : calls.subList(2, 5)) {
-        FleetCalls.write(producer, "garbage_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
+        FleetCalls.write(
+            producer,
+            "garbage_spans",
+            TraceIdSplitter.SPANS,
+            c.callerExport(t).toByteArray(),
+            null,
+            sent);
       }
       for (FleetCalls.Call c : calls) {
-        FleetCalls.write(producer, "garbage_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+        FleetCalls.write(
+            producer,
+            "garbage_spans",
+            TraceIdSplitter.SPANS,
+            c.calleeExport(t).toByteArray(),
+            null,
+            sent);
       }
       for (Future<RecordMetadata> f : sent) {
         f.get(30, TimeUnit.SECONDS);
       }
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 5);
+      Scrape s =
+          seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 5);
       assertEquals(5, s.sum("seam_boundary_calls_total"));
-      assertEquals(2, s.value("seam_kafka_records_total", "topic", "garbage_spans", "outcome", "undecodable"));
-      assertEquals(10, s.value("seam_kafka_records_total", "topic", "garbage_spans", "outcome", "processed"));
-      assertEquals(2, s.value("seam_refused_requests_total", "signal", "spans", "protocol", "kafka", "reason", "undecodable"));
-      assertEquals(10, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
+      assertEquals(
+          2,
+          s.value("seam_kafka_records_total", "topic", "garbage_spans", "outcome", "undecodable"));
+      assertEquals(
+          10,
+          s.value("seam_kafka_records_total", "topic", "garbage_spans", "outcome", "processed"));
+      assertEquals(
+          2,
+          s.value(
+              "seam_refused_requests_total",
+              "signal",
+              "spans",
+              "protocol",
+              "kafka",
+              "reason",
+              "undecodable"));
+      assertEquals(
+          10, s.value("seam_received_items_total", "signal", "spans", "protocol", "kafka"));
     }
   }
 
@@ -249,7 +358,8 @@ class KafkaFleetIT {
     try (KafkaProducer<byte[], byte[]> producer = FleetCalls.producer(broker.bootstrap())) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (Stamped w : writes) {
-        FleetCalls.write(producer, "backlog_spans", TraceIdSplitter.SPANS, w.export(), w.millis(), sent);
+        FleetCalls.write(
+            producer, "backlog_spans", TraceIdSplitter.SPANS, w.export(), w.millis(), sent);
       }
       for (Future<RecordMetadata> f : sent) {
         f.get(30, TimeUnit.SECONDS);
@@ -257,14 +367,24 @@ class KafkaFleetIT {
     }
     long started = System.nanoTime();
     try (RunningSeam seam = RunningSeam.start(kafka, "pairing: {window: 4s}\n")) {
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_kafka_records_total") >= 70 && x.value("seam_pairing_pending") == 0);
-      System.out.printf("backlog of 70 records over 2 minutes of event time read and paired in %.1f s%n", (System.nanoTime() - started) / 1e9);
+      Scrape s =
+          seam.awaitScrape(
+              Duration.ofSeconds(30),
+              x -> x.sum("seam_kafka_records_total") >= 70 && x.value("seam_pairing_pending") == 0);
+      System.out.printf(
+          "backlog of 70 records over 2 minutes of event time read and paired in %.1f s%n",
+          (System.nanoTime() - started) / 1e9);
       assertEquals(70, s.sum("seam_kafka_records_total", "outcome", "processed"));
-      assertEquals(30, s.sum("seam_boundary_calls_total"), "the calls that paired live pair, and only they");
-      assertEquals(5, s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "callee_missing"));
-      assertEquals(5, s.sum("seam_boundary_unpaired_total", "side", "callee", "reason", "caller_missing"));
+      assertEquals(
+          30, s.sum("seam_boundary_calls_total"), "the calls that paired live pair, and only they");
+      assertEquals(
+          5, s.sum("seam_boundary_unpaired_total", "side", "caller", "reason", "callee_missing"));
+      assertEquals(
+          5, s.sum("seam_boundary_unpaired_total", "side", "callee", "reason", "caller_missing"));
       assertEquals(0, s.value("seam_pairing_pending"));
-      assertTrue(s.value("seam_kafka_event_time_lag_seconds") < 5, "caught up: event time is the wall clock again");
+      assertTrue(
+          s.value("seam_kafka_event_time_lag_seconds") < 5,
+          "caught up: event time is the wall clock again");
     }
   }
 
@@ -282,43 +402,116 @@ class KafkaFleetIT {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       int records = 0;
       for (FleetCalls.Call c : whole) {
-        records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
-        records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+        records +=
+            FleetCalls.write(
+                producer,
+                "rebalance_spans",
+                TraceIdSplitter.SPANS,
+                c.callerExport(t).toByteArray(),
+                null,
+                sent);
+        records +=
+            FleetCalls.write(
+                producer,
+                "rebalance_spans",
+                TraceIdSplitter.SPANS,
+                c.calleeExport(t).toByteArray(),
+                null,
+                sent);
       }
       for (FleetCalls.Call c : split) {
-        records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
+        records +=
+            FleetCalls.write(
+                producer,
+                "rebalance_spans",
+                TraceIdSplitter.SPANS,
+                c.callerExport(t).toByteArray(),
+                null,
+                sent);
       }
       await(sent);
       int before = records;
-      a.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_kafka_records_total", "outcome", "processed") >= before);
+      a.awaitScrape(
+          Duration.ofSeconds(30),
+          x -> x.sum("seam_kafka_records_total", "outcome", "processed") >= before);
 
       try (RunningSeam b = RunningSeam.start(kafka, layer)) {
-        Predicate<Scrape[]> settled = x -> x[0].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans") > 0
-            && x[1].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans") > 0
-            && x[0].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans")
-                + x[1].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans") == PARTITIONS;
+        Predicate<Scrape[]> settled =
+            x ->
+                x[0].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans") > 0
+                    && x[1].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans") > 0
+                    && x[0].value("seam_kafka_partitions_assigned", "topic", "rebalance_spans")
+                            + x[1].value(
+                                "seam_kafka_partitions_assigned", "topic", "rebalance_spans")
+                        == PARTITIONS;
         awaitBoth(a, b, Duration.ofSeconds(30), settled);
         // After: the split calls' callees, and new whole calls.
         sent.clear();
         for (FleetCalls.Call c : split) {
-          records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "rebalance_spans",
+                  TraceIdSplitter.SPANS,
+                  c.calleeExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         for (FleetCalls.Call c : after) {
-          records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.callerExport(t).toByteArray(), null, sent);
-          records += FleetCalls.write(producer, "rebalance_spans", TraceIdSplitter.SPANS, c.calleeExport(t).toByteArray(), null, sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "rebalance_spans",
+                  TraceIdSplitter.SPANS,
+                  c.callerExport(t).toByteArray(),
+                  null,
+                  sent);
+          records +=
+              FleetCalls.write(
+                  producer,
+                  "rebalance_spans",
+                  TraceIdSplitter.SPANS,
+                  c.calleeExport(t).toByteArray(),
+                  null,
+                  sent);
         }
         await(sent);
         int expected = whole.size() + split.size() + after.size();
-        Scrape[] s = awaitBoth(a, b, Duration.ofSeconds(30),
-            x -> x[0].sum("seam_boundary_calls_total") + x[1].sum("seam_boundary_calls_total") >= expected);
+        Scrape[] s =
+            awaitBoth(
+                a,
+                b,
+                Duration.ofSeconds(30),
+                x ->
+                    x[0].sum("seam_boundary_calls_total") + x[1].sum("seam_boundary_calls_total")
+                        >= expected);
         // The window passes everywhere: nothing more is counted, and nothing is left unpaired.
-        s = awaitBoth(a, b, Duration.ofSeconds(30), x -> x[0].value("seam_pairing_pending") == 0 && x[1].value("seam_pairing_pending") == 0);
-        assertEquals(expected, s[0].sum("seam_boundary_calls_total") + s[1].sum("seam_boundary_calls_total"), "each call counted once over both");
-        assertEquals(0, s[0].sum("seam_boundary_unpaired_total") + s[1].sum("seam_boundary_unpaired_total"));
-        assertTrue(s[0].sum("seam_kafka_handed_over_halves_total") > 0, "a handed its pending halves over");
-        assertTrue(s[0].sum("seam_kafka_replayed_pairs_total") + s[1].sum("seam_kafka_replayed_pairs_total") > 0,
+        s =
+            awaitBoth(
+                a,
+                b,
+                Duration.ofSeconds(30),
+                x ->
+                    x[0].value("seam_pairing_pending") == 0
+                        && x[1].value("seam_pairing_pending") == 0);
+        assertEquals(
+            expected,
+            s[0].sum("seam_boundary_calls_total") + s[1].sum("seam_boundary_calls_total"),
+            "each call counted once over both");
+        assertEquals(
+            0, s[0].sum("seam_boundary_unpaired_total") + s[1].sum("seam_boundary_unpaired_total"));
+        assertTrue(
+            s[0].sum("seam_kafka_handed_over_halves_total") > 0,
+            "a handed its pending halves over");
+        assertTrue(
+            s[0].sum("seam_kafka_replayed_pairs_total")
+                    + s[1].sum("seam_kafka_replayed_pairs_total")
+                > 0,
             "calls a had counted came back with its partitions and were not counted again");
-        assertEquals(records, s[0].sum("seam_kafka_records_total", "outcome", "processed") + s[1].sum("seam_kafka_records_total", "outcome", "processed"),
+        assertEquals(
+            records,
+            s[0].sum("seam_kafka_records_total", "outcome", "processed")
+                + s[1].sum("seam_kafka_records_total", "outcome", "processed"),
             "every record read once for the first time");
         assertTrue(s[0].value("seam_kafka_rebalances_total", "change", "revoked") >= 1);
       }
@@ -328,21 +521,37 @@ class KafkaFleetIT {
   @Test
   void whenKafkaStopsAnsweringTheFrontTierPushesBackAndLosesNothing() throws Exception {
     String kafka = topics("paused", PARTITIONS);
-    try (RunningSeam seam = RunningSeam.start(kafka, "kafka: {produce: true, produce-timeout: 1500ms}\npairing: {window: 20s}\n")) {
+    try (RunningSeam seam =
+        RunningSeam.start(
+            kafka, "kafka: {produce: true, produce-timeout: 1500ms}\npairing: {window: 20s}\n")) {
       List<FleetCalls.Call> first = fleet.calls(5);
       long t = System.currentTimeMillis() * MS;
       for (FleetCalls.Call c : first) {
-        assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, c.callerExport(t).toByteArray()).statusCode());
+        assertEquals(
+            200,
+            seam.post("/v1/traces", "application/x-protobuf", null, c.callerExport(t).toByteArray())
+                .statusCode());
       }
       broker.pause();
       List<FleetCalls.Call> during = fleet.calls(20);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         // Plain requests see the push-back: 503 with Retry-After, UNAVAILABLE with RetryInfo.
-        HttpResponse<byte[]> r = seam.post("/v1/traces", "application/x-protobuf", null, during.get(0).callerExport(t).toByteArray());
+        HttpResponse<byte[]> r =
+            seam.post(
+                "/v1/traces",
+                "application/x-protobuf",
+                null,
+                during.get(0).callerExport(t).toByteArray());
         assertEquals(503, r.statusCode());
         assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
-        GrpcCall.Result g = GrpcCall.call(seam.vertx(), seam.grpcPort(), TRACE_SERVICE, "identity", during.get(0).calleeExport(t).toByteArray());
+        GrpcCall.Result g =
+            GrpcCall.call(
+                seam.vertx(),
+                seam.grpcPort(),
+                TRACE_SERVICE,
+                "identity",
+                during.get(0).calleeExport(t).toByteArray());
         assertEquals(GrpcStatus.UNAVAILABLE, g.status(), g.message());
         Status details = Status.parseFrom(Base64.getDecoder().decode(g.statusDetailsBin()));
         assertEquals(1, details.getDetails(0).unpack(RetryInfo.class).getRetryDelay().getSeconds());
@@ -368,16 +577,33 @@ class KafkaFleetIT {
         pool.shutdownNow();
       }
       int expected = first.size() + during.size();
-      Scrape s = seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= expected);
+      Scrape s =
+          seam.awaitScrape(
+              Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= expected);
       Thread.sleep(1_000);
       s = seam.scrape();
-      assertEquals(expected, s.sum("seam_boundary_calls_total"), "every call once: nothing accepted was lost, a retried duplicate is not a call");
-      assertTrue(s.value("seam_refused_requests_total", "signal", "spans", "protocol", "http", "reason", "unavailable") >= 1);
+      assertEquals(
+          expected,
+          s.sum("seam_boundary_calls_total"),
+          "every call once: nothing accepted was lost, a retried duplicate is not a call");
+      assertTrue(
+          s.value(
+                  "seam_refused_requests_total",
+                  "signal",
+                  "spans",
+                  "protocol",
+                  "http",
+                  "reason",
+                  "unavailable")
+              >= 1);
       assertTrue(s.sum("seam_kafka_produced_records_total", "outcome", "failed") >= 1);
     }
   }
 
-  /** POSTs an export until it is accepted, waiting Retry-After between tries; returns how often it was refused. */
+  /**
+   * POSTs an export until it is accepted, waiting Retry-After between tries; returns how often it
+   * was refused.
+   */
   private static int retrying(RunningSeam seam, byte[] export) throws Exception {
     for (int refused = 0; refused < 30; refused++) {
       HttpResponse<byte[]> r = seam.post("/v1/traces", "application/x-protobuf", null, export);
@@ -396,8 +622,12 @@ class KafkaFleetIT {
     }
   }
 
-  /** Scrapes both until {@code condition} holds or {@code timeout} passes; returns the last scrapes. */
-  private static Scrape[] awaitBoth(RunningSeam a, RunningSeam b, Duration timeout, Predicate<Scrape[]> condition) throws Exception {
+  /**
+   * Scrapes both until {@code condition} holds or {@code timeout} passes; returns the last scrapes.
+   */
+  private static Scrape[] awaitBoth(
+      RunningSeam a, RunningSeam b, Duration timeout, Predicate<Scrape[]> condition)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Scrape[] s = {a.scrape(), b.scrape()};
     while (!condition.test(s) && System.nanoTime() < deadline) {
@@ -409,15 +639,30 @@ class KafkaFleetIT {
 
   private static ExportMetricsServiceRequest memory(long bytes) {
     return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(ResourceMetrics.newBuilder().setResource(FleetCalls.PRICING).addScopeMetrics(ScopeMetrics.newBuilder()
-            .addMetrics(Metric.newBuilder().setName("process.memory.usage").setUnit("By")
-                .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setAsInt(bytes))))))
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(FleetCalls.PRICING)
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .addMetrics(
+                            Metric.newBuilder()
+                                .setName("process.memory.usage")
+                                .setUnit("By")
+                                .setGauge(
+                                    Gauge.newBuilder()
+                                        .addDataPoints(
+                                            NumberDataPoint.newBuilder().setAsInt(bytes))))))
         .build();
   }
 
   private int post(String url, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-protobuf")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static int freePort() throws Exception {

@@ -20,14 +20,18 @@ class PartitionProgressTest {
       p.processed(o, (o - 100) * S); // offset 100 arrived at 0 s, 109 at 9 s
     }
     // Nothing has expired yet: every record is still held.
-    assertEquals(new OffsetAndMetadata(100, "seam1 100 109"), p.commitPoint(Long.MIN_VALUE, WINDOW));
+    assertEquals(
+        new OffsetAndMetadata(100, "seam1 100 109"), p.commitPoint(Long.MIN_VALUE, WINDOW));
     assertNull(p.commitPoint(Long.MIN_VALUE, WINDOW), "unchanged");
     // Everything that arrived by 5 s has ended: 106 on are held; 104 and 105 arrived within a
     // window of 106 and are context for a next owner; 100 to 103 no longer matter.
     assertEquals(new OffsetAndMetadata(104, "seam1 106 109"), p.commitPoint(5 * S, WINDOW));
     assertEquals(6, p.kept());
     p.commitFailed();
-    assertEquals(new OffsetAndMetadata(104, "seam1 106 109"), p.commitPoint(5 * S, WINDOW), "given again after a failed commit");
+    assertEquals(
+        new OffsetAndMetadata(104, "seam1 106 109"),
+        p.commitPoint(5 * S, WINDOW),
+        "given again after a failed commit");
     // All ended: a next owner reads what arrived within a window of the end, and nothing is held.
     assertEquals(new OffsetAndMetadata(109, "seam1 110 109"), p.handOver(10 * S, WINDOW));
     assertEquals(new OffsetAndMetadata(110, "seam1 110 109"), p.handOver(12 * S, WINDOW));
@@ -63,7 +67,8 @@ class PartitionProgressTest {
     }
     assertEquals(1000, p.kept());
     // Settled before 0.5 s, window 0.1 s: 400 and on may matter, 501 on are held.
-    assertEquals(new OffsetAndMetadata(401, "seam1 501 999"), p.commitPoint(500_000_000L, 100_000_000L));
+    assertEquals(
+        new OffsetAndMetadata(401, "seam1 501 999"), p.commitPoint(500_000_000L, 100_000_000L));
     assertEquals(599, p.kept());
   }
 

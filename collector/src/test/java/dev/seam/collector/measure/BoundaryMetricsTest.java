@@ -44,6 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Longer than most test classes: one case per boundary family, label rule, cap and expiry, on one
+ * registry fixture.
+ */
 class BoundaryMetricsTest {
 
   private static final long MS = 1_000_000L;
@@ -51,12 +55,14 @@ class BoundaryMetricsTest {
 
   private static final Origin GO = new Origin("checkout", "go", "node-1/100", "node-1/100");
   private static final Origin RUST = new Origin("pricing-core", "rust", "node-2/200", "node-2/200");
-  private static final Origin RUST_IN_GO_PROCESS = new Origin("pricing-core", "rust", "node-1/100", "rust-sdk");
+  private static final Origin RUST_IN_GO_PROCESS =
+      new Origin("pricing-core", "rust", "node-1/100", "rust-sdk");
 
-  private static final Buckets BUCKETS = new Buckets(
-      List.of(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100)),
-      List.of(Duration.ofNanos(1_000), Duration.ofMillis(1), Duration.ofMillis(10)),
-      List.of(64L, 1024L, 65536L));
+  private static final Buckets BUCKETS =
+      new Buckets(
+          List.of(Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofMillis(100)),
+          List.of(Duration.ofNanos(1_000), Duration.ofMillis(1), Duration.ofMillis(10)),
+          List.of(64L, 1024L, 65536L));
 
   private PrometheusMeterRegistry registry;
   private BoundaryMetrics metrics;
@@ -64,7 +70,8 @@ class BoundaryMetricsTest {
   @BeforeEach
   void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    metrics = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS));
+    metrics =
+        new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS));
   }
 
   /** A span under construction. */
@@ -85,19 +92,72 @@ class BoundaryMetricsTest {
     private long responseBytes = -1;
     private long allocatedBytes = -1;
 
-    S id(long v) { id = v; return this; }
-    S parent(long v, ParentLink l) { parent = v; link = l; return this; }
-    S kind(SpanKind v) { kind = v; return this; }
-    S origin(Origin v) { origin = v; return this; }
-    S name(String v) { name = v; return this; }
-    S duration(long v) { durationNanos = v; return this; }
-    S failed(String cls) { failed = true; errorClass = cls; return this; }
-    S protocol(ProtocolHint v) { protocol = v; return this; }
-    S operation(String v) { operation = v; return this; }
-    S peer(String v) { peer = v; return this; }
-    S request(long v) { requestBytes = v; return this; }
-    S response(long v) { responseBytes = v; return this; }
-    S allocated(long v) { allocatedBytes = v; return this; }
+    S id(long v) {
+      id = v;
+      return this;
+    }
+
+    S parent(long v, ParentLink l) {
+      parent = v;
+      link = l;
+      return this;
+    }
+
+    S kind(SpanKind v) {
+      kind = v;
+      return this;
+    }
+
+    S origin(Origin v) {
+      origin = v;
+      return this;
+    }
+
+    S name(String v) {
+      name = v;
+      return this;
+    }
+
+    S duration(long v) {
+      durationNanos = v;
+      return this;
+    }
+
+    S failed(String cls) {
+      failed = true;
+      errorClass = cls;
+      return this;
+    }
+
+    S protocol(ProtocolHint v) {
+      protocol = v;
+      return this;
+    }
+
+    S operation(String v) {
+      operation = v;
+      return this;
+    }
+
+    S peer(String v) {
+      peer = v;
+      return this;
+    }
+
+    S request(long v) {
+      requestBytes = v;
+      return this;
+    }
+
+    S response(long v) {
+      responseBytes = v;
+      return this;
+    }
+
+    S allocated(long v) {
+      allocatedBytes = v;
+      return this;
+    }
 
     Span build() {
       return Spans.builder()
@@ -165,8 +225,11 @@ class BoundaryMetricsTest {
 
   @Test
   void callsCallerCalleeAndOverheadSums() {
-    Edge e = edge(caller().protocol(ProtocolHint.HTTP).duration(10 * MS),
-        callee().protocol(ProtocolHint.HTTP).operation("/quote/{sku}").duration(7 * MS), Transport.HTTP);
+    Edge e =
+        edge(
+            caller().protocol(ProtocolHint.HTTP).duration(10 * MS),
+            callee().protocol(ProtocolHint.HTTP).operation("/quote/{sku}").duration(7 * MS),
+            Transport.HTTP);
     metrics.onEdge(e);
     metrics.onEdge(e);
 
@@ -186,7 +249,11 @@ class BoundaryMetricsTest {
 
   @Test
   void negativeOverheadIsClampedToZeroAndCounted() {
-    metrics.onEdge(edge(caller().duration(7 * MS), callee().operation("Quote").duration(10 * MS), Transport.GRPC));
+    metrics.onEdge(
+        edge(
+            caller().duration(7 * MS),
+            callee().operation("Quote").duration(10 * MS),
+            Transport.GRPC));
     Tags t = goToRust("grpc", "Quote");
     Timer overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
@@ -198,7 +265,11 @@ class BoundaryMetricsTest {
 
   @Test
   void overheadIsNotRecordedForServerToServer() {
-    metrics.onEdge(edge(caller().kind(SpanKind.SERVER).duration(10 * MS), callee().operation("/q").duration(7 * MS), Transport.HTTP));
+    metrics.onEdge(
+        edge(
+            caller().kind(SpanKind.SERVER).duration(10 * MS),
+            callee().operation("/q").duration(7 * MS),
+            Transport.HTTP));
     Tags t = goToRust("http", "/q");
     assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
     Timer overhead = timer(BOUNDARY_OVERHEAD, t);
@@ -208,8 +279,11 @@ class BoundaryMetricsTest {
 
   @Test
   void overheadIsRecordedForProducerCallers() {
-    metrics.onEdge(edge(caller().kind(SpanKind.PRODUCER).duration(10 * MS),
-        callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS), Transport.MESSAGING));
+    metrics.onEdge(
+        edge(
+            caller().kind(SpanKind.PRODUCER).duration(10 * MS),
+            callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS),
+            Transport.MESSAGING));
     Timer overhead = timer(BOUNDARY_OVERHEAD, goToRust("messaging", "orders"));
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
@@ -217,8 +291,15 @@ class BoundaryMetricsTest {
 
   @Test
   void overheadIsRecordedForFfiInternalToInternal() {
-    metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).name("cgo.PriceQuote").duration(10 * MS),
-        callee().kind(SpanKind.INTERNAL).origin(RUST_IN_GO_PROCESS).name("pricing_core::quote").duration(7 * MS), Transport.FFI));
+    metrics.onEdge(
+        edge(
+            caller().kind(SpanKind.INTERNAL).name("cgo.PriceQuote").duration(10 * MS),
+            callee()
+                .kind(SpanKind.INTERNAL)
+                .origin(RUST_IN_GO_PROCESS)
+                .name("pricing_core::quote")
+                .duration(7 * MS),
+            Transport.FFI));
     // The FFI operation is the callee's span name.
     Tags t = goToRust("ffi", "pricing_core::quote");
     Timer overhead = timer(BOUNDARY_OVERHEAD, t);
@@ -229,8 +310,11 @@ class BoundaryMetricsTest {
 
   @Test
   void overheadIsNotRecordedForInternalToInternalOverOtherTransport() {
-    metrics.onEdge(edge(caller().kind(SpanKind.INTERNAL).duration(10 * MS),
-        callee().kind(SpanKind.INTERNAL).name("handle").duration(7 * MS), Transport.OTHER));
+    metrics.onEdge(
+        edge(
+            caller().kind(SpanKind.INTERNAL).duration(10 * MS),
+            callee().kind(SpanKind.INTERNAL).name("handle").duration(7 * MS),
+            Transport.OTHER));
     Tags t = goToRust("other", "handle");
     assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
     Timer overhead = timer(BOUNDARY_OVERHEAD, t);
@@ -241,7 +325,11 @@ class BoundaryMetricsTest {
 
   @Test
   void bothFailedTakesTheCalleesClass() {
-    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unavailable"), Transport.HTTP));
+    metrics.onEdge(
+        edge(
+            caller().failed("deadline_exceeded"),
+            callee().operation("/q").failed("unavailable"),
+            Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "both", "error_class", "unavailable");
     assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
     assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
@@ -249,7 +337,8 @@ class BoundaryMetricsTest {
 
   @Test
   void callerOnlyFailureIsTheCallersClass() {
-    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q"), Transport.HTTP));
+    metrics.onEdge(
+        edge(caller().failed("deadline_exceeded"), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q").and("error_side", "caller", "error_class", "deadline_exceeded");
     assertEquals(1.0, counter(BOUNDARY_ERRORS, t).count());
     assertEquals(1, registry.find(BOUNDARY_ERRORS).counters().size());
@@ -258,13 +347,28 @@ class BoundaryMetricsTest {
   @Test
   void calleeOnlyFailureIsTheCalleesClass() {
     metrics.onEdge(edge(caller(), callee().operation("/q").failed("internal"), Transport.HTTP));
-    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "callee", "error_class", "internal")).count());
+    assertEquals(
+        1.0,
+        counter(
+                BOUNDARY_ERRORS,
+                goToRust("http", "/q").and("error_side", "callee", "error_class", "internal"))
+            .count());
   }
 
   @Test
   void calleeFailedWithoutSayingWhyTakesTheCallersClass() {
-    metrics.onEdge(edge(caller().failed("deadline_exceeded"), callee().operation("/q").failed("unknown"), Transport.HTTP));
-    assertEquals(1.0, counter(BOUNDARY_ERRORS, goToRust("http", "/q").and("error_side", "both", "error_class", "deadline_exceeded")).count());
+    metrics.onEdge(
+        edge(
+            caller().failed("deadline_exceeded"),
+            callee().operation("/q").failed("unknown"),
+            Transport.HTTP));
+    assertEquals(
+        1.0,
+        counter(
+                BOUNDARY_ERRORS,
+                goToRust("http", "/q")
+                    .and("error_side", "both", "error_class", "deadline_exceeded"))
+            .count());
   }
 
   @Test
@@ -285,8 +389,13 @@ class BoundaryMetricsTest {
 
   @Test
   void payloadBytesPreferTheCallersValue() {
-    metrics.onEdge(edge(caller().request(100), callee().operation("/q").request(200).response(5_000), Transport.HTTP));
-    metrics.onEdge(edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
+    metrics.onEdge(
+        edge(
+            caller().request(100),
+            callee().operation("/q").request(200).response(5_000),
+            Transport.HTTP));
+    metrics.onEdge(
+        edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q");
     DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, t);
     assertEquals(2, request.count());
@@ -306,9 +415,11 @@ class BoundaryMetricsTest {
 
   @Test
   void allocatedBytesComeFromTheCallee() {
-    metrics.onEdge(edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
+    metrics.onEdge(
+        edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary allocated = summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
+    DistributionSummary allocated =
+        summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
     assertEquals(1, allocated.count());
     assertEquals(4_096.0, allocated.totalAmount());
   }
@@ -317,7 +428,11 @@ class BoundaryMetricsTest {
 
   @Test
   void operationsPastTheCapAreOther() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 2));
+    BoundaryMetrics capped =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withOperations(true, 2));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/c"), Transport.HTTP));
@@ -332,7 +447,11 @@ class BoundaryMetricsTest {
 
   @Test
   void theCapIsPerBoundary() {
-    BoundaryMetrics capped = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(true, 1));
+    BoundaryMetrics capped =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withOperations(true, 1));
     capped.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     capped.onEdge(edge(caller(), callee().operation("/b"), Transport.GRPC));
@@ -343,7 +462,11 @@ class BoundaryMetricsTest {
 
   @Test
   void operationDisabledIsEmpty() {
-    BoundaryMetrics off = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withOperations(false, 50));
+    BoundaryMetrics off =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withOperations(false, 50));
     off.onEdge(edge(caller(), callee().operation("/a"), Transport.HTTP));
     off.onEdge(edge(caller(), callee().operation("/b"), Transport.HTTP));
     assertEquals(2.0, counter(BOUNDARY_CALLS, goToRust("http", "")).count());
@@ -353,7 +476,8 @@ class BoundaryMetricsTest {
   @Test
   void operationFallsBackToTheCallersThenUnknown() {
     metrics.onEdge(edge(caller().operation("pricing.v1.Pricing/Quote"), callee(), Transport.GRPC));
-    assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
+    assertEquals(
+        1.0, counter(BOUNDARY_CALLS, goToRust("grpc", "pricing.v1.Pricing/Quote")).count());
     metrics.onEdge(edge(caller(), callee(), Transport.HTTP));
     assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "unknown")).count());
   }
@@ -362,13 +486,30 @@ class BoundaryMetricsTest {
 
   @Test
   void unpairedCallerIsNamedByItsPeerHint() {
-    Span client = caller().protocol(ProtocolHint.GRPC).operation("pricing.v1.Pricing/Quote").peer("pricing-core").build();
+    Span client =
+        caller()
+            .protocol(ProtocolHint.GRPC)
+            .operation("pricing.v1.Pricing/Quote")
+            .peer("pricing-core")
+            .build();
     metrics.onUnpaired(client, Side.CALLER);
     metrics.onUnpaired(client, Side.CALLER);
-    Tags t = Tags.of(
-        "caller_service", "checkout", "caller_language", "go",
-        "callee_service", "pricing-core", "callee_language", "unknown",
-        "transport", "grpc", "operation", "pricing.v1.Pricing/Quote", "side", "caller");
+    Tags t =
+        Tags.of(
+            "caller_service",
+            "checkout",
+            "caller_language",
+            "go",
+            "callee_service",
+            "pricing-core",
+            "callee_language",
+            "unknown",
+            "transport",
+            "grpc",
+            "operation",
+            "pricing.v1.Pricing/Quote",
+            "side",
+            "caller");
     assertEquals(2.0, counter(BOUNDARY_UNPAIRED, t).count());
     assertEquals(1, registry.find(BOUNDARY_UNPAIRED).counters().size());
   }
@@ -376,30 +517,68 @@ class BoundaryMetricsTest {
   @Test
   void unpairedCallerWithoutPeerOrHintIsUnknownOther() {
     metrics.onUnpaired(caller().build(), Side.CALLER);
-    Tags t = Tags.of(
-        "caller_service", "checkout", "caller_language", "go",
-        "callee_service", "unknown", "callee_language", "unknown",
-        "transport", "other", "operation", "unknown", "side", "caller");
+    Tags t =
+        Tags.of(
+            "caller_service",
+            "checkout",
+            "caller_language",
+            "go",
+            "callee_service",
+            "unknown",
+            "callee_language",
+            "unknown",
+            "transport",
+            "other",
+            "operation",
+            "unknown",
+            "side",
+            "caller");
     assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
   void unpairedCalleeHasAnUnknownCaller() {
-    metrics.onUnpaired(callee().protocol(ProtocolHint.HTTP).operation("/quote").build(), Side.CALLEE);
-    Tags t = Tags.of(
-        "caller_service", "unknown", "caller_language", "unknown",
-        "callee_service", "pricing-core", "callee_language", "rust",
-        "transport", "http", "operation", "/quote", "side", "callee");
+    metrics.onUnpaired(
+        callee().protocol(ProtocolHint.HTTP).operation("/quote").build(), Side.CALLEE);
+    Tags t =
+        Tags.of(
+            "caller_service",
+            "unknown",
+            "caller_language",
+            "unknown",
+            "callee_service",
+            "pricing-core",
+            "callee_language",
+            "rust",
+            "transport",
+            "http",
+            "operation",
+            "/quote",
+            "side",
+            "callee");
     assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
   @Test
   void unpairedInternalCalleeIsFfiNamedBySpan() {
-    metrics.onUnpaired(callee().kind(SpanKind.INTERNAL).name("pricing_core::quote").build(), Side.CALLEE);
-    Tags t = Tags.of(
-        "caller_service", "unknown", "caller_language", "unknown",
-        "callee_service", "pricing-core", "callee_language", "rust",
-        "transport", "ffi", "operation", "pricing_core::quote", "side", "callee");
+    metrics.onUnpaired(
+        callee().kind(SpanKind.INTERNAL).name("pricing_core::quote").build(), Side.CALLEE);
+    Tags t =
+        Tags.of(
+            "caller_service",
+            "unknown",
+            "caller_language",
+            "unknown",
+            "callee_service",
+            "pricing-core",
+            "callee_language",
+            "rust",
+            "transport",
+            "ffi",
+            "operation",
+            "pricing_core::quote",
+            "side",
+            "callee");
     assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t).count());
   }
 
@@ -429,26 +608,30 @@ class BoundaryMetricsTest {
 
   @Test
   void scrapeUsesTheDocumentedNames() {
-    Edge e = edge(caller().request(100).response(200).failed("deadline_exceeded"),
-        callee().operation("/q").allocated(64), Transport.HTTP);
+    Edge e =
+        edge(
+            caller().request(100).response(200).failed("deadline_exceeded"),
+            callee().operation("/q").allocated(64),
+            Transport.HTTP);
     metrics.onEdge(e);
     metrics.onErrorLogs(e, Side.CALLEE, 1);
     metrics.onUnpaired(caller().peer("x").build(), Side.CALLER);
     metrics.onOutcome(Outcome.EVICTED, 4);
     String text = registry.scrape();
-    for (String name : List.of(
-        "seam_boundary_calls_total{",
-        "seam_boundary_errors_total{",
-        "seam_boundary_caller_duration_seconds_bucket{",
-        "seam_boundary_callee_duration_seconds_count{",
-        "seam_boundary_overhead_seconds_sum{",
-        "seam_boundary_negative_overhead_total{",
-        "seam_boundary_request_bytes_bucket{",
-        "seam_boundary_response_bytes_count{",
-        "seam_boundary_callee_allocated_bytes_sum{",
-        "seam_boundary_unpaired_total{",
-        "seam_boundary_error_logs_total{",
-        "seam_pairing_entries_total{outcome=\"evicted\"} 4.0")) {
+    for (String name :
+        List.of(
+            "seam_boundary_calls_total{",
+            "seam_boundary_errors_total{",
+            "seam_boundary_caller_duration_seconds_bucket{",
+            "seam_boundary_callee_duration_seconds_count{",
+            "seam_boundary_overhead_seconds_sum{",
+            "seam_boundary_negative_overhead_total{",
+            "seam_boundary_request_bytes_bucket{",
+            "seam_boundary_response_bytes_count{",
+            "seam_boundary_callee_allocated_bytes_sum{",
+            "seam_boundary_unpaired_total{",
+            "seam_boundary_error_logs_total{",
+            "seam_pairing_entries_total{outcome=\"evicted\"} 4.0")) {
       assertTrue(text.contains(name), "scrape lacks " + name + ":\n" + text);
     }
     assertNotNull(registry.find(BOUNDARY_CALLS).counter());
@@ -457,11 +640,17 @@ class BoundaryMetricsTest {
   @Test
   void cardinalityCapsSendNewBoundariesAndServicesToOther() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BoundaryMetrics capped = new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(3, 4));
+    BoundaryMetrics capped =
+        new BoundaryMetrics(
+            r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(3, 4));
     // Services: checkout (caller of all) + 3 callees fit the cap of 4; the 4th callee is "other".
     for (int i = 0; i < 5; i++) {
       Origin callee = new Origin("svc-" + i, "rust", "h/" + i, "i");
-      capped.onEdge(edge(caller().protocol(ProtocolHint.HTTP), callee().origin(callee).operation("/x"), Transport.HTTP));
+      capped.onEdge(
+          edge(
+              caller().protocol(ProtocolHint.HTTP),
+              callee().origin(callee).operation("/x"),
+              Transport.HTTP));
     }
     assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-0").counter().count());
     assertEquals(1.0, r.get(BOUNDARY_CALLS).tags("callee_service", "svc-2").counter().count());
@@ -469,8 +658,14 @@ class BoundaryMetricsTest {
     // svc-3 and svc-4 became "other" (service cap); that boundary would be a 4th series: the
     // boundary cap of 3 folds both observations into the all-"other" series of their transport.
     assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_services").counter().count());
-    assertEquals(2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_boundaries").counter().count());
-    assertEquals(2.0, r.get(BOUNDARY_CALLS).tags("caller_service", "other", "callee_service", "other", "transport", "http").counter().count());
+    assertEquals(
+        2.0, r.get(CARDINALITY_OVERFLOW).tags("reason", "max_boundaries").counter().count());
+    assertEquals(
+        2.0,
+        r.get(BOUNDARY_CALLS)
+            .tags("caller_service", "other", "callee_service", "other", "transport", "http")
+            .counter()
+            .count());
     assertEquals(4, r.find(BOUNDARY_CALLS).counters().size());
   }
 
@@ -481,15 +676,24 @@ class BoundaryMetricsTest {
   @Test
   void idleBoundariesAreRemovedAndComeBackFromZero() {
     AtomicLong now = new AtomicLong();
-    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
-    Edge e = edge(caller().request(10), callee().operation("/q").failed("internal"), Transport.HTTP);
+    BoundaryMetrics timed =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    Edge e =
+        edge(caller().request(10), callee().operation("/q").failed("internal"), Transport.HTTP);
     timed.onEdge(e);
     timed.onErrorLogs(e, Side.CALLEE, 1);
     now.addAndGet(TTL);
     assertEquals(0, timed.expireIdle(TTL), "idle for exactly the ttl is not yet idle");
     now.addAndGet(1);
     assertEquals(1, timed.expireIdle(TTL));
-    assertEquals(0, registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("seam.boundary.")).count());
+    assertEquals(
+        0,
+        registry.getMeters().stream()
+            .filter(m -> m.getId().getName().startsWith("seam.boundary."))
+            .count());
     timed.onEdge(e);
     assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/q")).count());
     assertEquals(1, summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
@@ -498,7 +702,11 @@ class BoundaryMetricsTest {
   @Test
   void anIdleUnpairedCounterLeavesTheCallsOfItsBoundaryAlone() {
     AtomicLong now = new AtomicLong();
-    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    BoundaryMetrics timed =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
     S client = caller().protocol(ProtocolHint.HTTP);
     S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
     // One call lost its context long ago; calls on the same boundary keep coming.
@@ -517,7 +725,11 @@ class BoundaryMetricsTest {
   @Test
   void anUnpairedCounterStillCountingOutlivesTheIdleCallsOfItsBoundary() {
     AtomicLong now = new AtomicLong();
-    BoundaryMetrics timed = new BoundaryMetrics(registry, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
+    BoundaryMetrics timed =
+        new BoundaryMetrics(
+            registry,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withNanoClock(now::get));
     S client = caller().protocol(ProtocolHint.HTTP);
     S server = callee().protocol(ProtocolHint.HTTP).operation("/q");
     timed.onEdge(edge(client, server, Transport.HTTP));
@@ -530,7 +742,9 @@ class BoundaryMetricsTest {
     assertEquals(2, timed.expireIdle(TTL), "the meters of the label set and its unpaired counter");
     timed.onContextBroken(client.build(), server.build());
     Tags t = goToRust("http", "/q");
-    assertEquals(1.0, counter(BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
+    assertEquals(
+        1.0,
+        counter(BOUNDARY_UNPAIRED, t.and("side", "caller", "reason", "context_broken")).count());
     assertEquals(0.0, counter(BOUNDARY_CALLS, t).count(), "back from zero");
   }
 
@@ -539,7 +753,10 @@ class BoundaryMetricsTest {
     AtomicLong now = new AtomicLong();
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics capped =
-        new BoundaryMetrics(r, new ExemplarContext(), MeasureSettings.defaults(BUCKETS).withCaps(10, 2).withNanoClock(now::get));
+        new BoundaryMetrics(
+            r,
+            new ExemplarContext(),
+            MeasureSettings.defaults(BUCKETS).withCaps(10, 2).withNanoClock(now::get));
     capped.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
     Origin billing = new Origin("billing", "rust", "node-3/300", "node-3/300");
     capped.onEdge(edge(caller(), callee().origin(billing).operation("/q"), Transport.HTTP));

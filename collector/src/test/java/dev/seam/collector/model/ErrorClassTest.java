@@ -1,9 +1,9 @@
 package dev.seam.collector.model;
 
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -126,7 +126,8 @@ class ErrorClassTest {
     // Go
     "context deadline exceeded, deadline_exceeded",
     "context.DeadlineExceeded, deadline_exceeded",
-    "'Get \"http://pricing/quote\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)', deadline_exceeded",
+    "'Get \"http://pricing/quote\": context deadline exceeded (Client.Timeout exceeded while"
+        + " awaiting headers)', deadline_exceeded",
     "context canceled, cancelled",
     "context.Canceled, cancelled",
     "'dial tcp 10.0.0.7:8080: connect: connection refused', unavailable",
@@ -142,7 +143,8 @@ class ErrorClassTest {
     "DEADLINE_EXCEEDED, deadline_exceeded",
     "14, unavailable",
     // tonic::Status and grpc-go error strings carry their code
-    "'status: NotFound, message: \"no such item\", details: [], metadata: MetadataMap { headers: {} }', not_found",
+    "'status: NotFound, message: \"no such item\", details: [], metadata: MetadataMap { headers: {}"
+        + " }', not_found",
     "'status: Unavailable, message: \"backend\"', unavailable",
     "'rpc error: code = PermissionDenied desc = nope', permission_denied",
     "'rpc error: code = ResourceExhausted desc = slow down', resource_exhausted",

@@ -24,6 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Longer than most test classes: one case per field dialect and header format the extractor reads,
+ * on shared record builders.
+ */
 class LogContextExtractorTest {
 
   private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
@@ -46,7 +50,10 @@ class LogContextExtractorTest {
   }
 
   private static KeyValue kv(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   private static KeyValue kv(String key, AnyValue value) {
@@ -58,7 +65,9 @@ class LogContextExtractorTest {
   }
 
   private static AnyValue kvlist(KeyValue... inner) {
-    return AnyValue.newBuilder().setKvlistValue(KeyValueList.newBuilder().addAllValues(List.of(inner))).build();
+    return AnyValue.newBuilder()
+        .setKvlistValue(KeyValueList.newBuilder().addAllValues(List.of(inner)))
+        .build();
   }
 
   private static LogRecord attrs(KeyValue... kvs) {
@@ -136,7 +145,16 @@ class LogContextExtractorTest {
     "openTelemetry.traceId, openTelemetry.spanId"
   })
   void everyDefaultFieldNameAsAFlatJsonKey(String traceField, String spanField) {
-    String json = "{\"msg\":\"hello\",\"" + traceField + "\":\"" + TRACE + "\",\"" + spanField + "\":\"" + SPAN + "\"}";
+    String json =
+        "{\"msg\":\"hello\",\""
+            + traceField
+            + "\":\""
+            + TRACE
+            + "\",\""
+            + spanField
+            + "\":\""
+            + SPAN
+            + "\"}";
     assertEquals(result(HI, LO, SP, "body field " + traceField), X.extract(body(json)));
   }
 
@@ -154,7 +172,13 @@ class LogContextExtractorTest {
 
   @Test
   void datadogNestedObjectWithDecimalIds() {
-    LogRecord r = kvBody(nested("dd", kv("trace_id", "12345678901234567890"), kv("span_id", "42"), kv("service", "api")));
+    LogRecord r =
+        kvBody(
+            nested(
+                "dd",
+                kv("trace_id", "12345678901234567890"),
+                kv("span_id", "42"),
+                kv("service", "api")));
     assertEquals(result(0, 0xab54a98ceb1f0ad2L, 42, "body field dd.trace_id"), X.extract(r));
   }
 
@@ -185,7 +209,13 @@ class LogContextExtractorTest {
   @Test
   void jsonIdsInsideArraysOrUnrelatedObjectsAreNotTheRecords() {
     String json =
-        "{\"spans\":[{\"trace_id\":\"" + TRACE + "\"}],\"ctx\":{\"trace_id\":\"" + TRACE + "\"},\"list\":[\"" + TRACE + "\"]}";
+        "{\"spans\":[{\"trace_id\":\""
+            + TRACE
+            + "\"}],\"ctx\":{\"trace_id\":\""
+            + TRACE
+            + "\"},\"list\":[\""
+            + TRACE
+            + "\"]}";
     assertNull(X.extract(body(json)));
   }
 
@@ -195,7 +225,8 @@ class LogContextExtractorTest {
     Result expected = result(HI, LO, SP, "attribute a.b.c");
     assertEquals(expected, x.extract(attrs(nested("a.b", kv("c", TRACE), kv("d", SPAN)))));
     assertEquals(expected, x.extract(attrs(nested("a", kv("b.c", TRACE), kv("b.d", SPAN)))));
-    assertEquals(expected, x.extract(attrs(nested("a", nested("b", kv("c", TRACE), kv("d", SPAN))))));
+    assertEquals(
+        expected, x.extract(attrs(nested("a", nested("b", kv("c", TRACE), kv("d", SPAN))))));
     assertEquals(expected, x.extract(attrs(kv("a.b.c", TRACE), kv("a.b.d", SPAN))));
     String json = "{\"a\":{\"b.c\":\"" + TRACE + "\"},\"a.b\":{\"d\":\"" + SPAN + "\"}}";
     assertEquals(result(HI, LO, SP, "body field a.b.c"), x.extract(body(json)));
@@ -207,20 +238,30 @@ class LogContextExtractorTest {
   void upperAndMixedCaseHex() {
     assertEquals(
         result(HI, LO, SP, "attribute trace_id"),
-        X.extract(attrs(kv("trace_id", TRACE.toUpperCase(Locale.ROOT)), kv("span_id", SPAN.toUpperCase(Locale.ROOT)))));
+        X.extract(
+            attrs(
+                kv("trace_id", TRACE.toUpperCase(Locale.ROOT)),
+                kv("span_id", SPAN.toUpperCase(Locale.ROOT)))));
     assertEquals(
         result(HI, LO, SP, "attribute traceId"),
-        X.extract(attrs(kv("traceId", "0AF7651916cd43DD8448eb211C80319c"), kv("spanId", "B7ad6B7169203331"))));
+        X.extract(
+            attrs(
+                kv("traceId", "0AF7651916cd43DD8448eb211C80319c"),
+                kv("spanId", "B7ad6B7169203331"))));
   }
 
   @Test
   void sixteenDigitTraceIdIsLeftPadded() {
-    assertEquals(result(0, LO, SP, "attribute trace_id"), X.extract(attrs(kv("trace_id", "8448eb211c80319c"), kv("span_id", SPAN))));
+    assertEquals(
+        result(0, LO, SP, "attribute trace_id"),
+        X.extract(attrs(kv("trace_id", "8448eb211c80319c"), kv("span_id", SPAN))));
   }
 
   @Test
   void surroundingWhitespaceIsTolerated() {
-    assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(attrs(kv("trace_id", " " + TRACE + "\n"), kv("span_id", "\t" + SPAN))));
+    assertEquals(
+        result(HI, LO, SP, "attribute trace_id"),
+        X.extract(attrs(kv("trace_id", " " + TRACE + "\n"), kv("span_id", "\t" + SPAN))));
   }
 
   @Test
@@ -230,12 +271,15 @@ class LogContextExtractorTest {
 
   @Test
   void allZeroSpanIdIsAbsent() {
-    assertEquals(result(HI, LO, 0, "attribute trace_id"), X.extract(attrs(kv("trace_id", TRACE), kv("span_id", "0000000000000000"))));
+    assertEquals(
+        result(HI, LO, 0, "attribute trace_id"),
+        X.extract(attrs(kv("trace_id", TRACE), kv("span_id", "0000000000000000"))));
   }
 
   @Test
   void invalidSpanIdFallsToTheNextSpanField() {
-    LogRecord r = attrs(kv("trace_id", TRACE), kv("span_id", "b7ad6b716920333"), kv("spanId", SPAN));
+    LogRecord r =
+        attrs(kv("trace_id", TRACE), kv("span_id", "b7ad6b716920333"), kv("spanId", SPAN));
     assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(r));
   }
 
@@ -255,7 +299,8 @@ class LogContextExtractorTest {
         "0af76519-16cd-43dd-8448-eb211c80319c",
         "１２３４５６７８９０１２３４５６", // full-width digits
         "12345", // decimal outside a dd. field
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" // a header is not a trace_id value
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" // a header is not a trace_id
+        // value
       })
   void malformedTraceIdsAreAbsent(String value) {
     assertNull(X.extract(attrs(kv("trace_id", value), kv("span_id", SPAN))));
@@ -263,7 +308,11 @@ class LogContextExtractorTest {
 
   @Test
   void malformedFieldFallsToTheNextField() {
-    LogRecord r = attrs(kv("trace_id", "0af7651916cd43dd8448eb211c80319"), kv("traceId", TRACE), kv("spanId", SPAN));
+    LogRecord r =
+        attrs(
+            kv("trace_id", "0af7651916cd43dd8448eb211c80319"),
+            kv("traceId", TRACE),
+            kv("spanId", SPAN));
     assertEquals(result(HI, LO, SP, "attribute traceId"), X.extract(r));
   }
 
@@ -280,8 +329,10 @@ class LogContextExtractorTest {
   @Test
   void nonStringNonIntValuesAreIgnored() {
     assertNull(X.extract(attrs(kv("trace_id", AnyValue.newBuilder().setBoolValue(true).build()))));
-    assertNull(X.extract(attrs(kv("dd.trace_id", AnyValue.newBuilder().setDoubleValue(1.8e19).build()))));
-    assertNull(X.extract(attrs(kv("trace_id", AnyValue.newBuilder().setBytesValue(id(TRACE)).build()))));
+    assertNull(
+        X.extract(attrs(kv("dd.trace_id", AnyValue.newBuilder().setDoubleValue(1.8e19).build()))));
+    assertNull(
+        X.extract(attrs(kv("trace_id", AnyValue.newBuilder().setBytesValue(id(TRACE)).build()))));
     assertNull(X.extract(attrs(kv("trace_id", kvlist(kv("x", TRACE))))));
   }
 
@@ -289,7 +340,8 @@ class LogContextExtractorTest {
 
   @Test
   void datadogDecimalMaxValue() {
-    LogRecord r = attrs(kv("dd.trace_id", "18446744073709551615"), kv("dd.span_id", "18446744073709551615"));
+    LogRecord r =
+        attrs(kv("dd.trace_id", "18446744073709551615"), kv("dd.span_id", "18446744073709551615"));
     assertEquals(result(0, -1L, -1L, "attribute dd.trace_id"), X.extract(r));
   }
 
@@ -299,25 +351,32 @@ class LogContextExtractorTest {
         result(0, 1234567890123456789L, 987654321L, "attribute dd.trace_id"),
         X.extract(attrs(kv("dd.trace_id", 1234567890123456789L), kv("dd.span_id", 987654321L))));
     // u64 max can only travel as the int64 -1.
-    assertEquals(result(0, -1L, 0, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", -1L))));
+    assertEquals(
+        result(0, -1L, 0, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", -1L))));
   }
 
   @Test
   void datadogDecimalAsJsonNumbers() {
-    String json = "{\"message\":\"x\",\"dd\":{\"trace_id\":18446744073709551615,\"span_id\":42,\"env\":\"prod\"}}";
+    String json =
+        "{\"message\":\"x\",\"dd\":{\"trace_id\":18446744073709551615,\"span_id\":42,\"env\":\"prod\"}}";
     assertEquals(result(0, -1L, 42, "body field dd.trace_id"), X.extract(body(json)));
   }
 
   @Test
   void datadogDecimalLeadingZerosAndSixteenDigits() {
-    assertEquals(result(0, 123, 0, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", "000123"))));
+    assertEquals(
+        result(0, 123, 0, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", "000123"))));
     // Sixteen decimal digits in a dd. field are Datadog's decimal, not hex.
-    assertEquals(result(0, 1234567890123456L, 0, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", "1234567890123456"))));
+    assertEquals(
+        result(0, 1234567890123456L, 0, "attribute dd.trace_id"),
+        X.extract(attrs(kv("dd.trace_id", "1234567890123456"))));
   }
 
   @Test
   void datadogHex128() {
-    assertEquals(result(HI, LO, SP, "attribute dd.trace_id"), X.extract(attrs(kv("dd.trace_id", TRACE), kv("dd.span_id", SPAN))));
+    assertEquals(
+        result(HI, LO, SP, "attribute dd.trace_id"),
+        X.extract(attrs(kv("dd.trace_id", TRACE), kv("dd.span_id", SPAN))));
     // 32 digits without a letter are still hex: no u64 has 32 decimal digits.
     assertEquals(
         result(0x0000000000000000L, 0x1234567890123456L, 0, "attribute dd.trace_id"),
@@ -325,7 +384,19 @@ class LogContextExtractorTest {
   }
 
   @ParameterizedTest(name = "dd.trace_id \"{0}\" is not an id")
-  @ValueSource(strings = {"18446744073709551616", "18446744073709551617", "18446744073709551625", "99999999999999999999", "123456789012345678901", "-1", "+5", "1e3", "0", "12 34"})
+  @ValueSource(
+      strings = {
+        "18446744073709551616",
+        "18446744073709551617",
+        "18446744073709551625",
+        "99999999999999999999",
+        "123456789012345678901",
+        "-1",
+        "+5",
+        "1e3",
+        "0",
+        "12 34"
+      })
   void datadogDecimalOutOfRangeOrMalformed(String value) {
     assertNull(X.extract(attrs(kv("dd.trace_id", value))));
   }
@@ -338,14 +409,18 @@ class LogContextExtractorTest {
     assertNull(X.extract(body("{\"dd.trace_id\":-5}")));
     assertNull(X.extract(body("{\"dd.trace_id\":1.5}")));
     // A decimal span id outside dd. is ignored; the hex trace id still counts.
-    assertEquals(result(HI, LO, 0, "attribute trace_id"), X.extract(attrs(kv("trace_id", TRACE), kv("span_id", 42L))));
+    assertEquals(
+        result(HI, LO, 0, "attribute trace_id"),
+        X.extract(attrs(kv("trace_id", TRACE), kv("span_id", 42L))));
   }
 
   // ---- W3C ----
 
   @Test
   void w3cTraceparent() {
-    assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), header("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+    assertEquals(
+        result(HI, LO, SP, "attribute traceparent (W3C)"),
+        header("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
     assertEquals(
         result(HI, LO, SP, "attribute traceparent (W3C)"),
         header("traceparent", "00-" + TRACE.toUpperCase(Locale.ROOT) + "-" + SPAN + "-00"));
@@ -353,8 +428,12 @@ class LogContextExtractorTest {
 
   @Test
   void w3cFutureVersionMayAppendFields() {
-    assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), header("traceparent", "01-" + TRACE + "-" + SPAN + "-01"));
-    assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), header("traceparent", "cc-" + TRACE + "-" + SPAN + "-09-what-ever"));
+    assertEquals(
+        result(HI, LO, SP, "attribute traceparent (W3C)"),
+        header("traceparent", "01-" + TRACE + "-" + SPAN + "-01"));
+    assertEquals(
+        result(HI, LO, SP, "attribute traceparent (W3C)"),
+        header("traceparent", "cc-" + TRACE + "-" + SPAN + "-09-what-ever"));
   }
 
   @ParameterizedTest(name = "traceparent \"{0}\" is invalid")
@@ -379,10 +458,13 @@ class LogContextExtractorTest {
 
   @Test
   void b3SingleHeader() {
-    assertEquals(result(HI, LO, SP, "attribute b3 (B3)"), header("b3", TRACE + "-" + SPAN + "-1-05e3ac9a4f6e3b90"));
+    assertEquals(
+        result(HI, LO, SP, "attribute b3 (B3)"),
+        header("b3", TRACE + "-" + SPAN + "-1-05e3ac9a4f6e3b90"));
     assertEquals(result(HI, LO, SP, "attribute b3 (B3)"), header("b3", TRACE + "-" + SPAN + "-d"));
     assertEquals(result(HI, LO, SP, "attribute b3 (B3)"), header("b3", TRACE + "-" + SPAN));
-    assertEquals(result(0, LO, SP, "attribute b3 (B3)"), header("b3", "8448eb211c80319c-" + SPAN + "-0"));
+    assertEquals(
+        result(0, LO, SP, "attribute b3 (B3)"), header("b3", "8448eb211c80319c-" + SPAN + "-0"));
   }
 
   @ParameterizedTest(name = "b3 \"{0}\" carries no ids")
@@ -409,8 +491,12 @@ class LogContextExtractorTest {
 
   @Test
   void uberTraceId() {
-    assertEquals(result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
-    assertEquals(result(0, LO, SP, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", "8448eb211c80319c:" + SPAN + ":05e3ac9a4f6e3b90:3"));
+    assertEquals(
+        result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+    assertEquals(
+        result(0, LO, SP, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", "8448eb211c80319c:" + SPAN + ":05e3ac9a4f6e3b90:3"));
   }
 
   @Test
@@ -418,14 +504,22 @@ class LogContextExtractorTest {
     assertEquals(
         result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"),
         header("uber-trace-id", "af7651916cd43dd8448eb211c80319c:" + SPAN + ":0:1"));
-    assertEquals(result(0, 0x1a2bL, 0x3cL, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", "1a2b:3c:0:1"));
-    assertEquals(result(0x5L, LO, SP, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", "5" + "8448eb211c80319c:" + SPAN + ":0:01"));
+    assertEquals(
+        result(0, 0x1a2bL, 0x3cL, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", "1a2b:3c:0:1"));
+    assertEquals(
+        result(0x5L, LO, SP, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", "5" + "8448eb211c80319c:" + SPAN + ":0:01"));
   }
 
   @Test
   void uberTraceIdUrlEncoded() {
-    assertEquals(result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", TRACE + "%3A" + SPAN + "%3A0%3A1"));
-    assertEquals(result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", TRACE + "%3a" + SPAN + ":0%3a1"));
+    assertEquals(
+        result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", TRACE + "%3A" + SPAN + "%3A0%3A1"));
+    assertEquals(
+        result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"),
+        header("uber-trace-id", TRACE + "%3a" + SPAN + ":0%3a1"));
   }
 
   @ParameterizedTest(name = "uber-trace-id \"{0}\" is invalid")
@@ -451,29 +545,57 @@ class LogContextExtractorTest {
   // ---- X-Ray ----
 
   private static final String XRAY_ROOT = "Root=1-5759e988-bd862e3fe1be46a994272793";
-  private static final Result XRAY = result(0x5759e988bd862e3fL, 0xe1be46a994272793L, 0x53995c3f42cd8ad8L, "attribute X-Amzn-Trace-Id (X-Ray)");
+  private static final Result XRAY =
+      result(
+          0x5759e988bd862e3fL,
+          0xe1be46a994272793L,
+          0x53995c3f42cd8ad8L,
+          "attribute X-Amzn-Trace-Id (X-Ray)");
 
   @Test
   void xRayInAnyPartOrder() {
     assertEquals(XRAY, header("X-Amzn-Trace-Id", XRAY_ROOT + ";Parent=53995c3f42cd8ad8;Sampled=1"));
-    assertEquals(XRAY, header("X-Amzn-Trace-Id", "Parent=53995c3f42cd8ad8;" + XRAY_ROOT + ";Sampled=1"));
+    assertEquals(
+        XRAY, header("X-Amzn-Trace-Id", "Parent=53995c3f42cd8ad8;" + XRAY_ROOT + ";Sampled=1"));
     assertEquals(XRAY, header("X-Amzn-Trace-Id", "Sampled=1;Parent=53995c3f42cd8ad8;" + XRAY_ROOT));
-    assertEquals(XRAY, header("X-Amzn-Trace-Id", "Sampled=?; Parent=53995C3F42CD8AD8 ; " + XRAY_ROOT.toUpperCase(Locale.ROOT).replace("ROOT", "Root") + ";"));
+    assertEquals(
+        XRAY,
+        header(
+            "X-Amzn-Trace-Id",
+            "Sampled=?; Parent=53995C3F42CD8AD8 ; "
+                + XRAY_ROOT.toUpperCase(Locale.ROOT).replace("ROOT", "Root")
+                + ";"));
   }
 
   @Test
   void xRayFieldNames() {
     String v = XRAY_ROOT + ";Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:1|68fd508a:5";
     assertEquals(XRAY, header("X-Amzn-Trace-Id", v));
-    assertEquals(result(XRAY.traceIdHigh(), XRAY.traceIdLow(), XRAY.spanId(), "attribute x-amzn-trace-id (X-Ray)"), header("x-amzn-trace-id", v));
-    assertEquals(result(XRAY.traceIdHigh(), XRAY.traceIdLow(), XRAY.spanId(), "attribute _X_AMZN_TRACE_ID (X-Ray)"), header("_X_AMZN_TRACE_ID", v));
+    assertEquals(
+        result(
+            XRAY.traceIdHigh(),
+            XRAY.traceIdLow(),
+            XRAY.spanId(),
+            "attribute x-amzn-trace-id (X-Ray)"),
+        header("x-amzn-trace-id", v));
+    assertEquals(
+        result(
+            XRAY.traceIdHigh(),
+            XRAY.traceIdLow(),
+            XRAY.spanId(),
+            "attribute _X_AMZN_TRACE_ID (X-Ray)"),
+        header("_X_AMZN_TRACE_ID", v));
   }
 
   @Test
   void xRaySelfIsNotTheRootAndParentIsOptional() {
     // What an ALB adds: its own segment first, then the trace root, and no parent.
-    Result r = header("X-Amzn-Trace-Id", "Self=1-67891234-12456789abcdef012345678;Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
-    assertEquals(result(XRAY.traceIdHigh(), XRAY.traceIdLow(), 0, "attribute X-Amzn-Trace-Id (X-Ray)"), r);
+    Result r =
+        header(
+            "X-Amzn-Trace-Id",
+            "Self=1-67891234-12456789abcdef012345678;Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1");
+    assertEquals(
+        result(XRAY.traceIdHigh(), XRAY.traceIdLow(), 0, "attribute X-Amzn-Trace-Id (X-Ray)"), r);
   }
 
   @ParameterizedTest(name = "X-Ray \"{0}\" is invalid")
@@ -502,42 +624,69 @@ class LogContextExtractorTest {
 
   @Test
   void headerFormatIsReadFromTheValueNotTheName() {
-    assertEquals(result(HI, LO, SP, "attribute traceparent (B3)"), header("traceparent", TRACE + "-" + SPAN + "-1"));
+    assertEquals(
+        result(HI, LO, SP, "attribute traceparent (B3)"),
+        header("traceparent", TRACE + "-" + SPAN + "-1"));
   }
 
   // ---- priorities ----
 
   @Test
   void earlierListedFieldWinsWhateverTheKeyOrder() {
-    LogRecord r = attrs(kv("traceId", OTHER_TRACE), kv("spanId", "1111111111111111"), kv("trace_id", TRACE), kv("span_id", SPAN));
+    LogRecord r =
+        attrs(
+            kv("traceId", OTHER_TRACE),
+            kv("spanId", "1111111111111111"),
+            kv("trace_id", TRACE),
+            kv("span_id", SPAN));
     assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(r));
-    LogRecord reversed = attrs(kv("trace_id", TRACE), kv("span_id", SPAN), kv("traceId", OTHER_TRACE), kv("spanId", "1111111111111111"));
+    LogRecord reversed =
+        attrs(
+            kv("trace_id", TRACE),
+            kv("span_id", SPAN),
+            kv("traceId", OTHER_TRACE),
+            kv("spanId", "1111111111111111"));
     assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(reversed));
   }
 
   @Test
   void traceIdFieldsBeatHeaders() {
-    LogRecord r = attrs(kv("traceparent", "00-" + OTHER_TRACE + "-1111111111111111-01"), kv("trace_id", TRACE), kv("span_id", SPAN));
+    LogRecord r =
+        attrs(
+            kv("traceparent", "00-" + OTHER_TRACE + "-1111111111111111-01"),
+            kv("trace_id", TRACE),
+            kv("span_id", SPAN));
     assertEquals(result(HI, LO, SP, "attribute trace_id"), X.extract(r));
   }
 
   @Test
   void headerSpanIsNotMixedIntoATraceIdField() {
-    LogRecord r = attrs(kv("trace_id", TRACE), kv("traceparent", "00-" + TRACE + "-1111111111111111-01"));
+    LogRecord r =
+        attrs(kv("trace_id", TRACE), kv("traceparent", "00-" + TRACE + "-1111111111111111-01"));
     assertEquals(result(HI, LO, 0, "attribute trace_id"), X.extract(r));
   }
 
   @Test
   void earlierHeaderFieldWins() {
-    LogRecord r = attrs(kv("b3", OTHER_TRACE + "-1111111111111111"), kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
+    LogRecord r =
+        attrs(
+            kv("b3", OTHER_TRACE + "-1111111111111111"),
+            kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"));
     assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), X.extract(r));
-    LogRecord reversed = attrs(kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"), kv("b3", OTHER_TRACE + "-1111111111111111"));
+    LogRecord reversed =
+        attrs(
+            kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"),
+            kv("b3", OTHER_TRACE + "-1111111111111111"));
     assertEquals(result(HI, LO, SP, "attribute traceparent (W3C)"), X.extract(reversed));
   }
 
   @Test
   void invalidHeaderFallsToTheNextHeader() {
-    LogRecord r = attrs(kv("traceparent", "ff-" + TRACE + "-" + SPAN + "-01"), kv("b3", "0"), kv("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
+    LogRecord r =
+        attrs(
+            kv("traceparent", "ff-" + TRACE + "-" + SPAN + "-01"),
+            kv("b3", "0"),
+            kv("uber-trace-id", TRACE + ":" + SPAN + ":0:1"));
     assertEquals(result(HI, LO, SP, "attribute uber-trace-id (Jaeger)"), X.extract(r));
   }
 
@@ -558,7 +707,11 @@ class LogContextExtractorTest {
 
   @Test
   void idsAreNotCombinedAcrossSources() {
-    LogRecord r = LogRecord.newBuilder().addAttributes(kv("span_id", SPAN)).setBody(str("{\"trace_id\":\"" + TRACE + "\"}")).build();
+    LogRecord r =
+        LogRecord.newBuilder()
+            .addAttributes(kv("span_id", SPAN))
+            .setBody(str("{\"trace_id\":\"" + TRACE + "\"}"))
+            .build();
     assertEquals(result(HI, LO, 0, "body field trace_id"), X.extract(r));
   }
 
@@ -604,7 +757,13 @@ class LogContextExtractorTest {
 
   private static String nestedJson(int depth) {
     // The top-level object is depth 1; each "a" adds one level.
-    return "{\"trace_id\":\"" + TRACE + "\",\"a\":" + "{\"a\":".repeat(depth - 2) + "{}" + "}".repeat(depth - 2) + "}";
+    return "{\"trace_id\":\""
+        + TRACE
+        + "\",\"a\":"
+        + "{\"a\":".repeat(depth - 2)
+        + "{}"
+        + "}".repeat(depth - 2)
+        + "}";
   }
 
   @Test
@@ -615,12 +774,24 @@ class LogContextExtractorTest {
   @Test
   void jsonDeeperThanSixteenIsNotUsed() {
     assertNull(X.extract(body(nestedJson(17))));
-    assertNull(X.extract(body("{\"trace_id\":\"" + TRACE + "\",\"a\":" + "[".repeat(5000) + "]".repeat(5000) + "}")));
+    assertNull(
+        X.extract(
+            body(
+                "{\"trace_id\":\""
+                    + TRACE
+                    + "\",\"a\":"
+                    + "[".repeat(5000)
+                    + "]".repeat(5000)
+                    + "}")));
   }
 
   @Test
   void deepJsonBodyFallsBackToNothingButAttributesStillCount() {
-    LogRecord r = LogRecord.newBuilder().addAttributes(kv("trace_id", TRACE)).setBody(str(nestedJson(40))).build();
+    LogRecord r =
+        LogRecord.newBuilder()
+            .addAttributes(kv("trace_id", TRACE))
+            .setBody(str(nestedJson(40)))
+            .build();
     assertEquals(result(HI, LO, 0, "attribute trace_id"), X.extract(r));
   }
 
@@ -653,40 +824,63 @@ class LogContextExtractorTest {
 
   @Test
   void malformedOtlpTraceIdIsLeftToValidation() {
-    LogRecord r = LogRecord.newBuilder().setTraceId(id("0000000000000000")).addAttributes(kv("trace_id", TRACE)).build();
+    LogRecord r =
+        LogRecord.newBuilder()
+            .setTraceId(id("0000000000000000"))
+            .addAttributes(kv("trace_id", TRACE))
+            .build();
     assertNull(X.extract(r));
   }
 
   @Test
   void emptyRecordNamesNothing() {
     assertNull(X.extract(LogRecord.getDefaultInstance()));
-    assertNull(X.extract(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setIntValue(7)).build()));
+    assertNull(
+        X.extract(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setIntValue(7)).build()));
   }
 
   // ---- configuration ----
 
   @Test
   void customFieldLists() {
-    LogContextExtractor x = new LogContextExtractor(List.of("ctx.tid"), List.of("ctx.sid"), List.of("x-trace"));
-    assertNull(x.extract(attrs(kv("trace_id", TRACE), kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"))));
-    assertEquals(result(HI, LO, SP, "attribute ctx.tid"), x.extract(attrs(nested("ctx", kv("tid", TRACE), kv("sid", SPAN)))));
-    assertEquals(result(HI, LO, SP, "body field ctx.tid"), x.extract(body("{\"ctx\":{\"tid\":\"" + TRACE + "\",\"sid\":\"" + SPAN + "\"}}")));
-    assertEquals(result(HI, LO, SP, "attribute x-trace (W3C)"), x.extract(attrs(kv("x-trace", "00-" + TRACE + "-" + SPAN + "-01"))));
-    assertEquals(result(HI, LO, SP, "attribute x-trace (Jaeger)"), x.extract(attrs(kv("x-trace", TRACE + ":" + SPAN + ":0:1"))));
+    LogContextExtractor x =
+        new LogContextExtractor(List.of("ctx.tid"), List.of("ctx.sid"), List.of("x-trace"));
+    assertNull(
+        x.extract(
+            attrs(kv("trace_id", TRACE), kv("traceparent", "00-" + TRACE + "-" + SPAN + "-01"))));
+    assertEquals(
+        result(HI, LO, SP, "attribute ctx.tid"),
+        x.extract(attrs(nested("ctx", kv("tid", TRACE), kv("sid", SPAN)))));
+    assertEquals(
+        result(HI, LO, SP, "body field ctx.tid"),
+        x.extract(body("{\"ctx\":{\"tid\":\"" + TRACE + "\",\"sid\":\"" + SPAN + "\"}}")));
+    assertEquals(
+        result(HI, LO, SP, "attribute x-trace (W3C)"),
+        x.extract(attrs(kv("x-trace", "00-" + TRACE + "-" + SPAN + "-01"))));
+    assertEquals(
+        result(HI, LO, SP, "attribute x-trace (Jaeger)"),
+        x.extract(attrs(kv("x-trace", TRACE + ":" + SPAN + ":0:1"))));
   }
 
   @Test
   void customDatadogNamesAcceptDecimal() {
-    LogContextExtractor x = new LogContextExtractor(List.of("dd.custom_trace"), List.of("dd.custom_span"), List.of());
-    assertEquals(result(0, 99, 7, "attribute dd.custom_trace"), x.extract(attrs(kv("dd.custom_trace", "99"), kv("dd.custom_span", 7L))));
+    LogContextExtractor x =
+        new LogContextExtractor(List.of("dd.custom_trace"), List.of("dd.custom_span"), List.of());
+    assertEquals(
+        result(0, 99, 7, "attribute dd.custom_trace"),
+        x.extract(attrs(kv("dd.custom_trace", "99"), kv("dd.custom_span", 7L))));
   }
 
   @Test
   void capturedHeaderArrayAttribute() {
-    LogContextExtractor x = new LogContextExtractor(List.of(), List.of(), List.of("http.request.header.traceparent"));
+    LogContextExtractor x =
+        new LogContextExtractor(List.of(), List.of(), List.of("http.request.header.traceparent"));
     AnyValue headers =
         AnyValue.newBuilder()
-            .setArrayValue(ArrayValue.newBuilder().addValues(str("00-" + TRACE + "-" + SPAN + "-01")).addValues(str("ignored")))
+            .setArrayValue(
+                ArrayValue.newBuilder()
+                    .addValues(str("00-" + TRACE + "-" + SPAN + "-01"))
+                    .addValues(str("ignored")))
             .build();
     assertEquals(
         result(HI, LO, SP, "attribute http.request.header.traceparent (W3C)"),
@@ -695,18 +889,27 @@ class LogContextExtractorTest {
 
   @Test
   void constructorRejectsAmbiguousOrEmptyNames() {
-    assertThrows(IllegalArgumentException.class, () -> new LogContextExtractor(List.of("x"), List.of(), List.of("x")));
-    assertThrows(IllegalArgumentException.class, () -> new LogContextExtractor(List.of("trace_id"), List.of("trace_id"), List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LogContextExtractor(List.of("x"), List.of(), List.of("x")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LogContextExtractor(List.of("trace_id"), List.of("trace_id"), List.of()));
     for (String bad : List.of("", ".a", "a.", "a..b")) {
-      assertThrows(IllegalArgumentException.class, () -> new LogContextExtractor(List.of(bad), List.of(), List.of()), bad);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new LogContextExtractor(List.of(bad), List.of(), List.of()),
+          bad);
     }
   }
 
   @Test
   void repeatedNameInOneListKeepsItsFirstPosition() {
     LogContextExtractor x = new LogContextExtractor(List.of("a", "b", "a"), List.of(), List.of());
-    assertEquals(result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("b", OTHER_TRACE), kv("a", TRACE))));
-    assertEquals(result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("a", TRACE), kv("b", OTHER_TRACE))));
+    assertEquals(
+        result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("b", OTHER_TRACE), kv("a", TRACE))));
+    assertEquals(
+        result(HI, LO, 0, "attribute a"), x.extract(attrs(kv("a", TRACE), kv("b", OTHER_TRACE))));
   }
 
   @Test
@@ -717,7 +920,8 @@ class LogContextExtractorTest {
   @Test
   void resultPrintsHexIds() {
     assertEquals(
-        "trace " + TRACE + " span " + SPAN + " from attribute trace_id", result(HI, LO, SP, "attribute trace_id").toString());
+        "trace " + TRACE + " span " + SPAN + " from attribute trace_id",
+        result(HI, LO, SP, "attribute trace_id").toString());
   }
 
   // ---- round trips ----
@@ -753,10 +957,14 @@ class LogContextExtractorTest {
       long span = nonZero(rnd);
       assertEquals(
           result(hi, lo, span, "attribute trace_id"),
-          X.extract(attrs(kv("trace_id", randomCase(rnd, Ids.hex(hi, lo))), kv("span_id", randomCase(rnd, Ids.hex(span))))));
+          X.extract(
+              attrs(
+                  kv("trace_id", randomCase(rnd, Ids.hex(hi, lo))),
+                  kv("span_id", randomCase(rnd, Ids.hex(span))))));
       assertEquals(
           result(0, lo, span, "attribute traceId"),
-          X.extract(attrs(kv("traceId", randomCase(rnd, Ids.hex(lo))), kv("spanId", Ids.hex(span)))));
+          X.extract(
+              attrs(kv("traceId", randomCase(rnd, Ids.hex(lo))), kv("spanId", Ids.hex(span)))));
     }
   }
 
@@ -767,7 +975,12 @@ class LogContextExtractorTest {
       long hi = nonZero(rnd);
       long lo = nonZero(rnd);
       long span = nonZero(rnd);
-      String json = "{\"level\":\"info\",\"openTelemetry\":{\"traceId\":\"" + Ids.hex(hi, lo) + "\",\"spanId\":\"" + Ids.hex(span) + "\"}}";
+      String json =
+          "{\"level\":\"info\",\"openTelemetry\":{\"traceId\":\""
+              + Ids.hex(hi, lo)
+              + "\",\"spanId\":\""
+              + Ids.hex(span)
+              + "\"}}";
       assertEquals(result(hi, lo, span, "body field openTelemetry.traceId"), X.extract(body(json)));
     }
   }
@@ -779,9 +992,19 @@ class LogContextExtractorTest {
       long lo = nonZero(rnd);
       long span = nonZero(rnd);
       Result expected = result(0, lo, span, "attribute dd.trace_id");
-      assertEquals(expected, X.extract(attrs(kv("dd.trace_id", Long.toUnsignedString(lo)), kv("dd.span_id", Long.toUnsignedString(span)))));
+      assertEquals(
+          expected,
+          X.extract(
+              attrs(
+                  kv("dd.trace_id", Long.toUnsignedString(lo)),
+                  kv("dd.span_id", Long.toUnsignedString(span)))));
       assertEquals(expected, X.extract(attrs(kv("dd.trace_id", lo), kv("dd.span_id", span))));
-      String json = "{\"dd\":{\"trace_id\":" + Long.toUnsignedString(lo) + ",\"span_id\":\"" + Long.toUnsignedString(span) + "\"}}";
+      String json =
+          "{\"dd\":{\"trace_id\":"
+              + Long.toUnsignedString(lo)
+              + ",\"span_id\":\""
+              + Long.toUnsignedString(span)
+              + "\"}}";
       assertEquals(result(0, lo, span, "body field dd.trace_id"), X.extract(body(json)));
     }
   }
@@ -812,8 +1035,12 @@ class LogContextExtractorTest {
       if (!tail.isEmpty() && rnd.nextBoolean()) {
         tail += "-" + Ids.hex(nonZero(rnd));
       }
-      assertEquals(result(hi, lo, span, "attribute b3 (B3)"), header("b3", Ids.hex(hi, lo) + "-" + Ids.hex(span) + tail));
-      assertEquals(result(0, lo, span, "attribute b3 (B3)"), header("b3", Ids.hex(lo) + "-" + Ids.hex(span) + tail));
+      assertEquals(
+          result(hi, lo, span, "attribute b3 (B3)"),
+          header("b3", Ids.hex(hi, lo) + "-" + Ids.hex(span) + tail));
+      assertEquals(
+          result(0, lo, span, "attribute b3 (B3)"),
+          header("b3", Ids.hex(lo) + "-" + Ids.hex(span) + tail));
     }
   }
 
@@ -836,8 +1063,16 @@ class LogContextExtractorTest {
       long span = shortened(rnd);
       String trace = hi == 0 ? Long.toHexString(lo) : Long.toHexString(hi) + Ids.hex(lo);
       String sep = rnd.nextBoolean() ? ":" : rnd.nextBoolean() ? "%3A" : "%3a";
-      String v = trace + sep + Long.toHexString(span) + sep + Long.toHexString(rnd.nextLong()) + sep + Integer.toHexString(rnd.nextInt(256));
-      assertEquals(result(hi, lo, span, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", v), v);
+      String v =
+          trace
+              + sep
+              + Long.toHexString(span)
+              + sep
+              + Long.toHexString(rnd.nextLong())
+              + sep
+              + Integer.toHexString(rnd.nextInt(256));
+      assertEquals(
+          result(hi, lo, span, "attribute uber-trace-id (Jaeger)"), header("uber-trace-id", v), v);
     }
   }
 
@@ -849,13 +1084,21 @@ class LogContextExtractorTest {
       long lo = nonZero(rnd);
       long span = nonZero(rnd);
       String t = Ids.hex(hi, lo);
-      List<String> parts = new ArrayList<>(List.of("Root=1-" + t.substring(0, 8) + "-" + t.substring(8), "Parent=" + Ids.hex(span), "Sampled=" + rnd.nextInt(2)));
+      List<String> parts =
+          new ArrayList<>(
+              List.of(
+                  "Root=1-" + t.substring(0, 8) + "-" + t.substring(8),
+                  "Parent=" + Ids.hex(span),
+                  "Sampled=" + rnd.nextInt(2)));
       if (rnd.nextBoolean()) {
         parts.add("Lineage=a87bd80c:" + rnd.nextInt(10));
       }
       Collections.shuffle(parts, rnd);
       String v = String.join(";", parts);
-      assertEquals(result(hi, lo, span, "attribute _X_AMZN_TRACE_ID (X-Ray)"), header("_X_AMZN_TRACE_ID", v), v);
+      assertEquals(
+          result(hi, lo, span, "attribute _X_AMZN_TRACE_ID (X-Ray)"),
+          header("_X_AMZN_TRACE_ID", v),
+          v);
     }
   }
 }

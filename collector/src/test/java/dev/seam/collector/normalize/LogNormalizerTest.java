@@ -44,42 +44,70 @@ class LogNormalizerTest {
   void spanRefIsNullForAllZeroIds() {
     ByteString zeroTrace = ByteString.copyFrom(new byte[16]);
     ByteString zeroSpan = ByteString.copyFrom(new byte[8]);
-    assertNull(LogNormalizer.spanRef(LogRecord.newBuilder().setTraceId(zeroTrace).setSpanId(zeroSpan).build()));
-    assertNull(LogNormalizer.spanRef(LogRecord.newBuilder().setTraceId(zeroTrace).setSpanId(id(SPAN)).build()));
-    assertNull(LogNormalizer.spanRef(LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(zeroSpan).build()));
+    assertNull(
+        LogNormalizer.spanRef(
+            LogRecord.newBuilder().setTraceId(zeroTrace).setSpanId(zeroSpan).build()));
+    assertNull(
+        LogNormalizer.spanRef(
+            LogRecord.newBuilder().setTraceId(zeroTrace).setSpanId(id(SPAN)).build()));
+    assertNull(
+        LogNormalizer.spanRef(
+            LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(zeroSpan).build()));
   }
 
   @Test
   void spanRefReadsSixteenAndEightByteIds() {
-    LogNormalizer.SpanRef ref = LogNormalizer.spanRef(LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id(SPAN)).build());
-    assertEquals(new LogNormalizer.SpanRef(0x0af7651916cd43ddL, 0x8448eb211c80319cL, 0xb7ad6b7169203331L), ref);
+    LogNormalizer.SpanRef ref =
+        LogNormalizer.spanRef(
+            LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id(SPAN)).build());
+    assertEquals(
+        new LogNormalizer.SpanRef(0x0af7651916cd43ddL, 0x8448eb211c80319cL, 0xb7ad6b7169203331L),
+        ref);
   }
 
   @Test
   void wellFormedAndEmptyIdsAreValid() {
     assertNull(LogNormalizer.invalidReason(LogRecord.newBuilder().build()));
-    assertNull(LogNormalizer.invalidReason(LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id(SPAN)).build()));
+    assertNull(
+        LogNormalizer.invalidReason(
+            LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id(SPAN)).build()));
   }
 
   @Test
   void threeByteSpanIdIsInvalid() {
-    String reason = LogNormalizer.invalidReason(LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id("b7ad6b")).build());
+    String reason =
+        LogNormalizer.invalidReason(
+            LogRecord.newBuilder().setTraceId(id(TRACE)).setSpanId(id("b7ad6b")).build());
     assertNotNull(reason);
     assertTrue(reason.contains("3-byte span_id"), reason);
   }
 
   @Test
   void wrongLengthTraceIdIsInvalid() {
-    String reason = LogNormalizer.invalidReason(LogRecord.newBuilder().setTraceId(id("0af7651916cd43dd")).setSpanId(id(SPAN)).build());
+    String reason =
+        LogNormalizer.invalidReason(
+            LogRecord.newBuilder().setTraceId(id("0af7651916cd43dd")).setSpanId(id(SPAN)).build());
     assertNotNull(reason);
     assertTrue(reason.contains("8-byte trace_id"), reason);
   }
 
   @Test
   void severityFromNumberThenText() {
-    assertEquals(Severity.ERROR, LogNormalizer.severity(LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR).build()));
-    assertEquals(Severity.FATAL, LogNormalizer.severity(LogRecord.newBuilder().setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_FATAL4).build()));
-    assertEquals(Severity.WARN, LogNormalizer.severity(LogRecord.newBuilder().setSeverityText("WARN").build()));
+    assertEquals(
+        Severity.ERROR,
+        LogNormalizer.severity(
+            LogRecord.newBuilder()
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR)
+                .build()));
+    assertEquals(
+        Severity.FATAL,
+        LogNormalizer.severity(
+            LogRecord.newBuilder()
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_FATAL4)
+                .build()));
+    assertEquals(
+        Severity.WARN,
+        LogNormalizer.severity(LogRecord.newBuilder().setSeverityText("WARN").build()));
     assertEquals(Severity.INFO, LogNormalizer.severity(LogRecord.newBuilder().build()));
   }
 }

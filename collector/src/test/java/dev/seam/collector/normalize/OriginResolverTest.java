@@ -16,11 +16,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OriginResolverTest {
 
   private static KeyValue attr(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 
   private static KeyValue attr(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   private static Resource resource(KeyValue... attrs) {
@@ -44,13 +50,19 @@ class OriginResolverTest {
 
   @Test
   void unknownServiceWithExecutableSuffixIsRepairedToTheExecutable() {
-    Origin o = resolve(attr("service.name", "unknown_service:pricing-core"), attr("telemetry.sdk.language", "rust"));
+    Origin o =
+        resolve(
+            attr("service.name", "unknown_service:pricing-core"),
+            attr("telemetry.sdk.language", "rust"));
     assertEquals("pricing-core", o.service());
   }
 
   @Test
   void bareUnknownServiceTakesProcessExecutableName() {
-    Origin o = resolve(attr("service.name", "unknown_service"), attr("process.executable.name", "checkout-api"));
+    Origin o =
+        resolve(
+            attr("service.name", "unknown_service"),
+            attr("process.executable.name", "checkout-api"));
     assertEquals("checkout-api", o.service());
   }
 
@@ -72,7 +84,10 @@ class OriginResolverTest {
 
   @Test
   void serviceNamesThatMerelyStartLikeUnknownServiceAreKept() {
-    assertEquals("unknown_service_b", resolve(attr("service.name", "unknown_service_b"), attr("process.executable.name", "x")).service());
+    assertEquals(
+        "unknown_service_b",
+        resolve(attr("service.name", "unknown_service_b"), attr("process.executable.name", "x"))
+            .service());
   }
 
   // --- language ---
@@ -80,21 +95,26 @@ class OriginResolverTest {
   @ParameterizedTest(name = "telemetry.sdk.language \"{0}\" -> {1}")
   @CsvSource({"go, go", "Go, go", "RUST, rust", "' rust ', rust", "python, python"})
   void languageComesFromTheSdkLanguageCaseFolded(String sdk, String expected) {
-    assertEquals(expected, resolve(attr("service.name", "s"), attr("telemetry.sdk.language", sdk)).language());
+    assertEquals(
+        expected,
+        resolve(attr("service.name", "s"), attr("telemetry.sdk.language", sdk)).language());
   }
 
   @Test
   void sdkLanguageWinsOverRuntimeAndScope() {
-    Origin o = OriginResolver.resolve(
-        resource(attr("telemetry.sdk.language", "rust"), attr("process.runtime.name", "go")),
-        "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp");
+    Origin o =
+        OriginResolver.resolve(
+            resource(attr("telemetry.sdk.language", "rust"), attr("process.runtime.name", "go")),
+            "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp");
     assertEquals("rust", o.language());
   }
 
   @ParameterizedTest(name = "process.runtime.name \"{0}\" -> {1}")
   @CsvSource({"go, go", "gc, go", "GO, go", "rustc, rust", "Rust, rust", "cpython, unknown"})
   void languageFallsBackToTheRuntimeName(String runtime, String expected) {
-    assertEquals(expected, resolve(attr("service.name", "s"), attr("process.runtime.name", runtime)).language());
+    assertEquals(
+        expected,
+        resolve(attr("service.name", "s"), attr("process.runtime.name", runtime)).language());
   }
 
   @ParameterizedTest(name = "scope \"{0}\" -> {1}")
@@ -115,7 +135,8 @@ class OriginResolverTest {
 
   @Test
   void runtimeWinsOverScope() {
-    Origin o = OriginResolver.resolve(resource(attr("process.runtime.name", "go")), "my_crate::handler");
+    Origin o =
+        OriginResolver.resolve(resource(attr("process.runtime.name", "go")), "my_crate::handler");
     assertEquals("go", o.language());
   }
 
@@ -123,25 +144,34 @@ class OriginResolverTest {
 
   @Test
   void processIsHostAndPidWhenBothArePresent() {
-    Origin o = resolve(
-        attr("service.name", "s"),
-        attr("host.name", "node-7"),
-        attr("process.pid", 4242),
-        attr("service.instance.id", "0b6f1c1e-8f4c-4b8e-9d5e-3c2a1f0e9d8c"));
+    Origin o =
+        resolve(
+            attr("service.name", "s"),
+            attr("host.name", "node-7"),
+            attr("process.pid", 4242),
+            attr("service.instance.id", "0b6f1c1e-8f4c-4b8e-9d5e-3c2a1f0e9d8c"));
     assertEquals("node-7/4242", o.process());
     assertEquals("0b6f1c1e-8f4c-4b8e-9d5e-3c2a1f0e9d8c", o.instance());
   }
 
   @Test
   void processFallsBackToTheInstanceIdWithoutPid() {
-    Origin o = resolve(attr("service.name", "s"), attr("host.name", "node-7"), attr("service.instance.id", "inst-1"));
+    Origin o =
+        resolve(
+            attr("service.name", "s"),
+            attr("host.name", "node-7"),
+            attr("service.instance.id", "inst-1"));
     assertEquals("inst-1", o.process());
     assertEquals("inst-1", o.instance());
   }
 
   @Test
   void processFallsBackToTheInstanceIdWithoutHost() {
-    Origin o = resolve(attr("service.name", "s"), attr("process.pid", 17), attr("service.instance.id", "inst-1"));
+    Origin o =
+        resolve(
+            attr("service.name", "s"),
+            attr("process.pid", 17),
+            attr("service.instance.id", "inst-1"));
     assertEquals("inst-1", o.process());
   }
 
@@ -154,19 +184,28 @@ class OriginResolverTest {
 
   @Test
   void instanceIsTheProcessWhenThereIsNoInstanceId() {
-    Origin o = resolve(attr("service.name", "s"), attr("host.name", "node-7"), attr("process.pid", "99"));
+    Origin o =
+        resolve(attr("service.name", "s"), attr("host.name", "node-7"), attr("process.pid", "99"));
     assertEquals("node-7/99", o.process());
     assertEquals("node-7/99", o.instance());
   }
 
   @Test
   void goAndRustSdksInOneProcessShareTheProcessDespiteDistinctInstanceIds() {
-    Origin go = resolve(
-        attr("service.name", "checkout"), attr("telemetry.sdk.language", "go"),
-        attr("host.name", "node-7"), attr("process.pid", 4242), attr("service.instance.id", "go-random-id"));
-    Origin rust = resolve(
-        attr("service.name", "unknown_service:pricing-core"), attr("telemetry.sdk.language", "rust"),
-        attr("host.name", "node-7"), attr("process.pid", 4242), attr("service.instance.id", "rust-random-id"));
+    Origin go =
+        resolve(
+            attr("service.name", "checkout"),
+            attr("telemetry.sdk.language", "go"),
+            attr("host.name", "node-7"),
+            attr("process.pid", 4242),
+            attr("service.instance.id", "go-random-id"));
+    Origin rust =
+        resolve(
+            attr("service.name", "unknown_service:pricing-core"),
+            attr("telemetry.sdk.language", "rust"),
+            attr("host.name", "node-7"),
+            attr("process.pid", 4242),
+            attr("service.instance.id", "rust-random-id"));
     assertTrue(go.sameProcess(rust));
     assertTrue(go.differentSide(rust));
     assertEquals("pricing-core", rust.service());
@@ -181,14 +220,32 @@ class OriginResolverTest {
 
   @Test
   void kubernetesWorkloadNamesAServiceThatDoesNotNameItself() {
-    Origin o = OriginResolver.resolve(resource(attr("service.name", "unknown_service"), attr("process.executable.name", "server"),
-        attr("k8s.deployment.name", "pricing"), attr("k8s.container.name", "app")), "");
+    Origin o =
+        OriginResolver.resolve(
+            resource(
+                attr("service.name", "unknown_service"),
+                attr("process.executable.name", "server"),
+                attr("k8s.deployment.name", "pricing"),
+                attr("k8s.container.name", "app")),
+            "");
     assertEquals("pricing", o.service());
-    o = OriginResolver.resolve(resource(attr("k8s.container.name", "pricing-app"), attr("process.executable.name", "server")), "");
+    o =
+        OriginResolver.resolve(
+            resource(
+                attr("k8s.container.name", "pricing-app"),
+                attr("process.executable.name", "server")),
+            "");
     assertEquals("pricing-app", o.service());
-    o = OriginResolver.resolve(resource(attr("service.name", "unknown_service:pricing-bin"), attr("k8s.deployment.name", "pricing")), "");
+    o =
+        OriginResolver.resolve(
+            resource(
+                attr("service.name", "unknown_service:pricing-bin"),
+                attr("k8s.deployment.name", "pricing")),
+            "");
     assertEquals("pricing-bin", o.service(), "unknown_service:<exe> names its executable");
-    o = OriginResolver.resolve(resource(attr("service.name", "pricing"), attr("k8s.deployment.name", "other")), "");
+    o =
+        OriginResolver.resolve(
+            resource(attr("service.name", "pricing"), attr("k8s.deployment.name", "other")), "");
     assertEquals("pricing", o.service(), "a real service.name wins");
   }
 }

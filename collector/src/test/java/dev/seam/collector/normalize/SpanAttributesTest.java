@@ -92,8 +92,17 @@ class SpanAttributesTest {
     assertEquals(-1, a.allocatedBytes);
     for (String s :
         new String[] {
-          a.rpcSystem, a.rpcService, a.rpcMethod, a.route, a.destination, a.errorType,
-          a.otelStatusDescription, a.otelKind, a.peerService, a.serverAddress, a.peerAddress
+          a.rpcSystem,
+          a.rpcService,
+          a.rpcMethod,
+          a.route,
+          a.destination,
+          a.errorType,
+          a.otelStatusDescription,
+          a.otelKind,
+          a.peerService,
+          a.serverAddress,
+          a.peerAddress
         }) {
       assertNull(s);
     }

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Longer than most test classes: one case per attribute dialect of both semantic-convention
+ * generations.
+ */
 class SpanNormalizerTest {
 
   private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
@@ -41,15 +45,22 @@ class SpanNormalizerTest {
   }
 
   private static KeyValue attr(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 
   private static KeyValue attr(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   /** A well-formed span with a parent, 10 ms long. */
-  private static io.opentelemetry.proto.trace.v1.Span.Builder span(io.opentelemetry.proto.trace.v1.Span.SpanKind kind) {
+  private static io.opentelemetry.proto.trace.v1.Span.Builder span(
+      io.opentelemetry.proto.trace.v1.Span.SpanKind kind) {
     return io.opentelemetry.proto.trace.v1.Span.newBuilder()
         .setTraceId(id(TRACE))
         .setSpanId(id(SPAN))
@@ -88,7 +99,8 @@ class SpanNormalizerTest {
 
   @Test
   void fifteenByteTraceIdIsRefused() {
-    String reason = SpanNormalizer.invalidReason(client().setTraceId(id(TRACE).substring(0, 15)).build());
+    String reason =
+        SpanNormalizer.invalidReason(client().setTraceId(id(TRACE).substring(0, 15)).build());
     assertNotNull(reason);
     assertTrue(reason.contains("15-byte trace_id"), reason);
   }
@@ -123,7 +135,9 @@ class SpanNormalizerTest {
 
   @Test
   void traceIdWithOnlyTheLowHalfSetIsFine() {
-    assertNull(SpanNormalizer.invalidReason(client().setTraceId(id("00000000000000000000000000000001")).build()));
+    assertNull(
+        SpanNormalizer.invalidReason(
+            client().setTraceId(id("00000000000000000000000000000001")).build()));
   }
 
   // --- ids, kind, times, flags ---
@@ -151,7 +165,15 @@ class SpanNormalizerTest {
   }
 
   @ParameterizedTest(name = "wire kind {0} -> {1}")
-  @CsvSource({"0, UNSPECIFIED", "1, INTERNAL", "2, SERVER", "3, CLIENT", "4, PRODUCER", "5, CONSUMER", "9, UNSPECIFIED"})
+  @CsvSource({
+    "0, UNSPECIFIED",
+    "1, INTERNAL",
+    "2, SERVER",
+    "3, CLIENT",
+    "4, PRODUCER",
+    "5, CONSUMER",
+    "9, UNSPECIFIED"
+  })
   void kindIsMappedFromTheWireValue(int wire, SpanKind expected) {
     Span s = norm(client().setKindValue(wire));
     assertEquals(expected, s.kind());
@@ -179,10 +201,12 @@ class SpanNormalizerTest {
 
   @Test
   void stableHttpNames() {
-    Span s = norm(server()
-        .addAttributes(attr("http.request.method", "GET"))
-        .addAttributes(attr("http.route", "/quote/{sku}"))
-        .addAttributes(attr("http.response.status_code", 200)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.route", "/quote/{sku}"))
+                .addAttributes(attr("http.response.status_code", 200)));
     assertEquals(ProtocolHint.HTTP, s.protocol());
     assertEquals("/quote/{sku}", s.operation());
     assertFalse(s.failed());
@@ -191,10 +215,12 @@ class SpanNormalizerTest {
 
   @Test
   void oldHttpNames() {
-    Span s = norm(server()
-        .addAttributes(attr("http.method", "POST"))
-        .addAttributes(attr("http.route", "/orders"))
-        .addAttributes(attr("http.status_code", 201)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.method", "POST"))
+                .addAttributes(attr("http.route", "/orders"))
+                .addAttributes(attr("http.status_code", 201)));
     assertEquals(ProtocolHint.HTTP, s.protocol());
     assertEquals("/orders", s.operation());
     assertFalse(s.failed());
@@ -202,7 +228,11 @@ class SpanNormalizerTest {
 
   @Test
   void httpStatusWrittenAsStringIsRead() {
-    Span s = norm(server().addAttributes(attr("http.method", "GET")).addAttributes(attr("http.status_code", "503")));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.method", "GET"))
+                .addAttributes(attr("http.status_code", "503")));
     assertTrue(s.failed());
     assertEquals("unavailable", s.errorClass());
   }
@@ -223,38 +253,56 @@ class SpanNormalizerTest {
 
   @Test
   void httpClient404Failed() {
-    Span s = norm(client().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.response.status_code", 404)));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.response.status_code", 404)));
     assertTrue(s.failed());
     assertEquals("not_found", s.errorClass());
   }
 
   @Test
   void httpServer404DidNotFail() {
-    Span s = norm(server().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.response.status_code", 404)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.response.status_code", 404)));
     assertFalse(s.failed());
     assertEquals("unknown", s.errorClass());
   }
 
   @Test
   void httpServer503Failed() {
-    Span s = norm(server().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.response.status_code", 503)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.response.status_code", 503)));
     assertTrue(s.failed());
     assertEquals("unavailable", s.errorClass());
   }
 
   @Test
   void httpClient429IsResourceExhausted() {
-    Span s = norm(client().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.response.status_code", 429)));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.response.status_code", 429)));
     assertTrue(s.failed());
     assertEquals("resource_exhausted", s.errorClass());
   }
 
   @Test
   void statusOkOverridesA500() {
-    Span s = norm(server()
-        .addAttributes(attr("http.request.method", "GET"))
-        .addAttributes(attr("http.response.status_code", 500))
-        .setStatus(status(Status.StatusCode.STATUS_CODE_OK, "")));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.response.status_code", 500))
+                .setStatus(status(Status.StatusCode.STATUS_CODE_OK, "")));
     assertFalse(s.failed());
     assertEquals("unknown", s.errorClass());
   }
@@ -263,10 +311,12 @@ class SpanNormalizerTest {
 
   @Test
   void oldRpcNamesGiveServiceSlashMethod() {
-    Span s = norm(client()
-        .addAttributes(attr("rpc.system", "grpc"))
-        .addAttributes(attr("rpc.service", "pricing.v1.Pricing"))
-        .addAttributes(attr("rpc.method", "Quote")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.service", "pricing.v1.Pricing"))
+                .addAttributes(attr("rpc.method", "Quote")));
     assertEquals(ProtocolHint.GRPC, s.protocol());
     assertEquals("pricing.v1.Pricing/Quote", s.operation());
     assertFalse(s.failed());
@@ -274,9 +324,11 @@ class SpanNormalizerTest {
 
   @Test
   void newRpcNamesWithFullMethod() {
-    Span s = norm(server()
-        .addAttributes(attr("rpc.system.name", "grpc"))
-        .addAttributes(attr("rpc.method", "pricing.v1.Pricing/Quote")));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system.name", "grpc"))
+                .addAttributes(attr("rpc.method", "pricing.v1.Pricing/Quote")));
     assertEquals(ProtocolHint.GRPC, s.protocol());
     assertEquals("pricing.v1.Pricing/Quote", s.operation());
   }
@@ -285,23 +337,32 @@ class SpanNormalizerTest {
   void fullMethodWithLeadingSlashIsStripped() {
     // The gRPC wire path is "/pkg.Svc/Method"; the operation label is "pkg.Svc/Method" whichever
     // form the SDK wrote.
-    Span s = norm(server()
-        .addAttributes(attr("rpc.system.name", "grpc"))
-        .addAttributes(attr("rpc.method", "/pricing.v1.Pricing/Quote")));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system.name", "grpc"))
+                .addAttributes(attr("rpc.method", "/pricing.v1.Pricing/Quote")));
     assertEquals("pricing.v1.Pricing/Quote", s.operation());
   }
 
   @Test
   void rpcOperationFallsBackToASpanNameOfTheMethodForm() {
-    Span s = norm(client().setName("pricing.v1.Pricing/Quote").addAttributes(attr("rpc.system", "grpc")));
+    Span s =
+        norm(
+            client().setName("pricing.v1.Pricing/Quote").addAttributes(attr("rpc.system", "grpc")));
     assertEquals("pricing.v1.Pricing/Quote", s.operation());
-    Span prose = norm(client().setName("call pricing/quote").addAttributes(attr("rpc.system", "grpc")));
+    Span prose =
+        norm(client().setName("call pricing/quote").addAttributes(attr("rpc.system", "grpc")));
     assertNull(prose.operation());
   }
 
   @Test
   void rpcSystemOtherThanGrpcIsOtherRpc() {
-    Span s = norm(client().addAttributes(attr("rpc.system", "connect_rpc")).addAttributes(attr("rpc.method", "a.B/C")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system", "connect_rpc"))
+                .addAttributes(attr("rpc.method", "a.B/C")));
     assertEquals(ProtocolHint.OTHER_RPC, s.protocol());
     assertEquals("a.B/C", s.operation());
   }
@@ -316,21 +377,33 @@ class SpanNormalizerTest {
 
   @Test
   void grpcClientUnavailableFailed() {
-    Span s = norm(client().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", 14)));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", 14)));
     assertTrue(s.failed());
     assertEquals("unavailable", s.errorClass());
   }
 
   @Test
   void grpcClientNotFoundFailed() {
-    Span s = norm(client().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", 5)));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", 5)));
     assertTrue(s.failed());
     assertEquals("not_found", s.errorClass());
   }
 
   @Test
   void grpcServerNotFoundDidNotFail() {
-    Span s = norm(server().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", 5)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", 5)));
     assertFalse(s.failed());
     assertEquals("unknown", s.errorClass());
   }
@@ -338,33 +411,48 @@ class SpanNormalizerTest {
   @ParameterizedTest(name = "server code {0} -> failed={1}")
   @CsvSource({
     "1, false", "2, true", "3, false", "4, true", "5, false", "6, false", "7, false", "8, false",
-    "9, false", "10, false", "11, false", "12, true", "13, true", "14, true", "15, true", "16, false",
+    "9, false", "10, false", "11, false", "12, true", "13, true", "14, true", "15, true",
+        "16, false",
   })
   void grpcServerRuleFollowsTheSdks(int code, boolean failed) {
-    Span s = norm(server().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", code)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", code)));
     assertEquals(failed, s.failed());
   }
 
   @Test
   void grpcServerInternalFailed() {
-    Span s = norm(server().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", 13)));
+    Span s =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", 13)));
     assertTrue(s.failed());
     assertEquals("internal", s.errorClass());
   }
 
   @Test
   void grpcStatusCodeWrittenAsNameIsRead() {
-    Span s = norm(client().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", "UNAVAILABLE")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", "UNAVAILABLE")));
     assertTrue(s.failed());
     assertEquals("unavailable", s.errorClass());
   }
 
   @Test
   void newRpcResponseStatusCodeName() {
-    Span s = norm(client()
-        .addAttributes(attr("rpc.system.name", "grpc"))
-        .addAttributes(attr("rpc.method", "pricing.v1.Pricing/Quote"))
-        .addAttributes(attr("rpc.response.status_code", "DEADLINE_EXCEEDED")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system.name", "grpc"))
+                .addAttributes(attr("rpc.method", "pricing.v1.Pricing/Quote"))
+                .addAttributes(attr("rpc.response.status_code", "DEADLINE_EXCEEDED")));
     assertTrue(s.failed());
     assertEquals("deadline_exceeded", s.errorClass());
   }
@@ -373,7 +461,11 @@ class SpanNormalizerTest {
 
   @Test
   void errorStatusMessageNamesTheClass() {
-    Span s = norm(client().setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "context deadline exceeded")));
+    Span s =
+        norm(
+            client()
+                .setStatus(
+                    status(Status.StatusCode.STATUS_CODE_ERROR, "context deadline exceeded")));
     assertTrue(s.failed());
     assertEquals("deadline_exceeded", s.errorClass());
   }
@@ -387,34 +479,45 @@ class SpanNormalizerTest {
 
   @Test
   void errorTypeNamesTheClass() {
-    Span s = norm(client()
-        .addAttributes(attr("error.type", "context.DeadlineExceeded"))
-        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("error.type", "context.DeadlineExceeded"))
+                .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "")));
     assertTrue(s.failed());
     assertEquals("deadline_exceeded", s.errorClass());
   }
 
   @Test
   void exceptionEventTypeNamesTheClass() {
-    Span s = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)
-        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, ""))
-        .addEvents(io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
-            .setName("exception")
-            .setTimeUnixNano(T0 + 1)
-            .addAttributes(attr("exception.type", "tokio::time::error::Elapsed"))
-            .addAttributes(attr("exception.message", "deadline has elapsed"))));
+    Span s =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)
+                .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, ""))
+                .addEvents(
+                    io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
+                        .setName("exception")
+                        .setTimeUnixNano(T0 + 1)
+                        .addAttributes(attr("exception.type", "tokio::time::error::Elapsed"))
+                        .addAttributes(attr("exception.message", "deadline has elapsed"))));
     assertTrue(s.failed());
     assertEquals("deadline_exceeded", s.errorClass());
   }
 
   @Test
   void exceptionEventMessageIsUsedWhenTheTypeSaysNothing() {
-    Span s = norm(client()
-        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, ""))
-        .addEvents(io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
-            .setName("exception")
-            .addAttributes(attr("exception.type", "*net.OpError"))
-            .addAttributes(attr("exception.message", "dial tcp 10.0.0.1:50051: connect: connection refused"))));
+    Span s =
+        norm(
+            client()
+                .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, ""))
+                .addEvents(
+                    io.opentelemetry.proto.trace.v1.Span.Event.newBuilder()
+                        .setName("exception")
+                        .addAttributes(attr("exception.type", "*net.OpError"))
+                        .addAttributes(
+                            attr(
+                                "exception.message",
+                                "dial tcp 10.0.0.1:50051: connect: connection refused"))));
     assertEquals("unavailable", s.errorClass());
   }
 
@@ -429,10 +532,12 @@ class SpanNormalizerTest {
 
   @Test
   void messagingWithDestinationOperation() {
-    Span s = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_PRODUCER)
-        .addAttributes(attr("messaging.system", "kafka"))
-        .addAttributes(attr("messaging.destination.name", "orders"))
-        .addAttributes(attr("messaging.message.body.size", 512)));
+    Span s =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_PRODUCER)
+                .addAttributes(attr("messaging.system", "kafka"))
+                .addAttributes(attr("messaging.destination.name", "orders"))
+                .addAttributes(attr("messaging.message.body.size", 512)));
     assertEquals(ProtocolHint.MESSAGING, s.protocol());
     assertEquals("orders", s.operation());
     assertEquals(512L, s.requestBytes());
@@ -440,19 +545,27 @@ class SpanNormalizerTest {
 
   @Test
   void oldMessagingDestinationName() {
-    Span s = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CONSUMER)
-        .addAttributes(attr("messaging.system", "rabbitmq"))
-        .addAttributes(attr("messaging.destination", "payments")));
+    Span s =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CONSUMER)
+                .addAttributes(attr("messaging.system", "rabbitmq"))
+                .addAttributes(attr("messaging.destination", "payments")));
     assertEquals(ProtocolHint.MESSAGING, s.protocol());
     assertEquals("payments", s.operation());
   }
 
   @Test
   void dbSystemIsDatabase() {
-    Span s = norm(client().addAttributes(attr("db.system", "postgresql")).addAttributes(attr("server.address", "db-1")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("db.system", "postgresql"))
+                .addAttributes(attr("server.address", "db-1")));
     assertEquals(ProtocolHint.DATABASE, s.protocol());
     assertEquals("db-1", s.peer());
-    assertEquals(ProtocolHint.DATABASE, norm(client().addAttributes(attr("db.system.name", "redis"))).protocol());
+    assertEquals(
+        ProtocolHint.DATABASE,
+        norm(client().addAttributes(attr("db.system.name", "redis"))).protocol());
   }
 
   @Test
@@ -467,24 +580,29 @@ class SpanNormalizerTest {
 
   @Test
   void peerServiceWinsOverServerAddressAndPeerAddress() {
-    Span s = norm(client()
-        .addAttributes(attr("network.peer.address", "10.0.0.9"))
-        .addAttributes(attr("server.address", "pricing.internal"))
-        .addAttributes(attr("peer.service", "pricing-core")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("network.peer.address", "10.0.0.9"))
+                .addAttributes(attr("server.address", "pricing.internal"))
+                .addAttributes(attr("peer.service", "pricing-core")));
     assertEquals("pricing-core", s.peer());
   }
 
   @Test
   void serverAddressWinsOverPeerAddress() {
-    Span s = norm(client()
-        .addAttributes(attr("network.peer.address", "10.0.0.9"))
-        .addAttributes(attr("server.address", "pricing.internal")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("network.peer.address", "10.0.0.9"))
+                .addAttributes(attr("server.address", "pricing.internal")));
     assertEquals("pricing.internal", s.peer());
   }
 
   @Test
   void peerAddressIsTheLastResort() {
-    assertEquals("10.0.0.9", norm(client().addAttributes(attr("network.peer.address", "10.0.0.9"))).peer());
+    assertEquals(
+        "10.0.0.9", norm(client().addAttributes(attr("network.peer.address", "10.0.0.9"))).peer());
   }
 
   @Test
@@ -496,10 +614,12 @@ class SpanNormalizerTest {
 
   @Test
   void httpBodySizes() {
-    Span s = norm(client()
-        .addAttributes(attr("http.request.method", "POST"))
-        .addAttributes(attr("http.request.body.size", 1234))
-        .addAttributes(attr("http.response.body.size", "5678")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("http.request.method", "POST"))
+                .addAttributes(attr("http.request.body.size", 1234))
+                .addAttributes(attr("http.response.body.size", "5678")));
     assertEquals(1234L, s.requestBytes());
     assertEquals(5678L, s.responseBytes());
   }
@@ -517,42 +637,53 @@ class SpanNormalizerTest {
     SpanNormalizer n = new SpanNormalizer(Set.of("seam.allocated_bytes", "alloc"));
     Span s = n.normalize(client().addAttributes(attr("alloc", 4096)).build(), ORIGIN);
     assertEquals(4096L, s.allocatedBytes());
-    Span t = n.normalize(client().addAttributes(attr("seam.allocated_bytes", "65536")).build(), ORIGIN);
+    Span t =
+        n.normalize(client().addAttributes(attr("seam.allocated_bytes", "65536")).build(), ORIGIN);
     assertEquals(65536L, t.allocatedBytes());
   }
 
   @Test
   void allocatedBytesAttributeIsIgnoredWhenNotConfigured() {
-    Span s = NORMALIZER.normalize(client().addAttributes(attr("seam.allocated_bytes", 4096)).build(), ORIGIN);
+    Span s =
+        NORMALIZER.normalize(
+            client().addAttributes(attr("seam.allocated_bytes", 4096)).build(), ORIGIN);
     assertEquals(-1L, s.allocatedBytes());
   }
 
   @Test
   void tracingOpentelemetrySpecialFieldsLeftAsAttributesMeanTheSame() {
-    Span s = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)
-        .addAttributes(attr("otel.kind", "server"))
-        .addAttributes(attr("otel.status_code", "ERROR"))
-        .addAttributes(attr("otel.status_description", "status: Unavailable, message: \"backend\"")));
+    Span s =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)
+                .addAttributes(attr("otel.kind", "server"))
+                .addAttributes(attr("otel.status_code", "ERROR"))
+                .addAttributes(
+                    attr("otel.status_description", "status: Unavailable, message: \"backend\"")));
     assertEquals(SpanKind.SERVER, s.kind());
     assertTrue(s.failed());
     assertEquals("unavailable", s.errorClass());
-    Span ok = norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT).addAttributes(attr("otel.kind", "server")));
+    Span ok =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CLIENT)
+                .addAttributes(attr("otel.kind", "server")));
     assertEquals(SpanKind.CLIENT, ok.kind(), "a real kind is not overridden");
     assertFalse(ok.failed());
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "ot=th:8 | 2.0",
-    "ot=th:c | 4.0",
-    "ot=th:0 | 1.0",
-    "ot=th:e668 | 10.0016",
-    "vendor=x,ot=rv:abcdef01234567;th:c | 4.0",
-    "ot=th:zz | 1.0",
-    "ot=th: | 1.0",
-    "xot=th:8 | 1.0",
-    "dd=s:1 | 1.0",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ot=th:8 | 2.0",
+        "ot=th:c | 4.0",
+        "ot=th:0 | 1.0",
+        "ot=th:e668 | 10.0016",
+        "vendor=x,ot=rv:abcdef01234567;th:c | 4.0",
+        "ot=th:zz | 1.0",
+        "ot=th: | 1.0",
+        "xot=th:8 | 1.0",
+        "dd=s:1 | 1.0",
+      })
   void samplingThresholdInTracestateGivesTheAdjustedCount(String traceState, double adjusted) {
     Span s = norm(client().setTraceState(traceState));
     assertEquals(adjusted, s.adjustedCount(), 1e-3);
@@ -561,27 +692,54 @@ class SpanNormalizerTest {
 
   @Test
   void aCancellationForAnExpiredTimeoutIsADeadline() {
-    Span s = norm(client().addAttributes(attr("rpc.system.name", "grpc")).addAttributes(attr("rpc.response.status_code", "CANCELLED"))
-        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "Timeout expired")));
+    Span s =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system.name", "grpc"))
+                .addAttributes(attr("rpc.response.status_code", "CANCELLED"))
+                .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "Timeout expired")));
     assertEquals("deadline_exceeded", s.errorClass());
-    Span plain = norm(client().addAttributes(attr("rpc.system.name", "grpc")).addAttributes(attr("rpc.response.status_code", "CANCELLED"))
-        .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "user went away")));
+    Span plain =
+        norm(
+            client()
+                .addAttributes(attr("rpc.system.name", "grpc"))
+                .addAttributes(attr("rpc.response.status_code", "CANCELLED"))
+                .setStatus(status(Status.StatusCode.STATUS_CODE_ERROR, "user went away")));
     assertEquals("cancelled", plain.errorClass());
   }
 
   @Test
   void theNewPeerServiceNameIsAPeerHintToo() {
-    assertEquals("pricing", norm(client().addAttributes(attr("service.peer.name", "pricing")).addAttributes(attr("server.address", "10.0.0.1"))).peer());
+    assertEquals(
+        "pricing",
+        norm(client()
+                .addAttributes(attr("service.peer.name", "pricing"))
+                .addAttributes(attr("server.address", "10.0.0.1")))
+            .peer());
   }
 
   @Test
   void aServingSpanWithoutAResponseWasCutOff() {
-    Span cut = norm(server().addAttributes(attr("http.request.method", "GET")).addAttributes(attr("http.route", "/slow")));
+    Span cut =
+        norm(
+            server()
+                .addAttributes(attr("http.request.method", "GET"))
+                .addAttributes(attr("http.route", "/slow")));
     assertTrue(cut.cutOff());
-    Span answered = norm(server().addAttributes(attr("http.route", "/slow")).addAttributes(attr("http.response.status_code", 200)));
+    Span answered =
+        norm(
+            server()
+                .addAttributes(attr("http.route", "/slow"))
+                .addAttributes(attr("http.response.status_code", 200)));
     assertFalse(answered.cutOff());
-    Span grpc = norm(server().addAttributes(attr("rpc.system", "grpc")).addAttributes(attr("rpc.grpc.status_code", "0")));
+    Span grpc =
+        norm(
+            server()
+                .addAttributes(attr("rpc.system", "grpc"))
+                .addAttributes(attr("rpc.grpc.status_code", "0")));
     assertFalse(grpc.cutOff(), "tonic writes the code as a string");
-    assertFalse(norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)).cutOff(), "no protocol, nothing to answer");
+    assertFalse(
+        norm(span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_INTERNAL)).cutOff(),
+        "no protocol, nothing to answer");
   }
 }

@@ -32,30 +32,32 @@ class ContextBreakDetectorTest {
 
   @BeforeEach
   void setUp() {
-    BoundaryListener sink = new BoundaryListener() {
-      @Override
-      public void onEdge(Edge edge) {}
+    BoundaryListener sink =
+        new BoundaryListener() {
+          @Override
+          public void onEdge(Edge edge) {}
 
-      @Override
-      public void onUnpaired(Span span, Side side) {
-        unpaired.add(span);
-      }
+          @Override
+          public void onUnpaired(Span span, Side side) {
+            unpaired.add(span);
+          }
 
-      @Override
-      public void onContextBroken(Span caller, Span callee) {
-        broken.add(new Span[] {caller, callee});
-      }
+          @Override
+          public void onContextBroken(Span caller, Span callee) {
+            broken.add(new Span[] {caller, callee});
+          }
 
-      @Override
-      public void onErrorLogs(Edge edge, Side side, int count) {}
+          @Override
+          public void onErrorLogs(Edge edge, Side side, int count) {}
 
-      @Override
-      public void onOutcome(Outcome outcome, int count) {}
-    };
+          @Override
+          public void onOutcome(Outcome outcome, int count) {}
+        };
     detector = new ContextBreakDetector(sink, 20_000 * MS, 1_000 * MS, 1_000, clock::get);
   }
 
-  private static Span client(long id, String peer, ProtocolHint hint, String operation, long start, long dur) {
+  private static Span client(
+      long id, String peer, ProtocolHint hint, String operation, long start, long dur) {
     return Spans.builder()
         .traceIdHigh(1)
         .traceIdLow(id)
@@ -71,7 +73,8 @@ class ContextBreakDetectorTest {
         .build();
   }
 
-  private static Span server(long trace, Origin origin, ProtocolHint hint, String operation, long start, long dur) {
+  private static Span server(
+      long trace, Origin origin, ProtocolHint hint, String operation, long start, long dur) {
     return Spans.builder()
         .traceIdHigh(2)
         .traceIdLow(trace)
@@ -147,9 +150,13 @@ class ContextBreakDetectorTest {
   void protocolAndOperationMustAgree() {
     detector.offerRoot(server(10, RUST, ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T + MS, MS));
     detector.onUnpaired(client(1, "pricing", ProtocolHint.HTTP, null, T, 10 * MS), Side.CALLER);
-    detector.onUnpaired(client(2, "pricing", ProtocolHint.GRPC, "pricing.v1.Pricing/Other", T, 10 * MS), Side.CALLER);
+    detector.onUnpaired(
+        client(2, "pricing", ProtocolHint.GRPC, "pricing.v1.Pricing/Other", T, 10 * MS),
+        Side.CALLER);
     assertTrue(broken.isEmpty());
-    detector.onUnpaired(client(3, "pricing", ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T, 10 * MS), Side.CALLER);
+    detector.onUnpaired(
+        client(3, "pricing", ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T, 10 * MS),
+        Side.CALLER);
     assertEquals(1, broken.size());
   }
 
@@ -163,7 +170,9 @@ class ContextBreakDetectorTest {
   @Test
   void aHostNamePeerHintFindsItsService() {
     detector.offerRoot(server(10, RUST, ProtocolHint.HTTP, null, T + MS, MS));
-    detector.onUnpaired(client(1, "pricing.prod.svc.cluster.local", ProtocolHint.HTTP, null, T, 10 * MS), Side.CALLER);
+    detector.onUnpaired(
+        client(1, "pricing.prod.svc.cluster.local", ProtocolHint.HTTP, null, T, 10 * MS),
+        Side.CALLER);
     assertEquals(1, broken.size());
   }
 
@@ -171,9 +180,12 @@ class ContextBreakDetectorTest {
   void anAddressPeerHintNeedsAnOperationBothSidesName() {
     detector.offerRoot(server(10, RUST, ProtocolHint.HTTP, null, T + MS, MS));
     detector.onUnpaired(client(1, "10.0.0.7", ProtocolHint.HTTP, null, T, 10 * MS), Side.CALLER);
-    assertTrue(broken.isEmpty(), "an HTTP client names no route: a root at the same time is no evidence");
+    assertTrue(
+        broken.isEmpty(), "an HTTP client names no route: a root at the same time is no evidence");
     detector.offerRoot(server(11, RUST, ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T + MS, MS));
-    detector.onUnpaired(client(2, "10.0.0.7:50051", ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T, 10 * MS), Side.CALLER);
+    detector.onUnpaired(
+        client(2, "10.0.0.7:50051", ProtocolHint.GRPC, "pricing.v1.Pricing/Quote", T, 10 * MS),
+        Side.CALLER);
     assertEquals(1, broken.size());
   }
 
@@ -232,6 +244,7 @@ class ContextBreakDetectorTest {
             .protocol(ProtocolHint.HTTP)
             .build();
     assertEquals(false, ContextBreakDetector.isCandidate(child));
-    assertEquals(false, ContextBreakDetector.isCandidate(client(1, "p", ProtocolHint.HTTP, null, T, MS)));
+    assertEquals(
+        false, ContextBreakDetector.isCandidate(client(1, "p", ProtocolHint.HTTP, null, T, MS)));
   }
 }

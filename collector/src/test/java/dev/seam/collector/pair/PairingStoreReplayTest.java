@@ -37,12 +37,25 @@ class PairingStoreReplayTest {
   }
 
   private static Span caller(long trace) {
-    return Spans.builder().traceIdHigh(TRACE_HIGH).traceIdLow(trace).spanId(10).kind(SpanKind.CLIENT).origin(GO).build();
+    return Spans.builder()
+        .traceIdHigh(TRACE_HIGH)
+        .traceIdLow(trace)
+        .spanId(10)
+        .kind(SpanKind.CLIENT)
+        .origin(GO)
+        .build();
   }
 
   private static Span callee(long trace) {
-    return Spans.builder().traceIdHigh(TRACE_HIGH).traceIdLow(trace).spanId(20).parentSpanId(10)
-        .parentLink(ParentLink.REMOTE).kind(SpanKind.SERVER).origin(RUST).build();
+    return Spans.builder()
+        .traceIdHigh(TRACE_HIGH)
+        .traceIdLow(trace)
+        .spanId(20)
+        .parentSpanId(10)
+        .parentLink(ParentLink.REMOTE)
+        .kind(SpanKind.SERVER)
+        .origin(RUST)
+        .build();
   }
 
   private void expireAt(long nanos) {
@@ -78,7 +91,9 @@ class PairingStoreReplayTest {
     store.offerSpan(caller(1), false, Replay.REPLAYED);
     store.offerSpan(callee(2), false, Replay.REPLAYED);
     expireAt(WINDOW);
-    assertEquals(List.of(Side.CALLER, Side.CALLEE), listener.unpaired().stream().map(RecordingListener.Unpaired::side).sorted().toList());
+    assertEquals(
+        List.of(Side.CALLER, Side.CALLEE),
+        listener.unpaired().stream().map(RecordingListener.Unpaired::side).sorted().toList());
   }
 
   @Test
@@ -95,7 +110,8 @@ class PairingStoreReplayTest {
     assertEquals(List.of(), listener.edges());
     assertEquals(1, store.replayedPairs());
     expireAt(WINDOW);
-    assertEquals(1, listener.unpaired().size(), "only the new callee of trace 1: " + listener.unpaired());
+    assertEquals(
+        1, listener.unpaired().size(), "only the new callee of trace 1: " + listener.unpaired());
     assertEquals(Side.CALLEE, listener.unpaired().get(0).side());
     assertEquals(1L, listener.unpaired().get(0).span().traceIdLow());
   }
@@ -134,8 +150,17 @@ class PairingStoreReplayTest {
     for (long t = 1; t <= 6; t++) {
       clock.set(t);
       store.offerSpan(caller(t), false);
-      store.offerSpan(Spans.builder().traceIdHigh(TRACE_HIGH).traceIdLow(t).spanId(30).parentSpanId(99)
-          .parentLink(ParentLink.REMOTE).kind(SpanKind.SERVER).origin(RUST).build(), false);
+      store.offerSpan(
+          Spans.builder()
+              .traceIdHigh(TRACE_HIGH)
+              .traceIdLow(t)
+              .spanId(30)
+              .parentSpanId(99)
+              .parentLink(ParentLink.REMOTE)
+              .kind(SpanKind.SERVER)
+              .origin(RUST)
+              .build(),
+          false);
       store.offerErrorLog(TRACE_HIGH, t, 77);
     }
     assertEquals(6 * 4, store.pending());
@@ -157,9 +182,13 @@ class PairingStoreReplayTest {
     assertEquals(0, store.pending());
     assertEquals(2, listener.unpaired().stream().filter(u -> u.side() == Side.CALLER).count());
     assertEquals(4, listener.unpaired().stream().filter(u -> u.side() == Side.CALLEE).count());
-    assertTrue(listener.unpaired().stream().noneMatch(u -> u.span().traceIdLow() % 2 == 0 && u.span().spanId() != 20),
+    assertTrue(
+        listener.unpaired().stream()
+            .noneMatch(u -> u.span().traceIdLow() % 2 == 0 && u.span().spanId() != 20),
         "no handed-over span is reported: " + listener.unpaired());
-    assertTrue(store.settledBefore() >= 10 - 1, "every entry that arrived by the sweep minus a window has ended: " + store.settledBefore());
+    assertTrue(
+        store.settledBefore() >= 10 - 1,
+        "every entry that arrived by the sweep minus a window has ended: " + store.settledBefore());
   }
 
   @Test

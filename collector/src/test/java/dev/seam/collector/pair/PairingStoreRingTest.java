@@ -21,11 +21,15 @@ import org.junit.jupiter.api.Test;
  * with expiry in between, deletion from crowded index runs, the tick epoch moving, and spans and
  * edges rebuilt from the ring. Every check is on what the listener and {@link
  * PairingStore#pending()} show.
+ *
+ * <p>Longer than most test classes: the ring cases (growth, wrap, eviction, rebase) share the same
+ * store fixture.
  */
 class PairingStoreRingTest {
 
   private static final long WINDOW = 1_000_000L;
   private static final long TRACE_HIGH = 0x4bf92f3577b34da6L;
+
   /** The multiplier SpanArena's hash applies to the trace id's low half (see collidingKeys). */
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -180,13 +184,14 @@ class PairingStoreRingTest {
     }
     assertEquals(667, listener.edges().size());
     for (long id = 1; id <= 2_000; id++) {
-      assertTrue(store.offerSpan(client(trace, id), false), "id " + id + " left and comes back as new");
+      assertTrue(
+          store.offerSpan(client(trace, id), false), "id " + id + " left and comes back as new");
     }
   }
 
   /**
-   * Keys whose hashes are all equal: SpanArena hashes traceLow * GOLDEN + id, so raising the
-   * trace id by one and lowering the span id by GOLDEN keeps it. They share one home slot and a
+   * Keys whose hashes are all equal: SpanArena hashes traceLow * GOLDEN + id, so raising the trace
+   * id by one and lowering the span id by GOLDEN keeps it. They share one home slot and a
    * fingerprint, so they form one probe run longer than the distances an entry's bits can tell.
    */
   private static long collidingTrace(int i) {
@@ -219,7 +224,10 @@ class PairingStoreRingTest {
       store.offerSpan(server(collidingTrace(i), 99, collidingId(i)), false);
     }
     assertEquals(300, listener.edges().size(), "the 300 held parents");
-    assertEquals(300 + 300 * 2 + 300, store.pending(), "300 parents, 300 waiting children, 300 paired children");
+    assertEquals(
+        300 + 300 * 2 + 300,
+        store.pending(),
+        "300 parents, 300 waiting children, 300 paired children");
     for (int i = 0; i < 300; i++) {
       assertTrue(store.offerSpan(client(collidingTrace(i), collidingId(i)), false), "left: " + i);
     }
@@ -238,7 +246,9 @@ class PairingStoreRingTest {
     clock.set(WINDOW + 1_000 * 100);
     store.expire(); // the first 1000 children leave, waits included
     assertEquals(1_000, listener.unpaired().size());
-    assertEquals(new RecordingListener.Unpaired(server(5, 1_001, 1), Side.CALLEE), listener.unpaired().get(0));
+    assertEquals(
+        new RecordingListener.Unpaired(server(5, 1_001, 1), Side.CALLEE),
+        listener.unpaired().get(0));
     assertEquals(4_000, store.pending());
     store.offerSpan(client(5, 1), false);
     List<Edge> edges = listener.edges();
@@ -318,7 +328,9 @@ class PairingStoreRingTest {
     store.offerErrorLog(TRACE_HIGH, 1, 20);
     store.offerErrorLog(TRACE_HIGH, 2, 10);
     assertEquals(
-        List.of(new RecordingListener.ErrorLogs(parentFirst, Side.CALLEE, 1), new RecordingListener.ErrorLogs(childFirst, Side.CALLER, 1)),
+        List.of(
+            new RecordingListener.ErrorLogs(parentFirst, Side.CALLEE, 1),
+            new RecordingListener.ErrorLogs(childFirst, Side.CALLER, 1)),
         listener.errorLogs());
     // A log naming a half that has left waits like any other.
     store.offerErrorLog(TRACE_HIGH, 1, 10);
@@ -401,13 +413,16 @@ class PairingStoreRingTest {
             .build();
     store.offerSpan(callee, false);
     store.offerErrorLog(TRACE_HIGH, 3, 10);
-    assertEquals(new Edge(spans.get(2), callee, TransportClassifier.classify(spans.get(2), callee)), listener.errorLogs().get(0).edge());
+    assertEquals(
+        new Edge(spans.get(2), callee, TransportClassifier.classify(spans.get(2), callee)),
+        listener.errorLogs().get(0).edge());
 
     store.expireAll();
     List<Span> reported = new ArrayList<>();
     for (RecordingListener.Unpaired u : listener.unpaired()) {
       reported.add(u.span());
     }
-    assertEquals(spans.subList(0, 2), reported, "the third was found by its child, so it is not unpaired");
+    assertEquals(
+        spans.subList(0, 2), reported, "the third was found by its child, so it is not unpaired");
   }
 }

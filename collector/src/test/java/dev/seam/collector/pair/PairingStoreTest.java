@@ -30,13 +30,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Longer than most test classes: one case per pairing rule (orders, kinds, waits, logs, eviction),
+ * on one store fixture.
+ */
 class PairingStoreTest {
 
   private static final long WINDOW = 1_000_000L;
   private static final long TRACE_HIGH = 0x5b8efff798038103L;
 
   private static final Origin GO = new Origin("checkout", "go", "node-1/100", "node-1/100");
-  private static final Origin GO_OTHER_INSTANCE = new Origin("checkout", "go", "node-3/300", "node-3/300");
+  private static final Origin GO_OTHER_INSTANCE =
+      new Origin("checkout", "go", "node-3/300", "node-3/300");
   private static final Origin RUST = new Origin("pricing-core", "rust", "node-2/200", "node-2/200");
 
   private final AtomicLong clock = new AtomicLong(0);
@@ -49,7 +54,14 @@ class PairingStoreTest {
     store = new PairingStore(WINDOW, 10_000, 1, listener, clock::get);
   }
 
-  private static Span span(long trace, long id, long parent, ParentLink link, SpanKind kind, Origin origin, ProtocolHint hint) {
+  private static Span span(
+      long trace,
+      long id,
+      long parent,
+      ParentLink link,
+      SpanKind kind,
+      Origin origin,
+      ProtocolHint hint) {
     return Spans.builder()
         .traceIdHigh(TRACE_HIGH)
         .traceIdLow(trace)
@@ -69,7 +81,8 @@ class PairingStoreTest {
     return span(trace, id, 0L, ParentLink.NONE, kind, origin, ProtocolHint.NONE);
   }
 
-  private static Span child(long trace, long id, long parent, ParentLink link, SpanKind kind, Origin origin) {
+  private static Span child(
+      long trace, long id, long parent, ParentLink link, SpanKind kind, Origin origin) {
     return span(trace, id, parent, link, kind, origin, ProtocolHint.NONE);
   }
 
@@ -96,7 +109,8 @@ class PairingStoreTest {
 
     expireAt(WINDOW);
     assertEquals(0, store.pending());
-    // The parent, which found its child, ends paired; the child's own candidate-parent entry expires.
+    // The parent, which found its child, ends paired; the child's own candidate-parent entry
+    // expires.
     assertEquals(1, listener.outcome(Outcome.PAIRED));
     assertEquals(1, listener.outcome(Outcome.EXPIRED));
     assertEquals(0, listener.outcome(Outcome.EVICTED));
@@ -109,7 +123,8 @@ class PairingStoreTest {
     Span child = child(1, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
     assertTrue(store.offerSpan(child, false));
     assertEquals(List.of(), listener.edges());
-    assertEquals(2, store.pending(), "the child is held as a candidate parent and waits for its own parent");
+    assertEquals(
+        2, store.pending(), "the child is held as a candidate parent and waits for its own parent");
 
     clock.set(5);
     assertTrue(store.offerSpan(parent, false));
@@ -128,7 +143,10 @@ class PairingStoreTest {
 
     expireAt(WINDOW + 5);
     assertEquals(0, store.pending());
-    assertEquals(2, listener.outcome(Outcome.PAIRED), "the candidate parent that found its child counts as paired");
+    assertEquals(
+        2,
+        listener.outcome(Outcome.PAIRED),
+        "the candidate parent that found its child counts as paired");
     assertEquals(1, listener.outcome(Outcome.EXPIRED));
     assertEquals(0, listener.outcome(Outcome.EVICTED));
     assertEquals(List.of(), listener.unpaired());
@@ -241,7 +259,8 @@ class PairingStoreTest {
     Span producer = root(1, 10, SpanKind.PRODUCER, GO);
     store.offerSpan(producer, false);
     expireAt(WINDOW);
-    assertEquals(List.of(new RecordingListener.Unpaired(producer, Side.CALLER)), listener.unpaired());
+    assertEquals(
+        List.of(new RecordingListener.Unpaired(producer, Side.CALLER)), listener.unpaired());
   }
 
   @Test
@@ -255,7 +274,8 @@ class PairingStoreTest {
 
   @Test
   void databaseClientSpanIsNeverUnpaired() {
-    store.offerSpan(span(1, 10, 0, ParentLink.NONE, SpanKind.CLIENT, GO, ProtocolHint.DATABASE), false);
+    store.offerSpan(
+        span(1, 10, 0, ParentLink.NONE, SpanKind.CLIENT, GO, ProtocolHint.DATABASE), false);
     expireAt(WINDOW);
     assertEquals(List.of(), listener.unpaired());
     assertEquals(1, listener.outcome(Outcome.EXPIRED));
@@ -337,7 +357,8 @@ class PairingStoreTest {
     Span parent = root(1, 10, SpanKind.INTERNAL, GO);
     store.offerSpan(parent, false);
     assertTrue(
-        listener.edges().stream().anyMatch(e -> e.callee().equals(second) && e.caller().equals(parent)),
+        listener.edges().stream()
+            .anyMatch(e -> e.callee().equals(second) && e.caller().equals(parent)),
         "the second child is inside its window when the parent arrives");
   }
 
@@ -405,7 +426,8 @@ class PairingStoreTest {
 
   @Test
   void windowMustBePositive() {
-    assertThrows(IllegalArgumentException.class, () -> new PairingStore(0, 10, 1, listener, clock::get));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PairingStore(0, 10, 1, listener, clock::get));
   }
 
   // --- duplicates ---
@@ -450,7 +472,9 @@ class PairingStoreTest {
 
     Edge edge = listener.edges().get(0);
     assertEquals(
-        Set.of(new RecordingListener.ErrorLogs(edge, Side.CALLER, 2), new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)),
+        Set.of(
+            new RecordingListener.ErrorLogs(edge, Side.CALLER, 2),
+            new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)),
         Set.copyOf(listener.errorLogs()));
     assertEquals(2, listener.errorLogs().size());
     assertEquals(3, listener.outcome(Outcome.PAIRED), "the three log entries ended paired");
@@ -467,9 +491,11 @@ class PairingStoreTest {
     long before = store.pending();
 
     store.offerErrorLog(TRACE_HIGH, 1, 20);
-    assertEquals(List.of(new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)), listener.errorLogs());
+    assertEquals(
+        List.of(new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)), listener.errorLogs());
     store.offerErrorLog(TRACE_HIGH, 1, 10);
-    assertEquals(new RecordingListener.ErrorLogs(edge, Side.CALLER, 1), listener.errorLogs().get(1));
+    assertEquals(
+        new RecordingListener.ErrorLogs(edge, Side.CALLER, 1), listener.errorLogs().get(1));
     assertEquals(before, store.pending(), "a log matched at once holds no entry");
   }
 
@@ -482,10 +508,12 @@ class PairingStoreTest {
     store.offerSpan(child, false);
     store.offerSpan(parent, false);
     Edge edge = listener.edges().get(0);
-    assertEquals(List.of(new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)), listener.errorLogs());
+    assertEquals(
+        List.of(new RecordingListener.ErrorLogs(edge, Side.CALLEE, 1)), listener.errorLogs());
 
     store.offerErrorLog(0, 1, 10); // after the edge: counted at once
-    assertEquals(new RecordingListener.ErrorLogs(edge, Side.CALLER, 1), listener.errorLogs().get(1));
+    assertEquals(
+        new RecordingListener.ErrorLogs(edge, Side.CALLER, 1), listener.errorLogs().get(1));
 
     // The same low half under another (128-bit) high half is another trace: no match.
     long before = store.pending();
@@ -542,12 +570,26 @@ class PairingStoreTest {
     for (long t = 1; events.size() < 10_000; t++) {
       List<Planned> trace = new ArrayList<>();
       trace.add(new Planned(root(t, 1, SpanKind.CLIENT, GO), false)); // P
-      trace.add(new Planned(child(t, 2, 1, ParentLink.REMOTE, SpanKind.SERVER, RUST), false)); // C1 crosses
-      trace.add(new Planned(child(t, 3, 2, ParentLink.LOCAL, SpanKind.INTERNAL, RUST), true)); // C2 local
-      trace.add(new Planned(child(t, 4, 1, ParentLink.REMOTE, SpanKind.SERVER, GO_OTHER_INSTANCE), false)); // same side
-      trace.add(new Planned(child(t, 5, 3, ParentLink.UNKNOWN, SpanKind.INTERNAL, GO), random.nextBoolean())); // silent flags
-      trace.add(new Planned(child(t, 6, 999, ParentLink.REMOTE, SpanKind.SERVER, RUST), false)); // parent never comes
-      trace.add(new Planned(span(t, 7, 0, ParentLink.NONE, SpanKind.CLIENT, GO, ProtocolHint.DATABASE), false));
+      trace.add(
+          new Planned(
+              child(t, 2, 1, ParentLink.REMOTE, SpanKind.SERVER, RUST), false)); // C1 crosses
+      trace.add(
+          new Planned(child(t, 3, 2, ParentLink.LOCAL, SpanKind.INTERNAL, RUST), true)); // C2 local
+      trace.add(
+          new Planned(
+              child(t, 4, 1, ParentLink.REMOTE, SpanKind.SERVER, GO_OTHER_INSTANCE),
+              false)); // same side
+      trace.add(
+          new Planned(
+              child(t, 5, 3, ParentLink.UNKNOWN, SpanKind.INTERNAL, GO),
+              random.nextBoolean())); // silent flags
+      trace.add(
+          new Planned(
+              child(t, 6, 999, ParentLink.REMOTE, SpanKind.SERVER, RUST),
+              false)); // parent never comes
+      trace.add(
+          new Planned(
+              span(t, 7, 0, ParentLink.NONE, SpanKind.CLIENT, GO, ProtocolHint.DATABASE), false));
       for (Planned p : trace) {
         if (random.nextInt(10) < 9) {
           events.add(p);
@@ -662,7 +704,9 @@ class PairingStoreTest {
       switch (random.nextInt(4)) {
         case 0 -> small.offerSpan(root(t, 1, SpanKind.CLIENT, GO), false);
         case 1 -> small.offerSpan(child(t, 2, 1, ParentLink.REMOTE, SpanKind.SERVER, RUST), false);
-        case 2 -> small.offerSpan(child(t, 3, 2, ParentLink.UNKNOWN, SpanKind.INTERNAL, GO), random.nextBoolean());
+        case 2 ->
+            small.offerSpan(
+                child(t, 3, 2, ParentLink.UNKNOWN, SpanKind.INTERNAL, GO), random.nextBoolean());
         default -> small.offerErrorLog(TRACE_HIGH, t, 1 + random.nextInt(3));
       }
       assertTrue(small.pending() <= 64, "pending " + small.pending());
@@ -691,23 +735,25 @@ class PairingStoreTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int th = 0; th < threads; th++) {
         long base = (long) th * 1_000_000L;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            long t = base + i + 1;
-            Span parent = root(t, 10, SpanKind.CLIENT, GO);
-            Span child = child(t, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
-            if (i % 2 == 0) {
-              shared.offerSpan(parent, false);
-              shared.offerSpan(child, false);
-            } else {
-              shared.offerSpan(child, false);
-              shared.offerSpan(parent, false);
-            }
-            shared.offerErrorLog(TRACE_HIGH, t, 20);
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    long t = base + i + 1;
+                    Span parent = root(t, 10, SpanKind.CLIENT, GO);
+                    Span child = child(t, 20, 10, ParentLink.REMOTE, SpanKind.SERVER, RUST);
+                    if (i % 2 == 0) {
+                      shared.offerSpan(parent, false);
+                      shared.offerSpan(child, false);
+                    } else {
+                      shared.offerSpan(child, false);
+                      shared.offerSpan(parent, false);
+                    }
+                    shared.offerErrorLog(TRACE_HIGH, t, 20);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : futures) {
@@ -720,7 +766,8 @@ class PairingStoreTest {
     assertEquals(calls, listener.edges().size());
     assertEquals(calls, listener.errorLogCount());
     long childFirst = (long) threads * (perThread / 2);
-    assertEquals(childFirst, listener.outcome(Outcome.PAIRED), "the waits ended when the parents came");
+    assertEquals(
+        childFirst, listener.outcome(Outcome.PAIRED), "the waits ended when the parents came");
     assertEquals(2 * calls, shared.pending());
 
     shared.expireAll();

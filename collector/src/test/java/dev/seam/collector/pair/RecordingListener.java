@@ -36,7 +36,8 @@ final class RecordingListener implements BoundaryListener {
   @Override
   public void onOutcome(Outcome outcome, int count) {
     if (count <= 0) {
-      throw new AssertionError("onOutcome(" + outcome + ", " + count + "): counts must be positive");
+      throw new AssertionError(
+          "onOutcome(" + outcome + ", " + count + "): counts must be positive");
     }
     outcomes.addAndGet(outcome.ordinal(), count);
   }

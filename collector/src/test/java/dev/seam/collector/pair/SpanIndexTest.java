@@ -21,8 +21,8 @@ class SpanIndexTest {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   /**
-   * Key i of a family whose hashes are all equal, whatever the seed: the hash starts from
-   * traceLow * GOLDEN + id, which raising the trace by one and lowering the id by GOLDEN keeps.
+   * Key i of a family whose hashes are all equal, whatever the seed: the hash starts from traceLow
+   * * GOLDEN + id, which raising the trace by one and lowering the id by GOLDEN keeps.
    */
   private static long collidingTrace(int i) {
     return 7_000 + i;

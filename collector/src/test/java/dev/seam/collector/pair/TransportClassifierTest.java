@@ -64,10 +64,20 @@ class TransportClassifierTest {
   @Test
   void eachHintNamesItsTransport() {
     Span caller = span(GO_P1, SpanKind.CLIENT, ProtocolHint.NONE);
-    assertEquals(Transport.GRPC, TransportClassifier.classify(caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.GRPC)));
-    assertEquals(Transport.HTTP, TransportClassifier.classify(caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.HTTP)));
-    assertEquals(Transport.MESSAGING, TransportClassifier.classify(caller, span(RUST_P2, SpanKind.CONSUMER, ProtocolHint.MESSAGING)));
-    assertEquals(Transport.OTHER, TransportClassifier.classify(caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.OTHER_RPC)));
+    assertEquals(
+        Transport.GRPC,
+        TransportClassifier.classify(caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.GRPC)));
+    assertEquals(
+        Transport.HTTP,
+        TransportClassifier.classify(caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.HTTP)));
+    assertEquals(
+        Transport.MESSAGING,
+        TransportClassifier.classify(
+            caller, span(RUST_P2, SpanKind.CONSUMER, ProtocolHint.MESSAGING)));
+    assertEquals(
+        Transport.OTHER,
+        TransportClassifier.classify(
+            caller, span(RUST_P2, SpanKind.SERVER, ProtocolHint.OTHER_RPC)));
   }
 
   @Test
@@ -96,10 +106,16 @@ class TransportClassifierTest {
 
   @Test
   void clientToServerWithoutHintsOrProcessesIsOther() {
-    assertEquals(Transport.OTHER, TransportClassifier.classify(
-        span(GO_NO_PROCESS, SpanKind.CLIENT, ProtocolHint.NONE), span(RUST_NO_PROCESS, SpanKind.INTERNAL, ProtocolHint.NONE)));
-    assertEquals(Transport.OTHER, TransportClassifier.classify(
-        span(GO_NO_PROCESS, SpanKind.INTERNAL, ProtocolHint.NONE), span(RUST_NO_PROCESS, SpanKind.SERVER, ProtocolHint.NONE)));
+    assertEquals(
+        Transport.OTHER,
+        TransportClassifier.classify(
+            span(GO_NO_PROCESS, SpanKind.CLIENT, ProtocolHint.NONE),
+            span(RUST_NO_PROCESS, SpanKind.INTERNAL, ProtocolHint.NONE)));
+    assertEquals(
+        Transport.OTHER,
+        TransportClassifier.classify(
+            span(GO_NO_PROCESS, SpanKind.INTERNAL, ProtocolHint.NONE),
+            span(RUST_NO_PROCESS, SpanKind.SERVER, ProtocolHint.NONE)));
   }
 
   @Test
@@ -113,14 +129,22 @@ class TransportClassifierTest {
   void sameLanguageSameProcessDifferentServiceIsOther() {
     Origin a = new Origin("checkout", "go", "node-1/42", "a");
     Origin b = new Origin("cart", "go", "node-1/42", "b");
-    assertEquals(Transport.OTHER, TransportClassifier.classify(span(a, SpanKind.INTERNAL, ProtocolHint.NONE), span(b, SpanKind.INTERNAL, ProtocolHint.NONE)));
+    assertEquals(
+        Transport.OTHER,
+        TransportClassifier.classify(
+            span(a, SpanKind.INTERNAL, ProtocolHint.NONE),
+            span(b, SpanKind.INTERNAL, ProtocolHint.NONE)));
   }
 
   @Test
   void sameLanguageWithoutProcessesOrHintsIsOther() {
     Origin a = new Origin("checkout", "go", null, "a");
     Origin b = new Origin("cart", "go", null, "b");
-    assertEquals(Transport.OTHER, TransportClassifier.classify(span(a, SpanKind.INTERNAL, ProtocolHint.NONE), span(b, SpanKind.INTERNAL, ProtocolHint.NONE)));
+    assertEquals(
+        Transport.OTHER,
+        TransportClassifier.classify(
+            span(a, SpanKind.INTERNAL, ProtocolHint.NONE),
+            span(b, SpanKind.INTERNAL, ProtocolHint.NONE)));
   }
 
   @Test

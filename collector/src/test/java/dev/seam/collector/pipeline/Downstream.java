@@ -2,15 +2,12 @@ package dev.seam.collector.pipeline;
 
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.forward.Forwarder;
-import dev.seam.collector.model.Signal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,20 +26,41 @@ final class Downstream implements AutoCloseable {
   private final HttpServer server;
 
   Downstream() throws Exception {
-    server = vertx.createHttpServer()
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          received.add(new Received(req.path(), body.getBytes()));
-          req.response().setStatusCode(200).putHeader("Content-Type", "application/x-protobuf").end();
-        }))
-        .listen(0, "127.0.0.1")
-        .await(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              received.add(new Received(req.path(), body.getBytes()));
+                              req.response()
+                                  .setStatusCode(200)
+                                  .putHeader("Content-Type", "application/x-protobuf")
+                                  .end();
+                            }))
+            .listen(0, "127.0.0.1")
+            .await(10, TimeUnit.SECONDS);
   }
 
-  /** A forwarder of spans and logs to this downstream, uncompressed, counting in {@code registry}. */
+  /**
+   * A forwarder of spans and logs to this downstream, uncompressed, counting in {@code registry}.
+   */
   Forwarder forwarder(MeterRegistry registry) {
-    ForwardConfig config = new ForwardConfig(true, "http://127.0.0.1:" + server.actualPort(), "http/protobuf",
-        List.of("spans", "logs"), "none", Duration.ofSeconds(5), 10_000, 4,
-        new ForwardConfig.RetryConfig(Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(10)), Map.of());
+    ForwardConfig config =
+        new ForwardConfig(
+            true,
+            "http://127.0.0.1:" + server.actualPort(),
+            "http/protobuf",
+            List.of("spans", "logs"),
+            "none",
+            Duration.ofSeconds(5),
+            10_000,
+            4,
+            new ForwardConfig.RetryConfig(
+                Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(10)),
+            Map.of());
     return new Forwarder(vertx, config, registry);
   }
 

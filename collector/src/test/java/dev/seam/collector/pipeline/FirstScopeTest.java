@@ -20,13 +20,29 @@ class FirstScopeTest {
 
   @Test
   void namesTheFirstScopeOfEachSignal() {
-    assertEquals("opentelemetry-otlp", FirstScope.name(ResourceSpans.newBuilder()
-        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("opentelemetry-otlp")))
-        .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("second"))).build()));
-    assertEquals("go.opentelemetry.io/contrib/bridges/otelslog", FirstScope.name(ResourceLogs.newBuilder()
-        .addScopeLogs(ScopeLogs.newBuilder().setScope(scope("go.opentelemetry.io/contrib/bridges/otelslog"))).build()));
-    assertEquals("go.opentelemetry.io/contrib/instrumentation/runtime", FirstScope.name(ResourceMetrics.newBuilder()
-        .addScopeMetrics(ScopeMetrics.newBuilder().setScope(scope("go.opentelemetry.io/contrib/instrumentation/runtime"))).build()));
+    assertEquals(
+        "opentelemetry-otlp",
+        FirstScope.name(
+            ResourceSpans.newBuilder()
+                .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("opentelemetry-otlp")))
+                .addScopeSpans(ScopeSpans.newBuilder().setScope(scope("second")))
+                .build()));
+    assertEquals(
+        "go.opentelemetry.io/contrib/bridges/otelslog",
+        FirstScope.name(
+            ResourceLogs.newBuilder()
+                .addScopeLogs(
+                    ScopeLogs.newBuilder()
+                        .setScope(scope("go.opentelemetry.io/contrib/bridges/otelslog")))
+                .build()));
+    assertEquals(
+        "go.opentelemetry.io/contrib/instrumentation/runtime",
+        FirstScope.name(
+            ResourceMetrics.newBuilder()
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .setScope(scope("go.opentelemetry.io/contrib/instrumentation/runtime")))
+                .build()));
   }
 
   @Test

@@ -20,7 +20,8 @@ final class Metrics {
 
   /** An integer point, with {@code go.memory.type} when {@code memoryType} is given. */
   static NumberDataPoint point(long value, String memoryType) {
-    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(value);
+    NumberDataPoint.Builder p =
+        NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(value);
     if (memoryType != null) {
       p.addAttributes(Otlp.attr("go.memory.type", memoryType));
     }
@@ -36,8 +37,12 @@ final class Metrics {
   }
 
   static Metric gauge(String name, double value) {
-    return Metric.newBuilder().setName(name)
-        .setGauge(Gauge.newBuilder().addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsDouble(value)))
+    return Metric.newBuilder()
+        .setName(name)
+        .setGauge(
+            Gauge.newBuilder()
+                .addDataPoints(
+                    NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsDouble(value)))
         .build();
   }
 
@@ -51,7 +56,8 @@ final class Metrics {
 
   /** One resource's metrics in one scope. */
   static ResourceMetrics resourceMetrics(Resource resource, Metric... metrics) {
-    ScopeMetrics.Builder scope = ScopeMetrics.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
+    ScopeMetrics.Builder scope =
+        ScopeMetrics.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
     for (Metric m : metrics) {
       scope.addMetrics(m);
     }

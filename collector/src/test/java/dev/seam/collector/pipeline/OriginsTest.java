@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** A resource's origin under the shown service name, and whether that renames it. */
 class OriginsTest {
 
-  private final Origins origins = new Origins(new ServiceNames(Map.of("pricing-svc", "pricing"), true));
+  private final Origins origins =
+      new Origins(new ServiceNames(Map.of("pricing-svc", "pricing"), true));
 
   @Test
   void showsTheConfiguredName() {

@@ -32,16 +32,24 @@ class ProcessMemoryMapperTest {
     Parts parts = new Parts();
     ProcessMemoryMapper mapper = new ProcessMemoryMapper(parts.telemetry);
     mapper.map(GO, sum("go.memory.used", point(1000, "stack"), point(2000, "other")));
-    assertEquals(3000, parts.scrape().value("seam_process_memory_bytes", "service", "gateway", "type", "runtime"));
+    assertEquals(
+        3000,
+        parts.scrape().value("seam_process_memory_bytes", "service", "gateway", "type", "runtime"));
     mapper.map(GO, sum("process.runtime.go.mem.heap_alloc", point(700, null)));
-    assertEquals(700, parts.scrape().value("seam_process_memory_bytes", "service", "gateway", "type", "runtime"));
+    assertEquals(
+        700,
+        parts.scrape().value("seam_process_memory_bytes", "service", "gateway", "type", "runtime"));
   }
 
   @Test
   void aDoubleFigureIsCutToWholeBytes() {
     Parts parts = new Parts();
     new ProcessMemoryMapper(parts.telemetry).map(GO, gauge("process.memory.usage", 4096.9));
-    assertEquals(4096, parts.scrape().value("seam_process_memory_bytes", "service", "gateway", "type", "resident"));
+    assertEquals(
+        4096,
+        parts
+            .scrape()
+            .value("seam_process_memory_bytes", "service", "gateway", "type", "resident"));
   }
 
   @Test
@@ -50,7 +58,8 @@ class ProcessMemoryMapperTest {
     ProcessMemoryMapper mapper = new ProcessMemoryMapper(parts.telemetry);
     mapper.map(GO, sum("go.goroutine.count", point(12, null)));
     mapper.map(GO, histogram("process.memory.usage", 2));
-    mapper.map(GO, Metric.newBuilder().setName("go.memory.used").setGauge(Gauge.newBuilder()).build());
+    mapper.map(
+        GO, Metric.newBuilder().setName("go.memory.used").setGauge(Gauge.newBuilder()).build());
     Scrape s = parts.scrape();
     assertEquals(0, s.find("seam_process_memory_bytes").size());
   }

@@ -17,7 +17,8 @@ class TallyTest {
     assertEquals("rejected 1 of 8 spans: span has an all-zero trace_id", t.message("spans"));
     t.reject("span has a 4-byte span_id (want 8)");
     t.reject("metric has no name", 3);
-    assertEquals("rejected 5 of 12 spans: span has an all-zero trace_id (and 2 more)", t.message("spans"));
+    assertEquals(
+        "rejected 5 of 12 spans: span has an all-zero trace_id (and 2 more)", t.message("spans"));
   }
 
   @Test
@@ -34,7 +35,8 @@ class TallyTest {
     assertEquals(5, s.value("seam_received_items_total", "signal", "logs", "protocol", "http"));
     assertEquals(0, s.value("seam_received_items_total", "signal", "logs", "protocol", "grpc"));
     assertEquals(4, s.value("seam_processed_items_total", "signal", "logs"));
-    assertEquals(1, s.value("seam_dropped_items_total", "signal", "logs", "reason", "internal_error"));
+    assertEquals(
+        1, s.value("seam_dropped_items_total", "signal", "logs", "reason", "internal_error"));
     assertEquals(2, s.value("seam_refused_items_total", "signal", "logs", "reason", "invalid"));
     assertEquals(0, s.sum("seam_received_items_total", "signal", "spans"));
   }

@@ -40,39 +40,64 @@ class TraceHandlerTest {
 
   /** A Go caller. */
   private static ResourceSpans caller() {
-    return resourceSpans(resource("gateway", "go"),
+    return resourceSpans(
+        resource("gateway", "go"),
         span(TRACE, "00000000000000a1", "", SpanKind.SPAN_KIND_CLIENT, T0, 4 * MS)
             .addAttributes(attr("http.request.method", "GET")));
   }
 
   /** Its Rust callee, and a span with a 15-byte trace id that is refused. */
   private static ResourceSpans calleeAndInvalid() {
-    return resourceSpans(resource("pricing", "rust"),
-        span(TRACE, "00000000000000a2", "00000000000000a1", SpanKind.SPAN_KIND_SERVER, T0 + MS, 2 * MS)
-            .setFlags(REMOTE_PARENT).addAttributes(attr("http.route", "/p")),
-        span("000000000000000000000000000001", "00000000000000a3", "", SpanKind.SPAN_KIND_SERVER, T0, MS));
+    return resourceSpans(
+        resource("pricing", "rust"),
+        span(
+                TRACE,
+                "00000000000000a2",
+                "00000000000000a1",
+                SpanKind.SPAN_KIND_SERVER,
+                T0 + MS,
+                2 * MS)
+            .setFlags(REMOTE_PARENT)
+            .addAttributes(attr("http.route", "/p")),
+        span(
+            "000000000000000000000000000001",
+            "00000000000000a3",
+            "",
+            SpanKind.SPAN_KIND_SERVER,
+            T0,
+            MS));
   }
 
   private static TraceHandler handler(Parts parts, ServiceNames names, Forwarder forwarder) {
     Origins origins = new Origins(names);
-    return new TraceHandler(new SpanNormalizer(Set.of(), names), origins, parts.store, null, forwarder,
-        new ForwardRewriter(origins, null), parts.accounting);
+    return new TraceHandler(
+        new SpanNormalizer(Set.of(), names),
+        origins,
+        parts.store,
+        null,
+        forwarder,
+        new ForwardRewriter(origins, null),
+        parts.accounting);
   }
 
   @Test
   void pairsACallerWithItsCalleeAndCountsEverySpan() throws Exception {
     Parts parts = new Parts();
     ExportTraceServiceResponse response =
-        handler(parts, ServiceNames.AS_REPORTED, null).export(traces(caller(), calleeAndInvalid()).toByteArray(), "grpc");
+        handler(parts, ServiceNames.AS_REPORTED, null)
+            .export(traces(caller(), calleeAndInvalid()).toByteArray(), "grpc");
 
     assertEquals(1, response.getPartialSuccess().getRejectedSpans());
-    assertEquals("rejected 1 of 3 spans: span has a 15-byte trace_id (want 16)", response.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 1 of 3 spans: span has a 15-byte trace_id (want 16)",
+        response.getPartialSuccess().getErrorMessage());
     Scrape s = parts.scrape();
     assertEquals(2, s.value("seam_received_items_total", "signal", "spans", "protocol", "grpc"));
     assertEquals(0, s.value("seam_received_items_total", "signal", "spans", "protocol", "http"));
     assertEquals(1, s.value("seam_refused_items_total", "signal", "spans", "reason", "invalid"));
     assertEquals(2, s.value("seam_processed_items_total", "signal", "spans"));
-    assertEquals(0, s.value("seam_dropped_items_total", "signal", "spans", "reason", "internal_error"));
+    assertEquals(
+        0, s.value("seam_dropped_items_total", "signal", "spans", "reason", "internal_error"));
     List<Edge> edges = parts.listener.edges();
     assertEquals(1, edges.size());
     assertEquals("gateway", edges.get(0).caller().origin().service());
@@ -85,11 +110,16 @@ class TraceHandlerTest {
   void aFullyValidExportGetsAnEmptyReply() throws Exception {
     Parts parts = new Parts();
     ExportTraceServiceResponse response =
-        handler(parts, ServiceNames.AS_REPORTED, null).export(traces(caller()).toByteArray(), "http");
+        handler(parts, ServiceNames.AS_REPORTED, null)
+            .export(traces(caller()).toByteArray(), "http");
 
     assertFalse(response.hasPartialSuccess());
-    assertEquals(1, parts.scrape().value("seam_received_items_total", "signal", "spans", "protocol", "http"));
-    assertEquals(0, parts.scrape().value("seam_refused_items_total", "signal", "spans", "reason", "invalid"));
+    assertEquals(
+        1,
+        parts.scrape().value("seam_received_items_total", "signal", "spans", "protocol", "http"));
+    assertEquals(
+        0,
+        parts.scrape().value("seam_refused_items_total", "signal", "spans", "reason", "invalid"));
   }
 
   @Test
@@ -113,7 +143,8 @@ class TraceHandlerTest {
     b.flush();
 
     TraceHandler handler = handler(parts, ServiceNames.AS_REPORTED, null);
-    OtlpDecodeException e = assertThrows(OtlpDecodeException.class, () -> handler.export(body.toByteArray(), "grpc"));
+    OtlpDecodeException e =
+        assertThrows(OtlpDecodeException.class, () -> handler.export(body.toByteArray(), "grpc"));
     assertTrue(e.getMessage().startsWith("invalid OTLP protobuf Resource"), e.getMessage());
     Scrape s = parts.scrape();
     assertEquals(0, s.sum("seam_received_items_total", "signal", "spans"));
@@ -134,7 +165,9 @@ class TraceHandlerTest {
       assertEquals("/v1/traces", sent.path());
       assertArrayEquals(body, sent.body());
       forwarder.close(5_000).await(10, TimeUnit.SECONDS);
-      assertEquals(1, parts.scrape().value("seam_forwarded_items_total", "signal", "spans", "outcome", "sent"));
+      assertEquals(
+          1,
+          parts.scrape().value("seam_forwarded_items_total", "signal", "spans", "outcome", "sent"));
     }
   }
 
@@ -144,17 +177,26 @@ class TraceHandlerTest {
     try (Downstream down = new Downstream()) {
       Forwarder forwarder = down.forwarder(parts.registry);
       ServiceNames names = new ServiceNames(Map.of("pricing", "pricing-core"), false);
-      handler(parts, names, forwarder).export(traces(caller(), calleeAndInvalid()).toByteArray(), "grpc");
+      handler(parts, names, forwarder)
+          .export(traces(caller(), calleeAndInvalid()).toByteArray(), "grpc");
 
       ExportTraceServiceRequest sent = ExportTraceServiceRequest.parseFrom(down.next().body());
       assertEquals(2, sent.getResourceSpansCount());
-      assertEquals(traces(caller()).getResourceSpans(0), sent.getResourceSpans(0), "nothing in the caller's batch changes");
+      assertEquals(
+          traces(caller()).getResourceSpans(0),
+          sent.getResourceSpans(0),
+          "nothing in the caller's batch changes");
       ResourceSpans callee = sent.getResourceSpans(1);
-      assertEquals(List.of(attr("telemetry.sdk.language", "rust"), attr("service.name", "pricing-core")),
+      assertEquals(
+          List.of(attr("telemetry.sdk.language", "rust"), attr("service.name", "pricing-core")),
           callee.getResource().getAttributesList());
-      assertEquals(List.of(calleeAndInvalid().getScopeSpans(0).getSpans(0)), callee.getScopeSpans(0).getSpansList());
+      assertEquals(
+          List.of(calleeAndInvalid().getScopeSpans(0).getSpans(0)),
+          callee.getScopeSpans(0).getSpansList());
       forwarder.close(5_000).await(10, TimeUnit.SECONDS);
-      assertEquals(2, parts.scrape().value("seam_forwarded_items_total", "signal", "spans", "outcome", "sent"));
+      assertEquals(
+          2,
+          parts.scrape().value("seam_forwarded_items_total", "signal", "spans", "outcome", "sent"));
     }
   }
 
@@ -163,24 +205,39 @@ class TraceHandlerTest {
     Parts parts = new Parts();
     try (Downstream down = new Downstream()) {
       Forwarder forwarder = down.forwarder(parts.registry);
-      ResourceSpans invalidOnly = resourceSpans(resource("pricing", "rust"),
-          span("000000000000000000000000000001", "00000000000000a3", "", SpanKind.SPAN_KIND_SERVER, T0, MS));
-      handler(parts, ServiceNames.AS_REPORTED, forwarder).export(traces(invalidOnly).toByteArray(), "grpc");
+      ResourceSpans invalidOnly =
+          resourceSpans(
+              resource("pricing", "rust"),
+              span(
+                  "000000000000000000000000000001",
+                  "00000000000000a3",
+                  "",
+                  SpanKind.SPAN_KIND_SERVER,
+                  T0,
+                  MS));
+      handler(parts, ServiceNames.AS_REPORTED, forwarder)
+          .export(traces(invalidOnly).toByteArray(), "grpc");
 
       forwarder.close(5_000).await(10, TimeUnit.SECONDS);
       assertNull(down.poll(200));
       assertEquals(0, parts.scrape().sum("seam_forwarded_items_total", "signal", "spans"));
-      assertEquals(1, parts.scrape().value("seam_refused_items_total", "signal", "spans", "reason", "invalid"));
+      assertEquals(
+          1,
+          parts.scrape().value("seam_refused_items_total", "signal", "spans", "reason", "invalid"));
     }
   }
 
   @Test
   void theRequestFormIsReadLikeItsBytes() {
     Parts parts = new Parts();
-    ExportTraceServiceResponse response = handler(parts, ServiceNames.AS_REPORTED, null).export(traces(caller(), calleeAndInvalid()), "http");
+    ExportTraceServiceResponse response =
+        handler(parts, ServiceNames.AS_REPORTED, null)
+            .export(traces(caller(), calleeAndInvalid()), "http");
 
     assertEquals(1, response.getPartialSuccess().getRejectedSpans());
-    assertEquals(2, parts.scrape().value("seam_received_items_total", "signal", "spans", "protocol", "http"));
+    assertEquals(
+        2,
+        parts.scrape().value("seam_received_items_total", "signal", "spans", "protocol", "http"));
     assertEquals(1, parts.listener.edges().size());
   }
 }

@@ -40,7 +40,8 @@ class ContentEncodingTest {
     byte[] plain = "x".repeat(4000).getBytes(StandardCharsets.UTF_8);
     assertSame(plain, ContentEncoding.IDENTITY.decode(plain, 10));
     assertArrayEquals(plain, ContentEncoding.GZIP.decode(Otlp.gzip(plain), 4000));
-    assertThrows(BodyTooLargeException.class, () -> ContentEncoding.GZIP.decode(Otlp.gzip(plain), 3999));
+    assertThrows(
+        BodyTooLargeException.class, () -> ContentEncoding.GZIP.decode(Otlp.gzip(plain), 3999));
     assertThrows(OtlpDecodeException.class, () -> ContentEncoding.GZIP.decode(plain, 4000));
   }
 }

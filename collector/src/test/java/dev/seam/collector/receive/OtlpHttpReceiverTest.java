@@ -1,8 +1,5 @@
 package dev.seam.collector.receive;
 
-import com.google.rpc.Status;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import java.util.Arrays;
 import static dev.seam.collector.testing.ReceiverChecks.DROPPED;
 import static dev.seam.collector.testing.ReceiverChecks.PROCESSED;
 import static dev.seam.collector.testing.ReceiverChecks.RECEIVED;
@@ -17,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Status;
 import dev.seam.collector.testing.Otlp;
 import dev.seam.collector.testing.ReceiverChecks;
 import dev.seam.collector.testing.RunningSeam;
@@ -29,6 +27,7 @@ import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.SeverityNumber;
@@ -56,39 +55,43 @@ import java.lang.management.MemoryMXBean;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpClient;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * OTLP/HTTP against a real collector over loopback sockets: protobuf and JSON bodies, gzip,
- * partial success, every kind of refusal with its status code and reason label, size limits and
- * gzip bombs, and concurrent clients. Counters are cumulative, so every assertion is a delta.
+ * OTLP/HTTP against a real collector over loopback sockets: protobuf and JSON bodies, gzip, partial
+ * success, every kind of refusal with its status code and reason label, size limits and gzip bombs,
+ * and concurrent clients. Counters are cumulative, so every assertion is a delta.
+ *
+ * <p>Longer than most test classes: every status, encoding, limit and refusal of the OTLP/HTTP
+ * receiver, against one running receiver.
  */
 class OtlpHttpReceiverTest {
 
@@ -100,6 +103,7 @@ class OtlpHttpReceiverTest {
 
   /** Unique ids for every span this class sends, so nothing is ever a duplicate of anything. */
   private static final AtomicLong IDS = new AtomicLong(0x1000);
+
   /** Every trace id this class sends starts with this, followed by a number from {@link #IDS}. */
   private static final String TRACE_PREFIX = "5eed";
 
@@ -109,26 +113,32 @@ class OtlpHttpReceiverTest {
    * exception, so either one fails the test during which it was logged.
    */
   private static final List<java.util.logging.LogRecord> ESCAPED = new CopyOnWriteArrayList<>();
+
   private static final Logger VERTX_LOG = Logger.getLogger("io.vertx");
   private static final Logger SEAM_LOG = Logger.getLogger("dev.seam");
-  private static final Handler CAPTURE = new Handler() {
-    @Override
-    public void publish(java.util.logging.LogRecord r) {
-      boolean unhandled = r.getLevel().intValue() >= Level.SEVERE.intValue() && r.getLoggerName() != null
-          && r.getLoggerName().startsWith("io.vertx.core.impl.Context");
-      boolean seamWarning = r.getLevel().intValue() >= Level.WARNING.intValue() && r.getLoggerName() != null
-          && r.getLoggerName().startsWith("dev.seam");
-      if (unhandled || seamWarning) {
-        ESCAPED.add(r);
-      }
-    }
+  private static final Handler CAPTURE =
+      new Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+          boolean unhandled =
+              r.getLevel().intValue() >= Level.SEVERE.intValue()
+                  && r.getLoggerName() != null
+                  && r.getLoggerName().startsWith("io.vertx.core.impl.Context");
+          boolean seamWarning =
+              r.getLevel().intValue() >= Level.WARNING.intValue()
+                  && r.getLoggerName() != null
+                  && r.getLoggerName().startsWith("dev.seam");
+          if (unhandled || seamWarning) {
+            ESCAPED.add(r);
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeAll
   static void start() throws Exception {
@@ -162,9 +172,16 @@ class OtlpHttpReceiverTest {
   void stillServingAndBalanced() throws Exception {
     List<String> escaped = new ArrayList<>();
     for (java.util.logging.LogRecord r : ESCAPED) {
-      escaped.add(r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() != null ? " " + r.getThrown() + " at " + firstFrames(r.getThrown()) : ""));
+      escaped.add(
+          r.getLoggerName()
+              + ": "
+              + r.getMessage()
+              + (r.getThrown() != null
+                  ? " " + r.getThrown() + " at " + firstFrames(r.getThrown())
+                  : ""));
     }
-    assertEquals(List.of(), escaped, "exceptions escaped onto the event loop, or Seam logged a warning");
+    assertEquals(
+        List.of(), escaped, "exceptions escaped onto the event loop, or Seam logged a warning");
     assertServes(seam);
     assertIdleAndBalanced(seam);
   }
@@ -174,9 +191,10 @@ class OtlpHttpReceiverTest {
 
   @Test
   void protobufTracesAreAnsweredInProtobufAndCountedExactly() throws Exception {
-    ExportTraceServiceRequest req = Otlp.traces(
-        Otlp.resourceSpans(Otlp.resource("svc-a", "go"), validSpans(4)),
-        Otlp.resourceSpans(Otlp.resource("svc-b", "rust"), validSpans(3)));
+    ExportTraceServiceRequest req =
+        Otlp.traces(
+            Otlp.resourceSpans(Otlp.resource("svc-a", "go"), validSpans(4)),
+            Otlp.resourceSpans(Otlp.resource("svc-b", "rust"), validSpans(3)));
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, null, req.toByteArray());
@@ -184,7 +202,8 @@ class OtlpHttpReceiverTest {
     assertEquals(200, r.statusCode());
     assertEquals(PROTOBUF, r.headers().firstValue("Content-Type").orElse(null));
     ExportTraceServiceResponse resp = ExportTraceServiceResponse.parseFrom(r.body());
-    assertFalse(resp.hasPartialSuccess(), "no partial_success for a fully accepted request: " + resp);
+    assertFalse(
+        resp.hasPartialSuccess(), "no partial_success for a fully accepted request: " + resp);
     Scrape after = seam.scrape();
     assertEquals(7, delta(before, after, RECEIVED, "signal", "spans", "protocol", "http"));
     assertEquals(0, delta(before, after, RECEIVED, "signal", "spans", "protocol", "grpc"));
@@ -202,16 +221,39 @@ class OtlpHttpReceiverTest {
     String client = "00f067aa0ba902b7";
     String server = "B7AD6B7169203331";
     long t0 = Otlp.T0;
-    String body = "{\"resourceSpans\":["
-        + resourceSpansJson("json-go-client", "go",
-            "{\"traceId\":\"" + trace + "\",\"spanId\":\"" + client + "\",\"name\":\"GET /items\",\"kind\":3,"
-                + "\"startTimeUnixNano\":\"" + t0 + "\",\"endTimeUnixNano\":" + (t0 + 2_000_000) + "}")
-        + ","
-        + resourceSpansJson("json-rust-server", "rust",
-            "{\"traceId\":\"" + trace.toUpperCase() + "\",\"spanId\":\"" + server + "\",\"parentSpanId\":\"" + client + "\","
-                + "\"flags\":768,\"name\":\"GET /items\",\"kind\":2,"
-                + "\"startTimeUnixNano\":" + (t0 + 500_000) + ",\"endTimeUnixNano\":\"" + (t0 + 1_500_000) + "\"}")
-        + "]}";
+    String body =
+        "{\"resourceSpans\":["
+            + resourceSpansJson(
+                "json-go-client",
+                "go",
+                "{\"traceId\":\""
+                    + trace
+                    + "\",\"spanId\":\""
+                    + client
+                    + "\",\"name\":\"GET /items\",\"kind\":3,"
+                    + "\"startTimeUnixNano\":\""
+                    + t0
+                    + "\",\"endTimeUnixNano\":"
+                    + (t0 + 2_000_000)
+                    + "}")
+            + ","
+            + resourceSpansJson(
+                "json-rust-server",
+                "rust",
+                "{\"traceId\":\""
+                    + trace.toUpperCase()
+                    + "\",\"spanId\":\""
+                    + server
+                    + "\",\"parentSpanId\":\""
+                    + client
+                    + "\","
+                    + "\"flags\":768,\"name\":\"GET /items\",\"kind\":2,"
+                    + "\"startTimeUnixNano\":"
+                    + (t0 + 500_000)
+                    + ",\"endTimeUnixNano\":\""
+                    + (t0 + 1_500_000)
+                    + "\"}")
+            + "]}";
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", JSON, null, utf8(body));
@@ -235,7 +277,8 @@ class OtlpHttpReceiverTest {
   void jsonWithCharsetParameterIsAccepted() throws Exception {
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.post("/v1/traces", "application/json; charset=utf-8", null, utf8(tracesJson(3)));
+    HttpResponse<byte[]> r =
+        seam.post("/v1/traces", "application/json; charset=utf-8", null, utf8(tracesJson(3)));
 
     assertEquals(200, r.statusCode(), () -> text(r));
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
@@ -245,10 +288,12 @@ class OtlpHttpReceiverTest {
 
   @Test
   void gzipProtobufIsInflatedAndCounted() throws Exception {
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("gz-pb", "go"), validSpans(6)));
+    ExportTraceServiceRequest req =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource("gz-pb", "go"), validSpans(6)));
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, "gzip", Otlp.gzip(req.toByteArray()));
+    HttpResponse<byte[]> r =
+        seam.post("/v1/traces", PROTOBUF, "gzip", Otlp.gzip(req.toByteArray()));
 
     assertEquals(200, r.statusCode());
     assertEquals(PROTOBUF, r.headers().firstValue("Content-Type").orElse(null));
@@ -274,12 +319,24 @@ class OtlpHttpReceiverTest {
 
   @Test
   void logsCountLogRecords() throws Exception {
-    ExportLogsServiceRequest req = Otlp.logs(Otlp.resource("log-svc", "go"),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO).setBody(str("a")),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN).setBody(str("b")),
-        LogRecord.newBuilder().setObservedTimeUnixNano(Otlp.T0).setSeverityText("ERROR").setBody(str("c"))
-            .setTraceId(Otlp.id(traceHex(IDS.incrementAndGet()))).setSpanId(Otlp.id(spanHex(IDS.incrementAndGet()))),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("d")));
+    ExportLogsServiceRequest req =
+        Otlp.logs(
+            Otlp.resource("log-svc", "go"),
+            LogRecord.newBuilder()
+                .setTimeUnixNano(Otlp.T0)
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_INFO)
+                .setBody(str("a")),
+            LogRecord.newBuilder()
+                .setTimeUnixNano(Otlp.T0)
+                .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_WARN)
+                .setBody(str("b")),
+            LogRecord.newBuilder()
+                .setObservedTimeUnixNano(Otlp.T0)
+                .setSeverityText("ERROR")
+                .setBody(str("c"))
+                .setTraceId(Otlp.id(traceHex(IDS.incrementAndGet())))
+                .setSpanId(Otlp.id(spanHex(IDS.incrementAndGet()))),
+            LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("d")));
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/logs", PROTOBUF, null, req.toByteArray());
@@ -295,12 +352,19 @@ class OtlpHttpReceiverTest {
 
   @Test
   void logsInJsonCountLogRecords() throws Exception {
-    String body = "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"json-log\"}}]},"
-        + "\"scopeLogs\":[{\"logRecords\":["
-        + "{\"timeUnixNano\":\"" + Otlp.T0 + "\",\"severityNumber\":9,\"body\":{\"stringValue\":\"x\"}},"
-        + "{\"timeUnixNano\":" + Otlp.T0 + ",\"severityNumber\":17,\"traceId\":\"" + traceHex(IDS.incrementAndGet())
-        + "\",\"spanId\":\"" + spanHex(IDS.incrementAndGet()) + "\",\"body\":{\"stringValue\":\"y\"}}"
-        + "]}]}]}";
+    String body =
+        "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"json-log\"}}]},"
+            + "\"scopeLogs\":[{\"logRecords\":[{\"timeUnixNano\":\""
+            + Otlp.T0
+            + "\",\"severityNumber\":9,\"body\":{\"stringValue\":\"x\"}},"
+            + "{\"timeUnixNano\":"
+            + Otlp.T0
+            + ",\"severityNumber\":17,\"traceId\":\""
+            + traceHex(IDS.incrementAndGet())
+            + "\",\"spanId\":\""
+            + spanHex(IDS.incrementAndGet())
+            + "\",\"body\":{\"stringValue\":\"y\"}}"
+            + "]}]}]}";
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/logs", JSON, null, utf8(body));
@@ -331,21 +395,26 @@ class OtlpHttpReceiverTest {
   void gzipMetricsCountDataPoints() throws Exception {
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.post("/v1/metrics", PROTOBUF, "gzip", Otlp.gzip(metricsRequest().toByteArray()));
+    HttpResponse<byte[]> r =
+        seam.post("/v1/metrics", PROTOBUF, "gzip", Otlp.gzip(metricsRequest().toByteArray()));
 
     assertEquals(200, r.statusCode());
-    assertEquals(8, delta(before, seam.scrape(), RECEIVED, "signal", "metrics", "protocol", "http"));
+    assertEquals(
+        8, delta(before, seam.scrape(), RECEIVED, "signal", "metrics", "protocol", "http"));
   }
 
   @Test
   void metricWithoutNameIsRejectedAsPartialSuccess() throws Exception {
-    ExportMetricsServiceRequest req = ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(ResourceMetrics.newBuilder()
-            .setResource(Otlp.resource("nameless", "go"))
-            .addScopeMetrics(ScopeMetrics.newBuilder()
-                .addMetrics(gauge("ok.gauge", 2))
-                .addMetrics(gauge("", 3))))
-        .build();
+    ExportMetricsServiceRequest req =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(Otlp.resource("nameless", "go"))
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder()
+                            .addMetrics(gauge("ok.gauge", 2))
+                            .addMetrics(gauge("", 3))))
+            .build();
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/metrics", PROTOBUF, null, req.toByteArray());
@@ -354,7 +423,9 @@ class OtlpHttpReceiverTest {
     ExportMetricsServiceResponse resp = ExportMetricsServiceResponse.parseFrom(r.body());
     assertTrue(resp.hasPartialSuccess());
     assertEquals(3, resp.getPartialSuccess().getRejectedDataPoints());
-    assertEquals("rejected 3 of 5 data points: metric has no name", resp.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 3 of 5 data points: metric has no name",
+        resp.getPartialSuccess().getErrorMessage());
     Scrape after = seam.scrape();
     assertEquals(2, delta(before, after, RECEIVED, "signal", "metrics", "protocol", "http"));
     assertEquals(3, delta(before, after, REFUSED_ITEMS, "signal", "metrics", "reason", "invalid"));
@@ -365,11 +436,27 @@ class OtlpHttpReceiverTest {
 
   @Test
   void invalidSpansAreRejectedIndividuallyWithPartialSuccess() throws Exception {
-    Span.Builder badTrace = Otlp.span("0102030405060708090a0b0c0d0e0f", spanHex(IDS.incrementAndGet()), null, Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0, 1_000);
-    Span.Builder zeroSpan = Otlp.span(traceHex(IDS.incrementAndGet()), "0000000000000000", null, Span.SpanKind.SPAN_KIND_SERVER, Otlp.T0, 1_000);
+    Span.Builder badTrace =
+        Otlp.span(
+            "0102030405060708090a0b0c0d0e0f",
+            spanHex(IDS.incrementAndGet()),
+            null,
+            Span.SpanKind.SPAN_KIND_SERVER,
+            Otlp.T0,
+            1_000);
+    Span.Builder zeroSpan =
+        Otlp.span(
+            traceHex(IDS.incrementAndGet()),
+            "0000000000000000",
+            null,
+            Span.SpanKind.SPAN_KIND_SERVER,
+            Otlp.T0,
+            1_000);
     Span.Builder[] good = validSpans(3);
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("partial", "go"),
-        good[0], badTrace, good[1], zeroSpan, good[2]));
+    ExportTraceServiceRequest req =
+        Otlp.traces(
+            Otlp.resourceSpans(
+                Otlp.resource("partial", "go"), good[0], badTrace, good[1], zeroSpan, good[2]));
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, null, req.toByteArray());
@@ -378,34 +465,52 @@ class OtlpHttpReceiverTest {
     ExportTraceServiceResponse resp = ExportTraceServiceResponse.parseFrom(r.body());
     assertTrue(resp.hasPartialSuccess());
     assertEquals(2, resp.getPartialSuccess().getRejectedSpans());
-    assertEquals("rejected 2 of 5 spans: span has a 15-byte trace_id (want 16) (and 1 more)", resp.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 2 of 5 spans: span has a 15-byte trace_id (want 16) (and 1 more)",
+        resp.getPartialSuccess().getErrorMessage());
     Scrape after = seam.scrape();
     assertEquals(3, delta(before, after, RECEIVED, "signal", "spans", "protocol", "http"));
     assertEquals(3, delta(before, after, PROCESSED, "signal", "spans"));
     assertEquals(2, delta(before, after, REFUSED_ITEMS, "signal", "spans", "reason", "invalid"));
-    assertEquals(0, delta(before, after, REFUSED_REQUESTS), "a partial success is not a refused request");
+    assertEquals(
+        0, delta(before, after, REFUSED_REQUESTS), "a partial success is not a refused request");
   }
 
   @Test
   void allZeroSpanIdAloneIsExplained() throws Exception {
-    Span.Builder zeroSpan = Otlp.span(traceHex(IDS.incrementAndGet()), "0000000000000000", null, Span.SpanKind.SPAN_KIND_CLIENT, Otlp.T0, 1_000);
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("zero", "go"), validSpans(1)[0], zeroSpan));
+    Span.Builder zeroSpan =
+        Otlp.span(
+            traceHex(IDS.incrementAndGet()),
+            "0000000000000000",
+            null,
+            Span.SpanKind.SPAN_KIND_CLIENT,
+            Otlp.T0,
+            1_000);
+    ExportTraceServiceRequest req =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource("zero", "go"), validSpans(1)[0], zeroSpan));
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, null, req.toByteArray());
 
     assertEquals(200, r.statusCode());
     ExportTraceServiceResponse resp = ExportTraceServiceResponse.parseFrom(r.body());
     assertEquals(1, resp.getPartialSuccess().getRejectedSpans());
-    assertEquals("rejected 1 of 2 spans: span has an all-zero span_id", resp.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 1 of 2 spans: span has an all-zero span_id",
+        resp.getPartialSuccess().getErrorMessage());
   }
 
   @Test
   void partialSuccessInJsonNamesRejectedSpans() throws Exception {
     // A 15-byte (30 hex digit) trace id in JSON is rejected as an item, not the whole request.
-    String body = "{\"resourceSpans\":[" + resourceSpansJson("json-partial", "go",
-        spanJson(traceHex(IDS.incrementAndGet()), spanHex(IDS.incrementAndGet())) + ","
-            + spanJson("0102030405060708090a0b0c0d0e0f", spanHex(IDS.incrementAndGet())))
-        + "]}";
+    String body =
+        "{\"resourceSpans\":["
+            + resourceSpansJson(
+                "json-partial",
+                "go",
+                spanJson(traceHex(IDS.incrementAndGet()), spanHex(IDS.incrementAndGet()))
+                    + ","
+                    + spanJson("0102030405060708090a0b0c0d0e0f", spanHex(IDS.incrementAndGet())))
+            + "]}";
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/traces", JSON, null, utf8(body));
@@ -415,7 +520,9 @@ class OtlpHttpReceiverTest {
     ExportTraceServiceResponse.Builder resp = ExportTraceServiceResponse.newBuilder();
     JsonFormat.parser().merge(text(r), resp);
     assertEquals(1, resp.getPartialSuccess().getRejectedSpans());
-    assertEquals("rejected 1 of 2 spans: span has a 15-byte trace_id (want 16)", resp.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 1 of 2 spans: span has a 15-byte trace_id (want 16)",
+        resp.getPartialSuccess().getErrorMessage());
     Scrape after = seam.scrape();
     assertEquals(1, delta(before, after, RECEIVED, "signal", "spans", "protocol", "http"));
     assertEquals(1, delta(before, after, REFUSED_ITEMS, "signal", "spans", "reason", "invalid"));
@@ -423,11 +530,16 @@ class OtlpHttpReceiverTest {
 
   @Test
   void logRecordWithThreeByteSpanIdIsRejectedWithPartialSuccess() throws Exception {
-    ExportLogsServiceRequest req = Otlp.logs(Otlp.resource("log-partial", "rust"),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("ok 1")),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("bad"))
-            .setTraceId(Otlp.id(traceHex(IDS.incrementAndGet()))).setSpanId(Otlp.id("0a0b0c")),
-        LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("ok 2")));
+    ExportLogsServiceRequest req =
+        Otlp.logs(
+            Otlp.resource("log-partial", "rust"),
+            LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("ok 1")),
+            LogRecord.newBuilder()
+                .setTimeUnixNano(Otlp.T0)
+                .setBody(str("bad"))
+                .setTraceId(Otlp.id(traceHex(IDS.incrementAndGet())))
+                .setSpanId(Otlp.id("0a0b0c")),
+            LogRecord.newBuilder().setTimeUnixNano(Otlp.T0).setBody(str("ok 2")));
     Scrape before = seam.scrape();
 
     HttpResponse<byte[]> r = seam.post("/v1/logs", PROTOBUF, null, req.toByteArray());
@@ -436,7 +548,9 @@ class OtlpHttpReceiverTest {
     ExportLogsServiceResponse resp = ExportLogsServiceResponse.parseFrom(r.body());
     assertTrue(resp.hasPartialSuccess());
     assertEquals(1, resp.getPartialSuccess().getRejectedLogRecords());
-    assertEquals("rejected 1 of 3 log records: log record has a 3-byte span_id (want 0 or 8)", resp.getPartialSuccess().getErrorMessage());
+    assertEquals(
+        "rejected 1 of 3 log records: log record has a 3-byte span_id (want 0 or 8)",
+        resp.getPartialSuccess().getErrorMessage());
     Scrape after = seam.scrape();
     assertEquals(2, delta(before, after, RECEIVED, "signal", "logs", "protocol", "http"));
     assertEquals(2, delta(before, after, PROCESSED, "signal", "logs"));
@@ -458,9 +572,22 @@ class OtlpHttpReceiverTest {
     assertEquals(PROTOBUF, r.headers().firstValue("Content-Type").orElse(null));
     Status status = Status.parseFrom(r.body());
     assertEquals(3, status.getCode(), "INVALID_ARGUMENT");
-    assertTrue(status.getMessage().startsWith("invalid OTLP protobuf ExportTraceServiceRequest: "), status.getMessage());
+    assertTrue(
+        status.getMessage().startsWith("invalid OTLP protobuf ExportTraceServiceRequest: "),
+        status.getMessage());
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "malformed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "malformed"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS), "only that one refusal");
     assertEquals(0, delta(before, after, RECEIVED));
   }
@@ -475,18 +602,47 @@ class OtlpHttpReceiverTest {
 
     assertEquals(400, logs.statusCode());
     assertEquals(400, metrics.statusCode());
-    assertTrue(Status.parseFrom(logs.body()).getMessage().startsWith("invalid OTLP protobuf ExportLogsServiceRequest: "));
-    assertTrue(Status.parseFrom(metrics.body()).getMessage().startsWith("invalid OTLP protobuf ExportMetricsServiceRequest: "));
+    assertTrue(
+        Status.parseFrom(logs.body())
+            .getMessage()
+            .startsWith("invalid OTLP protobuf ExportLogsServiceRequest: "));
+    assertTrue(
+        Status.parseFrom(metrics.body())
+            .getMessage()
+            .startsWith("invalid OTLP protobuf ExportMetricsServiceRequest: "));
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "logs", "protocol", "http", "reason", "malformed"));
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "metrics", "protocol", "http", "reason", "malformed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "logs",
+            "protocol",
+            "http",
+            "reason",
+            "malformed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "metrics",
+            "protocol",
+            "http",
+            "reason",
+            "malformed"));
   }
 
   @Test
   void brokenJsonIs400WithJsonStatus() throws Exception {
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.post("/v1/traces", JSON, null, utf8("{\"resourceSpans\": [ {\"resource\": "));
+    HttpResponse<byte[]> r =
+        seam.post("/v1/traces", JSON, null, utf8("{\"resourceSpans\": [ {\"resource\": "));
 
     assertEquals(400, r.statusCode());
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
@@ -496,7 +652,18 @@ class OtlpHttpReceiverTest {
     assertTrue(status.getMessage().startsWith("invalid OTLP JSON"), status.getMessage());
     assertTrue(text(r).startsWith("{\"code\":3,\"message\":\"invalid OTLP JSON"), text(r));
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "malformed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "malformed"));
     assertEquals(0, delta(before, after, RECEIVED));
   }
 
@@ -510,7 +677,18 @@ class OtlpHttpReceiverTest {
     Status status = Status.parseFrom(r.body());
     assertEquals(3, status.getCode());
     assertTrue(status.getMessage().startsWith("invalid gzip body"), status.getMessage());
-    assertEquals(1, delta(before, seam.scrape(), REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "malformed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            seam.scrape(),
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "malformed"));
   }
 
   @Test
@@ -523,9 +701,22 @@ class OtlpHttpReceiverTest {
     assertEquals(JSON, r.headers().firstValue("Content-Type").orElse(null));
     Status status = jsonStatus(r);
     assertEquals(3, status.getCode());
-    assertEquals("unsupported Content-Type 'text/plain'; use application/x-protobuf or application/json", status.getMessage());
+    assertEquals(
+        "unsupported Content-Type 'text/plain'; use application/x-protobuf or application/json",
+        status.getMessage());
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "unsupported_media_type"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "unsupported_media_type"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS));
   }
 
@@ -533,10 +724,26 @@ class OtlpHttpReceiverTest {
   void missingContentTypeIs415() throws Exception {
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.post("/v1/logs", null, null, Otlp.logs(Otlp.resource("x", "go"), LogRecord.newBuilder()).toByteArray());
+    HttpResponse<byte[]> r =
+        seam.post(
+            "/v1/logs",
+            null,
+            null,
+            Otlp.logs(Otlp.resource("x", "go"), LogRecord.newBuilder()).toByteArray());
 
     assertEquals(415, r.statusCode());
-    assertEquals(1, delta(before, seam.scrape(), REFUSED_REQUESTS, "signal", "logs", "protocol", "http", "reason", "unsupported_media_type"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            seam.scrape(),
+            REFUSED_REQUESTS,
+            "signal",
+            "logs",
+            "protocol",
+            "http",
+            "reason",
+            "unsupported_media_type"));
   }
 
   @Test
@@ -551,7 +758,18 @@ class OtlpHttpReceiverTest {
     assertEquals(3, status.getCode());
     assertEquals("unsupported Content-Encoding 'br'; use gzip or none", status.getMessage());
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "unsupported_encoding"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "unsupported_encoding"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS));
   }
 
@@ -559,15 +777,31 @@ class OtlpHttpReceiverTest {
   void getIs405WithAllowPost() throws Exception {
     Scrape before = seam.scrape();
 
-    HttpResponse<byte[]> r = seam.httpClient().send(
-        HttpRequest.newBuilder(URI.create(seam.httpBase() + "/v1/traces")).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        seam.httpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(seam.httpBase() + "/v1/traces"))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
 
     assertEquals(405, r.statusCode());
     assertEquals("POST", r.headers().firstValue("Allow").orElse(null));
     assertEquals(12, jsonStatus(r).getCode(), "UNIMPLEMENTED");
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "method_not_allowed"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "method_not_allowed"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS));
   }
 
@@ -580,7 +814,18 @@ class OtlpHttpReceiverTest {
     assertEquals(404, r.statusCode());
     assertEquals(5, jsonStatus(r).getCode(), "NOT_FOUND");
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "unknown", "protocol", "http", "reason", "not_found"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "unknown",
+            "protocol",
+            "http",
+            "reason",
+            "not_found"));
     assertEquals(1, delta(before, after, REFUSED_REQUESTS));
   }
 
@@ -603,7 +848,9 @@ class OtlpHttpReceiverTest {
 
   @Test
   void bodiesOverTheLimitAre413AndTheCollectorKeepsServing() throws Exception {
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}, grpc: {max-message-size: 64KiB}}}")) {
+    try (RunningSeam small =
+        RunningSeam.start(
+            "receivers: {otlp: {http: {max-body-size: 64KiB}, grpc: {max-message-size: 64KiB}}}")) {
       Scrape before = small.scrape();
 
       // Just under the limit: accepted.
@@ -622,13 +869,18 @@ class OtlpHttpReceiverTest {
       assertServes(small);
 
       // Over the limit, streamed without a Content-Length: refused once the limit is passed.
-      HttpResponse<byte[]> r2 = small.httpClient().send(
-          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", PROTOBUF)
-              .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(over)))
-              .build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r2 =
+          small
+              .httpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+                      .timeout(Duration.ofSeconds(10))
+                      .header("Content-Type", PROTOBUF)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofInputStream(
+                              () -> new ByteArrayInputStream(over)))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(413, r2.statusCode());
       assertEquals(8, Status.parseFrom(r2.body()).getCode());
       assertServes(small);
@@ -638,7 +890,9 @@ class OtlpHttpReceiverTest {
       assertTrue(inflatesOver.length < 64 * 1024);
       HttpResponse<byte[]> r3 = small.post("/v1/traces", PROTOBUF, "gzip", inflatesOver);
       assertEquals(413, r3.statusCode());
-      assertEquals("body exceeds the limit of 65536 bytes after decompression", Status.parseFrom(r3.body()).getMessage());
+      assertEquals(
+          "body exceeds the limit of 65536 bytes after decompression",
+          Status.parseFrom(r3.body()).getMessage());
       assertServes(small);
 
       // A gzip bomb: 50 MiB of zeros in about 50 KiB.
@@ -651,7 +905,18 @@ class OtlpHttpReceiverTest {
       assertServes(small);
 
       Scrape after = small.awaitIdle();
-      assertEquals(4, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "too_large"));
+      assertEquals(
+          4,
+          delta(
+              before,
+              after,
+              REFUSED_REQUESTS,
+              "signal",
+              "spans",
+              "protocol",
+              "http",
+              "reason",
+              "too_large"));
       assertEquals(4, delta(before, after, REFUSED_REQUESTS));
       assertEquals(0.0, after.sum(DROPPED));
       assertEquals(after.sum(RECEIVED, "signal", "spans"), after.sum(PROCESSED, "signal", "spans"));
@@ -662,34 +927,53 @@ class OtlpHttpReceiverTest {
   void oversizedContentLengthOverHttp11Is413AndTheConnectionIsClosed() throws Exception {
     // The body is announced but never sent: the 413 must come at once, from the headers alone,
     // and the server must then close the connection, as its "Connection: close" says.
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+    try (RunningSeam small =
+            RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
         Socket socket = new Socket("127.0.0.1", small.httpPort())) {
       Scrape before = small.scrape();
       socket.setSoTimeout(3000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Content-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Content-Length: 10000000\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
 
       RawResponse r = readResponse(socket.getInputStream());
       assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
       assertEquals("close", r.header("connection"));
       assertEquals(8, Status.parseFrom(r.body()).getCode());
-      assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
+      assertTrue(
+          closedByServer(socket.getInputStream()),
+          "the server left the connection open after 413 with Connection: close");
       Scrape after = small.scrape();
-      assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "too_large"));
+      assertEquals(
+          1,
+          delta(
+              before,
+              after,
+              REFUSED_REQUESTS,
+              "signal",
+              "spans",
+              "protocol",
+              "http",
+              "reason",
+              "too_large"));
       assertServes(small);
     }
   }
 
   @Test
   void oversizedChunkedBodyOverHttp11Is413AndTheConnectionIsClosed() throws Exception {
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+    try (RunningSeam small =
+            RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
         Socket socket = new Socket("127.0.0.1", small.httpPort())) {
       socket.setSoTimeout(3000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[70 * 1024];
       out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(chunk);
@@ -699,8 +983,11 @@ class OtlpHttpReceiverTest {
       RawResponse r = readResponse(socket.getInputStream());
       assertEquals("HTTP/1.1 413 Request Entity Too Large", r.statusLine());
       assertEquals("close", r.header("connection"));
-      assertEquals("body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
-      assertTrue(closedByServer(socket.getInputStream()), "the server left the connection open after 413 with Connection: close");
+      assertEquals(
+          "body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
+      assertTrue(
+          closedByServer(socket.getInputStream()),
+          "the server left the connection open after 413 with Connection: close");
       assertServes(small);
     }
   }
@@ -711,8 +998,11 @@ class OtlpHttpReceiverTest {
     // idle connections that each claim a body of max-body-size hold that much heap apiece.
     int connections = 16;
     long announced = 8L << 20;
-    Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() >= 4 * connections * announced, "heap too small to measure safely");
-    try (RunningSeam limited = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 8MiB}}}")) {
+    Assumptions.assumeTrue(
+        Runtime.getRuntime().maxMemory() >= 4 * connections * announced,
+        "heap too small to measure safely");
+    try (RunningSeam limited =
+        RunningSeam.start("receivers: {otlp: {http: {max-body-size: 8MiB}}}")) {
       assertServes(limited);
       long baseline = heapAfterGc();
       List<Socket> sockets = new ArrayList<>();
@@ -720,15 +1010,29 @@ class OtlpHttpReceiverTest {
         for (int i = 0; i < connections; i++) {
           Socket socket = new Socket("127.0.0.1", limited.httpPort());
           sockets.add(socket);
-          socket.getOutputStream().write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-              + "Content-Length: " + announced + "\r\n\r\n\n").getBytes(StandardCharsets.US_ASCII));
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST /v1/traces HTTP/1.1\r\n"
+                          + "Host: 127.0.0.1\r\n"
+                          + "Content-Type: application/x-protobuf\r\n"
+                          + "Content-Length: "
+                          + announced
+                          + "\r\n\r\n\n")
+                      .getBytes(StandardCharsets.US_ASCII));
           socket.getOutputStream().flush();
         }
         Thread.sleep(300); // let the server take every request's headers
         long held = heapAfterGc() - baseline;
         // A small fixed head start per request is fine; a quarter of what was announced is not.
-        assertTrue(held < connections * announced / 4,
-            connections + " requests that announced " + (announced >> 20) + " MiB each and sent 1 byte hold " + (held >> 20) + " MiB of heap");
+        assertTrue(
+            held < connections * announced / 4,
+            connections
+                + " requests that announced "
+                + (announced >> 20)
+                + " MiB each and sent 1 byte hold "
+                + (held >> 20)
+                + " MiB of heap");
       } finally {
         for (Socket socket : sockets) {
           socket.close();
@@ -753,13 +1057,18 @@ class OtlpHttpReceiverTest {
   void expectContinueIsAnsweredWith100() throws Exception {
     // RFC 9110 10.1.1: a server receiving "Expect: 100-continue" sends 100 (Continue) or a final
     // status at once; curl and others otherwise stall before sending the body.
-    byte[] body = Otlp.traces(Otlp.resourceSpans(Otlp.resource("expect", "go"), validSpans(2))).toByteArray();
+    byte[] body =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource("expect", "go"), validSpans(2))).toByteArray();
     Scrape before = seam.scrape();
     try (Socket socket = new Socket("127.0.0.1", seam.httpPort())) {
       socket.setSoTimeout(2000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Content-Length: " + body.length + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String interim;
       try {
@@ -767,7 +1076,10 @@ class OtlpHttpReceiverTest {
       } catch (SocketTimeoutException e) {
         interim = "(nothing within 2 s)";
       }
-      assertEquals("HTTP/1.1 100 Continue", interim.split("\r\n", 2)[0], "interim response to Expect: 100-continue");
+      assertEquals(
+          "HTTP/1.1 100 Continue",
+          interim.split("\r\n", 2)[0],
+          "interim response to Expect: 100-continue");
       out.write(body);
       out.flush();
       RawResponse r = readResponse(socket.getInputStream());
@@ -778,12 +1090,15 @@ class OtlpHttpReceiverTest {
 
   @Test
   void oversizedBodyWithExpectContinueIs413WithoutReadingIt() throws Exception {
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
+    try (RunningSeam small =
+            RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}");
         Socket socket = new Socket("127.0.0.1", small.httpPort())) {
       socket.setSoTimeout(3000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
-          + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\n"
+                  + "Content-Length: 100000\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
 
       RawResponse r = readResponse(socket.getInputStream());
@@ -795,39 +1110,59 @@ class OtlpHttpReceiverTest {
   void oversizedBodyOverHttp2Is413WithoutConnectionSpecificHeaders() throws Exception {
     // RFC 9113 8.2.2: an HTTP/2 message must not carry Connection (strict clients such as
     // nghttp2 or Go's x/net/http2 treat it as malformed and never see the 413).
-    HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
+    HttpClient http2 =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_2)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    try (RunningSeam small =
+        RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
       // The first request upgrades the connection to h2c.
-      HttpResponse<byte[]> first = http2.send(
-          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces")).timeout(Duration.ofSeconds(10)).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> first =
+          http2.send(
+              HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(405, first.statusCode());
-      HttpResponse<byte[]> r = http2.send(
-          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", PROTOBUF)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
-              .build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r =
+          http2.send(
+              HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", PROTOBUF)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(HttpClient.Version.HTTP_2, r.version());
       assertEquals(413, r.statusCode());
-      assertEquals("body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
-      assertEquals(Optional.empty(), r.headers().firstValue("connection"), "connection-specific header in an HTTP/2 response");
+      assertEquals(
+          "body exceeds the limit of 65536 bytes", Status.parseFrom(r.body()).getMessage());
+      assertEquals(
+          Optional.empty(),
+          r.headers().firstValue("connection"),
+          "connection-specific header in an HTTP/2 response");
       assertServes(small);
     }
   }
 
   @Test
   void oversizedBodyFromAnHttp11ClientIs413() throws Exception {
-    HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    try (RunningSeam small = RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
-      HttpResponse<byte[]> r = http11.send(
-          HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", JSON)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
-              .build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+    HttpClient http11 =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    try (RunningSeam small =
+        RunningSeam.start("receivers: {otlp: {http: {max-body-size: 64KiB}}}")) {
+      HttpResponse<byte[]> r =
+          http11.send(
+              HttpRequest.newBuilder(URI.create(small.httpBase() + "/v1/traces"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", JSON)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[100 * 1024]))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertEquals(HttpClient.Version.HTTP_1_1, r.version());
       assertEquals(413, r.statusCode());
       assertEquals("body exceeds the limit of 65536 bytes", jsonStatus(r).getMessage());
@@ -845,9 +1180,21 @@ class OtlpHttpReceiverTest {
     assertEquals(413, r.statusCode());
     Status status = Status.parseFrom(r.body());
     assertEquals(8, status.getCode());
-    assertEquals("body exceeds the limit of 16777216 bytes after decompression", status.getMessage());
+    assertEquals(
+        "body exceeds the limit of 16777216 bytes after decompression", status.getMessage());
     Scrape after = seam.scrape();
-    assertEquals(1, delta(before, after, REFUSED_REQUESTS, "signal", "spans", "protocol", "http", "reason", "too_large"));
+    assertEquals(
+        1,
+        delta(
+            before,
+            after,
+            REFUSED_REQUESTS,
+            "signal",
+            "spans",
+            "protocol",
+            "http",
+            "reason",
+            "too_large"));
     assertEquals(0, delta(before, after, RECEIVED));
   }
 
@@ -865,18 +1212,31 @@ class OtlpHttpReceiverTest {
       List<Future<Integer>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        done.add(pool.submit((Callable<Integer>) () -> {
-          int ok = 0;
-          for (int i = 0; i < requests; i++) {
-            ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource("concurrent-" + thread, "go"), validSpans(spans)));
-            HttpResponse<byte[]> r = seam.post("/v1/traces", PROTOBUF, i % 2 == 0 ? "gzip" : null,
-                i % 2 == 0 ? Otlp.gzip(req.toByteArray()) : req.toByteArray());
-            if (r.statusCode() == 200 && !ExportTraceServiceResponse.parseFrom(r.body()).hasPartialSuccess()) {
-              ok++;
-            }
-          }
-          return ok;
-        }));
+        done.add(
+            pool.submit(
+                (Callable<Integer>)
+                    () -> {
+                      int ok = 0;
+                      for (int i = 0; i < requests; i++) {
+                        ExportTraceServiceRequest req =
+                            Otlp.traces(
+                                Otlp.resourceSpans(
+                                    Otlp.resource("concurrent-" + thread, "go"),
+                                    validSpans(spans)));
+                        HttpResponse<byte[]> r =
+                            seam.post(
+                                "/v1/traces",
+                                PROTOBUF,
+                                i % 2 == 0 ? "gzip" : null,
+                                i % 2 == 0 ? Otlp.gzip(req.toByteArray()) : req.toByteArray());
+                        if (r.statusCode() == 200
+                            && !ExportTraceServiceResponse.parseFrom(r.body())
+                                .hasPartialSuccess()) {
+                          ok++;
+                        }
+                      }
+                      return ok;
+                    }));
       }
       for (Future<Integer> f : done) {
         assertEquals(requests, f.get(30, TimeUnit.SECONDS));
@@ -885,22 +1245,30 @@ class OtlpHttpReceiverTest {
       pool.shutdownNow();
     }
     Scrape after = seam.awaitIdle();
-    assertEquals(threads * requests * spans, delta(before, after, RECEIVED, "signal", "spans", "protocol", "http"));
+    assertEquals(
+        threads * requests * spans,
+        delta(before, after, RECEIVED, "signal", "spans", "protocol", "http"));
     assertEquals(threads * requests * spans, delta(before, after, PROCESSED, "signal", "spans"));
     assertEquals(0, delta(before, after, REFUSED_REQUESTS));
   }
 
   @Test
   void openTelemetryHttpExporterWithGzipIsCountedExactly() throws Exception {
-    OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint(seam.httpBase() + "/v1/traces")
-        .setCompression("gzip")
-        .setTimeout(Duration.ofSeconds(10))
-        .build();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().toBuilder().put("service.name", "otel-http-exporter").build())
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter).setScheduleDelay(Duration.ofSeconds(30)).build())
-        .build();
+    OtlpHttpSpanExporter exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(seam.httpBase() + "/v1/traces")
+            .setCompression("gzip")
+            .setTimeout(Duration.ofSeconds(10))
+            .build();
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault().toBuilder().put("service.name", "otel-http-exporter").build())
+            .addSpanProcessor(
+                BatchSpanProcessor.builder(exporter)
+                    .setScheduleDelay(Duration.ofSeconds(30))
+                    .build())
+            .build();
     Scrape before = seam.scrape();
     try {
       Tracer tracer = provider.get("seam-test");
@@ -929,11 +1297,16 @@ class OtlpHttpReceiverTest {
 
   /** A valid one-span export must still get 200 and be counted. */
   static void assertServes(RunningSeam s) throws Exception {
-    ReceiverChecks.assertServes(s, "http", "canary", validSpans(1)[0], (target, request) -> {
-      HttpResponse<byte[]> r = target.post("/v1/traces", PROTOBUF, null, request);
-      assertEquals(200, r.statusCode(), "a valid export after the previous requests");
-      return r.body();
-    });
+    ReceiverChecks.assertServes(
+        s,
+        "http",
+        "canary",
+        validSpans(1)[0],
+        (target, request) -> {
+          HttpResponse<byte[]> r = target.post("/v1/traces", PROTOBUF, null, request);
+          assertEquals(200, r.statusCode(), "a valid export after the previous requests");
+          return r.body();
+        });
   }
 
   /** A response read off a raw socket. */
@@ -950,10 +1323,15 @@ class OtlpHttpReceiverTest {
     while (state < 4) {
       int b = in.read();
       if (b < 0) {
-        throw new EOFException("connection closed inside a response head: " + head.toString(StandardCharsets.ISO_8859_1));
+        throw new EOFException(
+            "connection closed inside a response head: "
+                + head.toString(StandardCharsets.ISO_8859_1));
       }
       head.write(b);
-      state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : b == '\r' ? 1 : 0;
+      state =
+          (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : b == '\r' ? 1 : 0;
     }
     return head.toString(StandardCharsets.ISO_8859_1);
   }
@@ -966,7 +1344,9 @@ class OtlpHttpReceiverTest {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
@@ -1007,15 +1387,29 @@ class OtlpHttpReceiverTest {
   }
 
   private static String spanJson(String traceHex, String spanHex) {
-    return "{\"traceId\":\"" + traceHex + "\",\"spanId\":\"" + spanHex + "\",\"name\":\"op\",\"kind\":1,"
-        + "\"startTimeUnixNano\":\"" + Otlp.T0 + "\",\"endTimeUnixNano\":" + (Otlp.T0 + 1000) + "}";
+    return "{\"traceId\":\""
+        + traceHex
+        + "\",\"spanId\":\""
+        + spanHex
+        + "\",\"name\":\"op\",\"kind\":1,"
+        + "\"startTimeUnixNano\":\""
+        + Otlp.T0
+        + "\",\"endTimeUnixNano\":"
+        + (Otlp.T0 + 1000)
+        + "}";
   }
 
   private static String resourceSpansJson(String service, String language, String spans) {
     return "{\"resource\":{\"attributes\":["
-        + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"" + service + "\"}},"
-        + "{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"" + language + "\"}}]},"
-        + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":[" + spans + "]}]}";
+        + "{\"key\":\"service.name\",\"value\":{\"stringValue\":\""
+        + service
+        + "\"}},"
+        + "{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\""
+        + language
+        + "\"}}]},"
+        + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":["
+        + spans
+        + "]}]}";
   }
 
   private static String tracesJson(int n) {
@@ -1035,24 +1429,42 @@ class OtlpHttpReceiverTest {
   }
 
   private static ExportMetricsServiceRequest metricsRequest() {
-    Metric histogram = Metric.newBuilder().setName("http.server.request.duration")
-        .setHistogram(Histogram.newBuilder().addDataPoints(HistogramDataPoint.newBuilder()
-            .setTimeUnixNano(Otlp.T0).setCount(3).setSum(1.5).addExplicitBounds(1).addBucketCounts(2).addBucketCounts(1)))
-        .build();
-    Metric sum = Metric.newBuilder().setName("requests")
-        .setSum(Sum.newBuilder().setIsMonotonic(true)
-            .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(5))
-            .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(7)))
-        .build();
+    Metric histogram =
+        Metric.newBuilder()
+            .setName("http.server.request.duration")
+            .setHistogram(
+                Histogram.newBuilder()
+                    .addDataPoints(
+                        HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(Otlp.T0)
+                            .setCount(3)
+                            .setSum(1.5)
+                            .addExplicitBounds(1)
+                            .addBucketCounts(2)
+                            .addBucketCounts(1)))
+            .build();
+    Metric sum =
+        Metric.newBuilder()
+            .setName("requests")
+            .setSum(
+                Sum.newBuilder()
+                    .setIsMonotonic(true)
+                    .addDataPoints(
+                        NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(5))
+                    .addDataPoints(
+                        NumberDataPoint.newBuilder().setTimeUnixNano(Otlp.T0).setAsInt(7)))
+            .build();
     return ExportMetricsServiceRequest.newBuilder()
-        .addResourceMetrics(ResourceMetrics.newBuilder()
-            .setResource(Otlp.resource("metric-svc", "go"))
-            .addScopeMetrics(ScopeMetrics.newBuilder()
-                .setScope(InstrumentationScope.newBuilder().setName("test"))
-                .addMetrics(gauge("queue.depth", 3))
-                .addMetrics(sum)
-                .addMetrics(histogram)
-                .addMetrics(gauge("go.memory.used", 2))))
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(Otlp.resource("metric-svc", "go"))
+                .addScopeMetrics(
+                    ScopeMetrics.newBuilder()
+                        .setScope(InstrumentationScope.newBuilder().setName("test"))
+                        .addMetrics(gauge("queue.depth", 3))
+                        .addMetrics(sum)
+                        .addMetrics(histogram)
+                        .addMetrics(gauge("go.memory.used", 2))))
         .build();
   }
 

@@ -1,11 +1,11 @@
 package dev.seam.collector.receive;
 
-import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.seam.collector.testing.RunningSeam;
 import dev.seam.collector.testing.Scrape;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -23,8 +23,12 @@ class SlowClientTest {
       try (Socket socket = new Socket("127.0.0.1", seam.httpPort())) {
         socket.setSoTimeout(10_000);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/traces HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\n"
+                    + "Content-Type: application/x-protobuf\r\n"
+                    + "Content-Length: 1000\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         InputStream in = socket.getInputStream();
         StringBuilder answer = new StringBuilder();
@@ -43,13 +47,26 @@ class SlowClientTest {
           answer.append((char) c);
         }
         assertTrue(answer.toString().startsWith("HTTP/1.1 408"), answer.toString());
-        assertTrue(answer.toString().toLowerCase().contains("connection: close"), answer.toString());
+        assertTrue(
+            answer.toString().toLowerCase().contains("connection: close"), answer.toString());
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       assertTrue(seconds < 5, "cut off after the 500 ms read timeout, not after " + seconds + " s");
       Scrape s = seam.scrape();
-      assertEquals(1, s.value("seam_refused_requests_total", "signal", "spans", "protocol", "http", "reason", "timeout"));
-      assertEquals(200, seam.post("/v1/traces", "application/x-protobuf", null, new byte[0]).statusCode(), "others are still served");
+      assertEquals(
+          1,
+          s.value(
+              "seam_refused_requests_total",
+              "signal",
+              "spans",
+              "protocol",
+              "http",
+              "reason",
+              "timeout"));
+      assertEquals(
+          200,
+          seam.post("/v1/traces", "application/x-protobuf", null, new byte[0]).statusCode(),
+          "others are still served");
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.seam.collector.receive;
 
-import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +20,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** TLS and mutual TLS on both receivers, with certificates made by openssl for the test. */
 class TlsTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static List<SpanData> spans;
 
@@ -43,46 +42,94 @@ class TlsTest {
     System.arraycopy(args, 0, cmd, 1, args.length);
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + String.join(" ", args) + ":\n" + out);
+    assertTrue(
+        p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+        "openssl " + String.join(" ", args) + ":\n" + out);
   }
 
   @BeforeAll
   static void certificates() throws Exception {
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=seam-test-ca");
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=seam-test-ca");
     for (String who : new String[] {"server", "client"}) {
-      openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
+      openssl(
+          "req",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          who + ".key",
+          "-out",
+          who + ".csr",
+          "-subj",
+          "/CN=" + who);
       Files.writeString(dir.resolve(who + ".ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-      openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", who + ".pem", "-days", "2",
-          "-extfile", who + ".ext");
+      openssl(
+          "x509",
+          "-req",
+          "-in",
+          who + ".csr",
+          "-CA",
+          "ca.pem",
+          "-CAkey",
+          "ca.key",
+          "-CAcreateserial",
+          "-out",
+          who + ".pem",
+          "-days",
+          "2",
+          "-extfile",
+          who + ".ext");
     }
     spans = new CopyOnWriteArrayList<>();
-    SdkTracerProvider provider = SdkTracerProvider.builder()
-        .setResource(Resource.create(Attributes.builder().put("service.name", "tls-client").build()))
-        .addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-          @Override
-          public CompletableResultCode export(Collection<SpanData> batch) {
-            spans.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-          }
+    SdkTracerProvider provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.create(Attributes.builder().put("service.name", "tls-client").build()))
+            .addSpanProcessor(
+                SimpleSpanProcessor.create(
+                    new SpanExporter() {
+                      @Override
+                      public CompletableResultCode export(Collection<SpanData> batch) {
+                        spans.addAll(batch);
+                        return CompletableResultCode.ofSuccess();
+                      }
 
-          @Override
-          public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-          }
+                      @Override
+                      public CompletableResultCode flush() {
+                        return CompletableResultCode.ofSuccess();
+                      }
 
-          @Override
-          public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-          }
-        }))
-        .build();
+                      @Override
+                      public CompletableResultCode shutdown() {
+                        return CompletableResultCode.ofSuccess();
+                      }
+                    }))
+            .build();
     provider.get("t").spanBuilder("op").startSpan().end();
     provider.shutdown().join(5, TimeUnit.SECONDS);
   }
 
   private static String tls(boolean mutual) {
-    return "receivers: {otlp: {tls: {cert-file: '" + dir.resolve("server.pem") + "', key-file: '" + dir.resolve("server.key") + "'"
-        + (mutual ? ", client-ca-file: '" + dir.resolve("ca.pem") + "'" : "") + "}}}";
+    return "receivers: {otlp: {tls: {cert-file: '"
+        + dir.resolve("server.pem")
+        + "', key-file: '"
+        + dir.resolve("server.key")
+        + "'"
+        + (mutual ? ", client-ca-file: '" + dir.resolve("ca.pem") + "'" : "")
+        + "}}}";
   }
 
   private static boolean export(SpanExporter exporter) {
@@ -99,11 +146,28 @@ class TlsTest {
     try (RunningSeam seam = RunningSeam.start(tls(false))) {
       String grpc = "https://127.0.0.1:" + seam.grpcPort();
       String http = "https://127.0.0.1:" + seam.httpPort() + "/v1/traces";
-      assertTrue(export(OtlpGrpcSpanExporter.builder().setEndpoint(grpc).setTrustedCertificates(ca).setRetryPolicy(null).build()));
-      assertTrue(export(OtlpHttpSpanExporter.builder().setEndpoint(http).setTrustedCertificates(ca).setRetryPolicy(null).build()));
+      assertTrue(
+          export(
+              OtlpGrpcSpanExporter.builder()
+                  .setEndpoint(grpc)
+                  .setTrustedCertificates(ca)
+                  .setRetryPolicy(null)
+                  .build()));
+      assertTrue(
+          export(
+              OtlpHttpSpanExporter.builder()
+                  .setEndpoint(http)
+                  .setTrustedCertificates(ca)
+                  .setRetryPolicy(null)
+                  .build()));
       // Plain text against a TLS port gets nowhere.
-      assertFalse(export(OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + seam.grpcPort()).setRetryPolicy(null)
-          .setTimeout(Duration.ofSeconds(3)).build()));
+      assertFalse(
+          export(
+              OtlpGrpcSpanExporter.builder()
+                  .setEndpoint("http://127.0.0.1:" + seam.grpcPort())
+                  .setRetryPolicy(null)
+                  .setTimeout(Duration.ofSeconds(3))
+                  .build()));
       Scrape s = seam.scrape();
       assertEquals(1, s.value("seam_received_items_total", "signal", "spans", "protocol", "grpc"));
       assertEquals(1, s.value("seam_received_items_total", "signal", "spans", "protocol", "http"));
@@ -118,12 +182,30 @@ class TlsTest {
     try (RunningSeam seam = RunningSeam.start(tls(true))) {
       String grpc = "https://127.0.0.1:" + seam.grpcPort();
       String http = "https://127.0.0.1:" + seam.httpPort() + "/v1/traces";
-      assertFalse(export(OtlpGrpcSpanExporter.builder().setEndpoint(grpc).setTrustedCertificates(ca).setRetryPolicy(null).build()),
+      assertFalse(
+          export(
+              OtlpGrpcSpanExporter.builder()
+                  .setEndpoint(grpc)
+                  .setTrustedCertificates(ca)
+                  .setRetryPolicy(null)
+                  .build()),
           "no client certificate: refused");
-      assertTrue(export(OtlpGrpcSpanExporter.builder().setEndpoint(grpc).setTrustedCertificates(ca).setClientTls(clientKey, clientCert)
-          .setRetryPolicy(null).build()));
-      assertTrue(export(OtlpHttpSpanExporter.builder().setEndpoint(http).setTrustedCertificates(ca).setClientTls(clientKey, clientCert)
-          .setRetryPolicy(null).build()));
+      assertTrue(
+          export(
+              OtlpGrpcSpanExporter.builder()
+                  .setEndpoint(grpc)
+                  .setTrustedCertificates(ca)
+                  .setClientTls(clientKey, clientCert)
+                  .setRetryPolicy(null)
+                  .build()));
+      assertTrue(
+          export(
+              OtlpHttpSpanExporter.builder()
+                  .setEndpoint(http)
+                  .setTrustedCertificates(ca)
+                  .setClientTls(clientKey, clientCert)
+                  .setRetryPolicy(null)
+                  .build()));
       Scrape s = seam.scrape();
       assertEquals(2, s.sum("seam_received_items_total", "signal", "spans"));
     }
@@ -131,9 +213,20 @@ class TlsTest {
 
   @Test
   void tlsFilesAreValidated() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("receivers: {otlp: {tls: {cert-file: '" + dir.resolve("server.pem") + "'}}}"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.fromYaml(
+                    "receivers: {otlp: {tls: {cert-file: '" + dir.resolve("server.pem") + "'}}}"));
     assertTrue(e.getMessage().contains("'receivers.otlp.tls.key-file'"), e.getMessage());
-    e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml("receivers: {otlp: {tls: {cert-file: /nonexistent.pem, key-file: /nonexistent.key}}}"));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.fromYaml(
+                    "receivers: {otlp: {tls: {cert-file: /nonexistent.pem, key-file:"
+                        + " /nonexistent.key}}}"));
     assertTrue(e.getMessage().contains("'receivers.otlp.tls.cert-file'"), e.getMessage());
   }
 }

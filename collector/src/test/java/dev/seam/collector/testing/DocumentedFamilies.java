@@ -15,8 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * Holds what a running Seam exports to docs/metrics.md: the families on /metrics against the
- * documented ones, and the metric-name constants against the registered meters. Each check looks
- * at the part of the page a test can make Seam export (all but Kafka without a broker, Kafka with
+ * documented ones, and the metric-name constants against the registered meters. Each check looks at
+ * the part of the page a test can make Seam export (all but Kafka without a broker, Kafka with
  * one).
  */
 public final class DocumentedFamilies {
@@ -32,7 +32,8 @@ public final class DocumentedFamilies {
     Map<String, MetricFamilies.Family> exposed = new TreeMap<>();
     Set<String> histograms = new TreeSet<>();
     for (MetricFamilies.Family f : new MetricFamilies(s).families().values()) {
-      if ((f.name().startsWith("seam_") || f.name().startsWith("traces_service_graph_")) && which.test(f.name())) {
+      if ((f.name().startsWith("seam_") || f.name().startsWith("traces_service_graph_"))
+          && which.test(f.name())) {
         exposed.put(f.name(), f);
         if (f.type().equals("histogram")) {
           histograms.add(f.name());
@@ -50,8 +51,12 @@ public final class DocumentedFamilies {
     undocumented.removeAll(documented.keySet());
     Set<String> notExposed = new TreeSet<>(documented.keySet());
     notExposed.removeAll(exposed.keySet());
-    assertTrue(undocumented.isEmpty() && notExposed.isEmpty(),
-        "exposed but not in docs/metrics.md: " + undocumented + "; documented but not exposed: " + notExposed);
+    assertTrue(
+        undocumented.isEmpty() && notExposed.isEmpty(),
+        "exposed but not in docs/metrics.md: "
+            + undocumented
+            + "; documented but not exposed: "
+            + notExposed);
     for (MetricsDoc.Family d : documented.values()) {
       MetricFamilies.Family e = exposed.get(d.name());
       assertEquals(d.type(), e.type(), d.name() + ": type");
@@ -61,12 +66,13 @@ public final class DocumentedFamilies {
   }
 
   /**
-   * The Micrometer names registered that {@code which} accepts are exactly the constants of
-   * {@code names}, and each constant's meters are exported under one family {@code doc} lists; the
+   * The Micrometer names registered that {@code which} accepts are exactly the constants of {@code
+   * names}, and each constant's meters are exported under one family {@code doc} lists; the
    * constants' families are all of {@code doc}'s.
    */
-  public static void assertConstantsNameTheFamilies(MeterRegistry registry, MetricsDoc doc, Predicate<String> which,
-      Class<?>... names) throws Exception {
+  public static void assertConstantsNameTheFamilies(
+      MeterRegistry registry, MetricsDoc doc, Predicate<String> which, Class<?>... names)
+      throws Exception {
     Set<String> constants = new TreeSet<>();
     // Families built at scrape time rather than by meters are named as exported ('_', no '.').
     Set<String> collected = new TreeSet<>();
@@ -89,19 +95,25 @@ public final class DocumentedFamilies {
         exportedAs.computeIfAbsent(name, n -> new TreeSet<>()).add(exportedName(m));
       }
     }
-    assertEquals(constants, exportedAs.keySet(), "registered meter names vs. the constants of the name classes");
+    assertEquals(
+        constants,
+        exportedAs.keySet(),
+        "registered meter names vs. the constants of the name classes");
     Set<String> families = new TreeSet<>();
     for (Map.Entry<String, Set<String>> e : exportedAs.entrySet()) {
       assertEquals(1, e.getValue().size(), e.getKey() + " is exported as " + e.getValue());
       String family = e.getValue().iterator().next();
-      assertTrue(doc.families().containsKey(family), e.getKey() + " is exported as " + family + ", which docs/metrics.md does not list");
+      assertTrue(
+          doc.families().containsKey(family),
+          e.getKey() + " is exported as " + family + ", which docs/metrics.md does not list");
       families.add(family);
     }
     for (String family : collected) {
       assertTrue(doc.families().containsKey(family), family + " is not in docs/metrics.md");
       assertTrue(families.add(family), family + " is also a meter's family");
     }
-    assertEquals(doc.families().keySet(), families, "documented families vs. the constants' families");
+    assertEquals(
+        doc.families().keySet(), families, "documented families vs. the constants' families");
   }
 
   /** The family a meter appears under: Micrometer's suffixes for its type and base unit. */

@@ -20,10 +20,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Boundary calls for the Kafka tests: a Go gateway calling a Rust service over HTTP, each call in
- * a trace of its own, its two halves in two exports as two SDKs send them; and a producer that
- * writes exports the way the OpenTelemetry Collector's kafka exporter does (cut by trace id,
- * keyed by it, its default hasher), with the record timestamps a test chooses.
+ * Boundary calls for the Kafka tests: a Go gateway calling a Rust service over HTTP, each call in a
+ * trace of its own, its two halves in two exports as two SDKs send them; and a producer that writes
+ * exports the way the OpenTelemetry Collector's kafka exporter does (cut by trace id, keyed by it,
+ * its default hasher), with the record timestamps a test chooses.
  */
 public final class FleetCalls {
 
@@ -40,20 +40,33 @@ public final class FleetCalls {
 
     /** The gateway's CLIENT span, starting at {@code startNanos}. */
     public ExportTraceServiceRequest callerExport(long startNanos) {
-      return Otlp.traces(Otlp.resourceSpans(GATEWAY, Otlp.span(trace, caller, "", SpanKind.SPAN_KIND_CLIENT, startNanos, 10 * MS)
-          .addAttributes(Otlp.attr("http.request.method", "GET"))));
+      return Otlp.traces(
+          Otlp.resourceSpans(
+              GATEWAY,
+              Otlp.span(trace, caller, "", SpanKind.SPAN_KIND_CLIENT, startNanos, 10 * MS)
+                  .addAttributes(Otlp.attr("http.request.method", "GET"))));
     }
 
     /** The Rust service's SERVER span, whose remote parent is the caller. */
     public ExportTraceServiceRequest calleeExport(long startNanos) {
-      return Otlp.traces(Otlp.resourceSpans(PRICING, Otlp.span(trace, callee, caller, SpanKind.SPAN_KIND_SERVER, startNanos + 2 * MS, 6 * MS)
-          .setFlags(Otlp.REMOTE_PARENT).addAttributes(Otlp.attr("http.route", "/price"))));
+      return Otlp.traces(
+          Otlp.resourceSpans(
+              PRICING,
+              Otlp.span(
+                      trace, callee, caller, SpanKind.SPAN_KIND_SERVER, startNanos + 2 * MS, 6 * MS)
+                  .setFlags(Otlp.REMOTE_PARENT)
+                  .addAttributes(Otlp.attr("http.route", "/price"))));
     }
 
     /** An ERROR log record the callee wrote during the call. */
     public ExportLogsServiceRequest calleeErrorLog(long nanos) {
-      return Otlp.logs(PRICING, LogRecord.newBuilder().setObservedTimeUnixNano(nanos)
-          .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR).setTraceId(Otlp.id(trace)).setSpanId(Otlp.id(callee)));
+      return Otlp.logs(
+          PRICING,
+          LogRecord.newBuilder()
+              .setObservedTimeUnixNano(nanos)
+              .setSeverityNumber(SeverityNumber.SEVERITY_NUMBER_ERROR)
+              .setTraceId(Otlp.id(trace))
+              .setSpanId(Otlp.id(callee)));
     }
   }
 
@@ -79,10 +92,21 @@ public final class FleetCalls {
     return HexFormat.of().formatHex(b);
   }
 
-  /** A producer configured as Seam's front tier configures its own (the Collector's default hasher). */
+  /**
+   * A producer configured as Seam's front tier configures its own (the Collector's default hasher).
+   */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    KafkaConfig config = new KafkaConfig(List.of(bootstrap), "seam", KafkaConfig.Topics.DEFAULT, true,
-        PartitionHasher.SARAMA_COMPAT, "seam-test", KafkaConfig.Tls.NONE, KafkaConfig.Sasl.NONE).checked();
+    KafkaConfig config =
+        new KafkaConfig(
+                List.of(bootstrap),
+                "seam",
+                KafkaConfig.Topics.DEFAULT,
+                true,
+                PartitionHasher.SARAMA_COMPAT,
+                "seam-test",
+                KafkaConfig.Tls.NONE,
+                KafkaConfig.Sasl.NONE)
+            .checked();
     return new KafkaProducer<>(config.producerProperties());
   }
 
@@ -90,11 +114,18 @@ public final class FleetCalls {
    * Writes an export's records to {@code topic} with this timestamp (null: the producer's clock)
    * and returns how many it wrote; wait on {@code sent} to know they are acknowledged.
    */
-  public static int write(KafkaProducer<byte[], byte[]> producer, String topic, TraceIdSplitter splitter, byte[] export,
-      Long timestampMillis, List<Future<RecordMetadata>> sent) throws Exception {
+  public static int write(
+      KafkaProducer<byte[], byte[]> producer,
+      String topic,
+      TraceIdSplitter splitter,
+      byte[] export,
+      Long timestampMillis,
+      List<Future<RecordMetadata>> sent)
+      throws Exception {
     List<KeyedRecord> records = splitter.split(export);
     for (KeyedRecord r : records) {
-      sent.add(producer.send(new ProducerRecord<>(topic, null, timestampMillis, r.key(), r.value())));
+      sent.add(
+          producer.send(new ProducerRecord<>(topic, null, timestampMillis, r.key(), r.value())));
     }
     return records.size();
   }

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * One golden case directory: the Seam configuration it runs under ({@code seam.yaml}), its OTLP
- * inputs in the order they are sent, and its expected series ({@code expected.prom}). The rules
- * are in {@code src/test/resources/golden/README.md}.
+ * inputs in the order they are sent, and its expected series ({@code expected.prom}). The rules are
+ * in {@code src/test/resources/golden/README.md}.
  */
 public final class GoldenCase {
 
@@ -29,11 +29,13 @@ public final class GoldenCase {
    *
    * @param file the OTLP/JSON export request
    * @param signal which export it is, from its top-level key
-   * @param grpc sent as protobuf over OTLP/gRPC ({@code *.grpc.json}) rather than as JSON over OTLP/HTTP
+   * @param grpc sent as protobuf over OTLP/gRPC ({@code *.grpc.json}) rather than as JSON over
+   *     OTLP/HTTP
    * @param afterWindow sent only once every earlier entry has left the pairing store
    * @param delayMillis how long to wait before sending it
    */
-  public record Input(Path file, Signal signal, boolean grpc, boolean afterWindow, long delayMillis) {
+  public record Input(
+      Path file, Signal signal, boolean grpc, boolean afterWindow, long delayMillis) {
 
     /** The file's bytes. */
     public byte[] bytes() throws IOException {
@@ -69,10 +71,17 @@ public final class GoldenCase {
   public List<Input> inputs() throws IOException {
     List<Input> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
         String name = f.getFileName().toString();
         Matcher m = AFTER_MILLIS.matcher(name);
-        out.add(new Input(f, signalOf(f), name.endsWith(".grpc.json"), name.contains("after-window"), m.find() ? Long.parseLong(m.group(1)) : 0));
+        out.add(
+            new Input(
+                f,
+                signalOf(f),
+                name.endsWith(".grpc.json"),
+                name.contains("after-window"),
+                m.find() ? Long.parseLong(m.group(1)) : 0));
       }
     }
     if (out.isEmpty()) {
@@ -102,6 +111,7 @@ public final class GoldenCase {
     if (json.containsKey("resourceMetrics")) {
       return Signal.METRICS;
     }
-    throw new AssertionError(f + " is not an OTLP export request: no resourceSpans, resourceLogs or resourceMetrics");
+    throw new AssertionError(
+        f + " is not an OTLP export request: no resourceSpans, resourceLogs or resourceMetrics");
   }
 }

@@ -14,9 +14,9 @@ import java.util.TreeSet;
 
 /**
  * The series a golden case is judged by, and how a scrape is compared with them: the exact set of
- * samples of every compared metric family, by name, labels and value, in any order. Every
- * {@code seam_boundary_*} and {@code traces_service_graph_*} family is compared in every case;
- * any other family is compared when the expected file has a sample of it.
+ * samples of every compared metric family, by name, labels and value, in any order. Every {@code
+ * seam_boundary_*} and {@code traces_service_graph_*} family is compared in every case; any other
+ * family is compared when the expected file has a sample of it.
  */
 public final class GoldenSeries {
 
@@ -24,7 +24,8 @@ public final class GoldenSeries {
   private static final List<String> ALWAYS = List.of("seam_boundary_", "traces_service_graph_");
 
   /** Sample-name suffixes of a histogram's series, which belong to the histogram's family. */
-  private static final List<String> HISTOGRAM_SUFFIXES = List.of("_bucket", "_count", "_sum", "_max");
+  private static final List<String> HISTOGRAM_SUFFIXES =
+      List.of("_bucket", "_count", "_sum", "_max");
 
   private GoldenSeries() {}
 
@@ -47,7 +48,9 @@ public final class GoldenSeries {
     return out;
   }
 
-  /** The samples of {@code scrape} in compared families: always-compared ones and {@code mentioned}. */
+  /**
+   * The samples of {@code scrape} in compared families: always-compared ones and {@code mentioned}.
+   */
   public static List<Sample> compared(Scrape scrape, Set<String> mentioned) {
     List<Sample> out = new ArrayList<>();
     for (Sample s : scrape.samples()) {
@@ -73,8 +76,13 @@ public final class GoldenSeries {
       if (g == null) {
         out.append("  missing:    ").append(line(e.getValue())).append('\n');
       } else if (!sameValue(e.getValue().value(), g.value())) {
-        out.append("  different:  ").append(series(e.getValue())).append(" expected ").append(number(e.getValue().value()))
-            .append(" but was ").append(number(g.value())).append('\n');
+        out.append("  different:  ")
+            .append(series(e.getValue()))
+            .append(" expected ")
+            .append(number(e.getValue().value()))
+            .append(" but was ")
+            .append(number(g.value()))
+            .append('\n');
       }
     }
     for (Map.Entry<String, Sample> e : got.entrySet()) {
@@ -85,7 +93,9 @@ public final class GoldenSeries {
     return out.toString();
   }
 
-  /** An expected file: {@code header} (comment lines, kept as they are), then one line per sample. */
+  /**
+   * An expected file: {@code header} (comment lines, kept as they are), then one line per sample.
+   */
   public static String format(List<String> header, List<Sample> samples) {
     StringBuilder out = new StringBuilder();
     for (String h : header) {
@@ -168,16 +178,24 @@ public final class GoldenSeries {
     return v.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"");
   }
 
-  /** Family, then the labels other than {@code le}, then {@code le} as a number: buckets in ascending order. */
-  private static final Comparator<Sample> ORDER = Comparator.<Sample, String>comparing(s -> family(s.name()))
-      .thenComparing(s -> {
-        Map<String, String> rest = new TreeMap<>(s.labels());
-        rest.remove("le");
-        return rest.toString();
-      })
-      .thenComparing(Sample::name)
-      .thenComparingDouble(s -> {
-        String le = s.labels().get("le");
-        return le == null ? 0 : le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
-      });
+  /**
+   * Family, then the labels other than {@code le}, then {@code le} as a number: buckets in
+   * ascending order.
+   */
+  private static final Comparator<Sample> ORDER =
+      Comparator.<Sample, String>comparing(s -> family(s.name()))
+          .thenComparing(
+              s -> {
+                Map<String, String> rest = new TreeMap<>(s.labels());
+                rest.remove("le");
+                return rest.toString();
+              })
+          .thenComparing(Sample::name)
+          .thenComparingDouble(
+              s -> {
+                String le = s.labels().get("le");
+                return le == null
+                    ? 0
+                    : le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+              });
 }

@@ -38,6 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** The first start may resolve the broker's artifacts from Maven Central. */
   private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Process process;
@@ -46,7 +47,8 @@ public final class KafkaBroker implements AutoCloseable {
   private final Map<String, Object> clientSettings;
   private Admin admin;
 
-  private KafkaBroker(Process process, Path dir, String bootstrap, Map<String, Object> clientSettings) {
+  private KafkaBroker(
+      Process process, Path dir, String bootstrap, Map<String, Object> clientSettings) {
     this.process = process;
     this.dir = dir;
     this.bootstrap = bootstrap;
@@ -66,40 +68,64 @@ public final class KafkaBroker implements AutoCloseable {
    * admin-secret}) is what the broker and this helper's own clients log in as, and {@code user}
    * with {@code password} is the one other account.
    */
-  public static KafkaBroker startWithSaslPlain(String user, String password) throws IOException, InterruptedException {
+  public static KafkaBroker startWithSaslPlain(String user, String password)
+      throws IOException, InterruptedException {
     String module = "org.apache.kafka.common.security.plain.PlainLoginModule required";
     return start(
-        Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-            "sasl.jaas.config", module + " username=\"admin\" password=\"admin-secret\";"),
+        Map.of(
+            "security.protocol",
+            "SASL_PLAINTEXT",
+            "sasl.mechanism",
+            "PLAIN",
+            "sasl.jaas.config",
+            module + " username=\"admin\" password=\"admin-secret\";"),
         // The listener named PLAINTEXT speaks SASL; the controller's stays plain.
         "listener.security.protocol.map=PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
         "sasl.enabled.mechanisms=PLAIN",
         "sasl.mechanism.inter.broker.protocol=PLAIN",
-        "listener.name.plaintext.plain.sasl.jaas.config=" + module + " username=\"admin\" password=\"admin-secret\""
-            + " user_admin=\"admin-secret\" user_" + user + "=\"" + password + "\";");
+        "listener.name.plaintext.plain.sasl.jaas.config="
+            + module
+            + " username=\"admin\" password=\"admin-secret\""
+            + " user_admin=\"admin-secret\" user_"
+            + user
+            + "=\""
+            + password
+            + "\";");
   }
 
-  private static KafkaBroker start(Map<String, Object> clientSettings, String... settings) throws IOException, InterruptedException {
+  private static KafkaBroker start(Map<String, Object> clientSettings, String... settings)
+      throws IOException, InterruptedException {
     KafkaClientLogging.quiet();
     Path root = repositoryRoot();
     Path dir = Files.createTempDirectory("seam-kafka-broker");
-    List<String> command = new ArrayList<>(List.of("bash", root.resolve("bin/kafka-broker").toString(), "run", "--dir", dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                root.resolve("bin/kafka-broker").toString(),
+                "run",
+                "--dir",
+                dir.toString()));
     for (String s : settings) {
       command.add("--set");
       command.add(s);
     }
-    Process p = new ProcessBuilder(command)
-        .directory(root.toFile())
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("launcher.log").toFile()))
-        .start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    Process p =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("launcher.log").toFile()))
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     String bootstrap;
     try {
       bootstrap = line.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -110,17 +136,28 @@ public final class KafkaBroker implements AutoCloseable {
     if (bootstrap == null || !bootstrap.matches("127\\.0\\.0\\.1:\\d+")) {
       String logs = broker.diagnostics();
       broker.close();
-      throw new IllegalStateException("the Kafka broker did not start (bin/kafka-broker run printed '" + bootstrap + "')\n" + logs);
+      throw new IllegalStateException(
+          "the Kafka broker did not start (bin/kafka-broker run printed '"
+              + bootstrap
+              + "')\n"
+              + logs);
     }
     try {
-      int nodes = broker.admin().describeCluster().nodes().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).size();
+      int nodes =
+          broker
+              .admin()
+              .describeCluster()
+              .nodes()
+              .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .size();
       if (nodes != 1) {
         throw new IllegalStateException("the broker reports " + nodes + " nodes");
       }
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       String logs = broker.diagnostics();
       broker.close();
-      throw new IllegalStateException("the Kafka broker at " + bootstrap + " does not answer an admin client\n" + logs, e);
+      throw new IllegalStateException(
+          "the Kafka broker at " + bootstrap + " does not answer an admin client\n" + logs, e);
     }
     return broker;
   }
@@ -137,13 +174,19 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** The last lines of the launcher's and the broker's logs, for a failure message. */
   public String diagnostics() {
-    return "--- bin/kafka-broker (" + dir.resolve("launcher.log") + ")\n" + tail(dir.resolve("launcher.log"), 20)
-        + "--- broker (" + log() + ")\n" + tail(log(), 60);
+    return "--- bin/kafka-broker ("
+        + dir.resolve("launcher.log")
+        + ")\n"
+        + tail(dir.resolve("launcher.log"), 20)
+        + "--- broker ("
+        + log()
+        + ")\n"
+        + tail(log(), 60);
   }
 
   /**
-   * Freezes the broker (SIGSTOP): it keeps its connections and its state but answers nothing, as
-   * a broker stuck in a long pause or behind a broken network does, until {@link #resume()}.
+   * Freezes the broker (SIGSTOP): it keeps its connections and its state but answers nothing, as a
+   * broker stuck in a long pause or behind a broken network does, until {@link #resume()}.
    */
   public void pause() throws IOException, InterruptedException {
     signal("STOP");
@@ -174,37 +217,60 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** Creates a topic with {@code partitions} partitions and waits until every one has a leader. */
   public void createTopic(String name, int partitions) throws Exception {
-    admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+    admin()
+        .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+        .all()
         .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
     while (true) {
       TopicDescription d = null;
       try {
-        d = admin().describeTopics(List.of(name)).allTopicNames().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).get(name);
+        d =
+            admin()
+                .describeTopics(List.of(name))
+                .allTopicNames()
+                .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .get(name);
       } catch (ExecutionException e) {
         // The controller has the topic; the broker's metadata may not have it yet.
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
         }
       }
-      if (d != null && d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+      if (d != null
+          && d.partitions().size() == partitions
+          && d.partitions().stream().allMatch(p -> p.leader() != null)) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + name + " has no leader for every partition after " + ADMIN_TIMEOUT + ": " + d);
+        throw new IllegalStateException(
+            "topic "
+                + name
+                + " has no leader for every partition after "
+                + ADMIN_TIMEOUT
+                + ": "
+                + d);
       }
       Thread.sleep(100);
     }
   }
 
-  /** A consumer of raw keys and values, without a group (for {@code assign}), that the caller closes. */
+  /**
+   * A consumer of raw keys and values, without a group (for {@code assign}), that the caller
+   * closes.
+   */
   public KafkaConsumer<byte[], byte[]> consumer() {
     Map<String, Object> config = new HashMap<>(clientSettings);
-    config.putAll(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
+    config.putAll(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName(),
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class.getName(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest"));
     return new KafkaConsumer<>(config);
   }
 

@@ -18,17 +18,19 @@ import java.util.stream.Stream;
 
 /**
  * Checks the relative links of a repository's Markdown files: each must point to a file or
- * directory inside the repository, and an anchor into a Markdown file must name one of its
- * headings (as GitHub makes them). Links with a scheme ({@code https:}, {@code mailto:}) are not
- * checked; links inside code blocks and code spans are not links.
+ * directory inside the repository, and an anchor into a Markdown file must name one of its headings
+ * (as GitHub makes them). Links with a scheme ({@code https:}, {@code mailto:}) are not checked;
+ * links inside code blocks and code spans are not links.
  */
 public final class MarkdownLinks {
 
   /** Directories that hold build output, tools' state or downloads, not documentation. */
   private static final Set<String> SKIPPED = Set.of("target", "node_modules", "out");
 
-  private static final Pattern INLINE = Pattern.compile("\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
-  private static final Pattern DEFINITION = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(?:\\s+\"[^\"]*\")?\\s*$");
+  private static final Pattern INLINE =
+      Pattern.compile("\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+  private static final Pattern DEFINITION =
+      Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(?:\\s+\"[^\"]*\")?\\s*$");
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
   private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
   private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:name|id)=\"([^\"]+)\"");
@@ -46,7 +48,11 @@ public final class MarkdownLinks {
   /** Every {@code *.md} file under the root, outside hidden and build directories. */
   public List<Path> files() throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(p -> p.getFileName().toString().endsWith(".md") && Files.isRegularFile(p) && documented(root.relativize(p)))
+      return walk.filter(
+              p ->
+                  p.getFileName().toString().endsWith(".md")
+                      && Files.isRegularFile(p)
+                      && documented(root.relativize(p)))
           .sorted()
           .toList();
     }
@@ -133,7 +139,11 @@ public final class MarkdownLinks {
     } else {
       String decoded = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
       // GitHub reads a leading "/" as the repository root.
-      resolved = (decoded.startsWith("/") ? root.resolve(decoded.substring(1)) : file.getParent().resolve(decoded)).normalize();
+      resolved =
+          (decoded.startsWith("/")
+                  ? root.resolve(decoded.substring(1))
+                  : file.getParent().resolve(decoded))
+              .normalize();
     }
     if (!resolved.startsWith(root)) {
       return "leaves the repository";
@@ -141,7 +151,9 @@ public final class MarkdownLinks {
     if (!Files.exists(resolved)) {
       return "no such file in the repository";
     }
-    if (!anchor.isEmpty() && resolved.getFileName().toString().endsWith(".md") && !anchors(resolved).contains(anchor)) {
+    if (!anchor.isEmpty()
+        && resolved.getFileName().toString().endsWith(".md")
+        && !anchors(resolved).contains(anchor)) {
       return "no heading makes the anchor #" + anchor;
     }
     return null;
@@ -180,7 +192,10 @@ public final class MarkdownLinks {
     return out;
   }
 
-  /** GitHub's heading anchor: link and code markup dropped, lower case, punctuation removed, spaces as '-'. */
+  /**
+   * GitHub's heading anchor: link and code markup dropped, lower case, punctuation removed, spaces
+   * as '-'.
+   */
   static String slug(String heading) {
     String text = LINK_TEXT.matcher(heading).replaceAll("$1");
     text = CODE_SPAN.matcher(text).replaceAll("$2");

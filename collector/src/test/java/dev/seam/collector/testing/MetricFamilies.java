@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The metric families of one scrape in the Prometheus text format: each {@code # TYPE} line opens
- * a family, and the samples after it belong to it. A family's labels are those of its samples,
+ * The metric families of one scrape in the Prometheus text format: each {@code # TYPE} line opens a
+ * family, and the samples after it belong to it. A family's labels are those of its samples,
  * without the {@code le} of histogram buckets.
  */
 public final class MetricFamilies {

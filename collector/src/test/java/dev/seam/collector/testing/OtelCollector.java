@@ -36,22 +36,29 @@ public final class OtelCollector implements AutoCloseable {
     Path root = KafkaBroker.repositoryRoot();
     Path buildLog = Files.createTempFile("otelcol-build", ".log");
     Path out = Files.createTempFile("otelcol-build", ".out");
-    Process p = new ProcessBuilder("bash", root.resolve("examples/otelcol/build.sh").toString())
-        .directory(root.toFile())
-        .redirectOutput(out.toFile())
-        .redirectError(buildLog.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder("bash", root.resolve("examples/otelcol/build.sh").toString())
+            .directory(root.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(buildLog.toFile())
+            .start();
     if (!p.waitFor(BUILD_TIMEOUT.toMinutes(), TimeUnit.MINUTES)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new IllegalStateException("building the OpenTelemetry Collector took over " + BUILD_TIMEOUT + "\n"
-          + KafkaBroker.tail(buildLog, 40));
+      throw new IllegalStateException(
+          "building the OpenTelemetry Collector took over "
+              + BUILD_TIMEOUT
+              + "\n"
+              + KafkaBroker.tail(buildLog, 40));
     }
     List<String> printed = Files.readAllLines(out, StandardCharsets.UTF_8);
     Path bin = printed.isEmpty() ? null : Path.of(printed.get(printed.size() - 1).trim());
     if (p.exitValue() != 0 || bin == null || !Files.isExecutable(bin)) {
-      throw new IllegalStateException("examples/otelcol/build.sh failed (exit " + p.exitValue()
-          + "): the Kafka tests need the OpenTelemetry Collector (Go and the Go module proxy)\n" + KafkaBroker.tail(buildLog, 40));
+      throw new IllegalStateException(
+          "examples/otelcol/build.sh failed (exit "
+              + p.exitValue()
+              + "): the Kafka tests need the OpenTelemetry Collector (Go and the Go module proxy)\n"
+              + KafkaBroker.tail(buildLog, 40));
     }
     Files.deleteIfExists(buildLog);
     Files.deleteIfExists(out);
@@ -62,17 +69,21 @@ public final class OtelCollector implements AutoCloseable {
   /** Runs the Collector with {@code config} and waits until it says it is ready. */
   public static OtelCollector start(Path config) throws IOException, InterruptedException {
     Path log = config.resolveSibling("otelcol.log");
-    Process p = new ProcessBuilder(binary().toString(), "--config", config.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(binary().toString(), "--config", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     OtelCollector c = new OtelCollector(p, log);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (!Files.readString(log, StandardCharsets.UTF_8).contains("Everything is ready")) {
       if (!p.isAlive() || System.nanoTime() > deadline) {
         c.close();
-        throw new IllegalStateException("the OpenTelemetry Collector did not start (exit "
-            + (p.isAlive() ? "none" : p.exitValue()) + ")\n" + c.logTail(40));
+        throw new IllegalStateException(
+            "the OpenTelemetry Collector did not start (exit "
+                + (p.isAlive() ? "none" : p.exitValue())
+                + ")\n"
+                + c.logTail(40));
       }
       Thread.sleep(100);
     }

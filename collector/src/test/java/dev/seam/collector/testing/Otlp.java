@@ -35,15 +35,23 @@ public final class Otlp {
   private Otlp() {}
 
   public static ByteString id(String hex) {
-    return hex == null || hex.isEmpty() ? ByteString.EMPTY : ByteString.copyFrom(HexFormat.of().parseHex(hex));
+    return hex == null || hex.isEmpty()
+        ? ByteString.EMPTY
+        : ByteString.copyFrom(HexFormat.of().parseHex(hex));
   }
 
   public static KeyValue attr(String key, String value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setStringValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setStringValue(value))
+        .build();
   }
 
   public static KeyValue attr(String key, long value) {
-    return KeyValue.newBuilder().setKey(key).setValue(AnyValue.newBuilder().setIntValue(value)).build();
+    return KeyValue.newBuilder()
+        .setKey(key)
+        .setValue(AnyValue.newBuilder().setIntValue(value))
+        .build();
   }
 
   /** A resource naming a service, its SDK language, and any further attributes. */
@@ -62,7 +70,13 @@ public final class Otlp {
   }
 
   /** A span builder with ids, kind, start and duration set. */
-  public static Span.Builder span(String traceHex, String spanHex, String parentHex, Span.SpanKind kind, long startNanos, long durationNanos) {
+  public static Span.Builder span(
+      String traceHex,
+      String spanHex,
+      String parentHex,
+      Span.SpanKind kind,
+      long startNanos,
+      long durationNanos) {
     return Span.newBuilder()
         .setTraceId(id(traceHex))
         .setSpanId(id(spanHex))
@@ -75,12 +89,16 @@ public final class Otlp {
 
   /** An error status. */
   public static Status error(String message) {
-    return Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_ERROR).setMessage(message).build();
+    return Status.newBuilder()
+        .setCode(Status.StatusCode.STATUS_CODE_ERROR)
+        .setMessage(message)
+        .build();
   }
 
   /** One resource's spans. */
   public static ResourceSpans resourceSpans(Resource resource, Span.Builder... spans) {
-    ScopeSpans.Builder scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
+    ScopeSpans.Builder scope =
+        ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
     for (Span.Builder s : spans) {
       scope.addSpans(s);
     }
@@ -94,11 +112,14 @@ public final class Otlp {
 
   /** A log export of one resource's records. */
   public static ExportLogsServiceRequest logs(Resource resource, LogRecord.Builder... records) {
-    ScopeLogs.Builder scope = ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
+    ScopeLogs.Builder scope =
+        ScopeLogs.newBuilder().setScope(InstrumentationScope.newBuilder().setName("test"));
     for (LogRecord.Builder r : records) {
       scope.addLogRecords(r);
     }
-    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope)).build();
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(ResourceLogs.newBuilder().setResource(resource).addScopeLogs(scope))
+        .build();
   }
 
   public static byte[] gzip(byte[] plain) {

@@ -11,10 +11,10 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Checks and payloads shared by the OTLP receiver tests (gRPC and HTTP) that talk to a
- * {@link RunningSeam}: the names of Seam's own item and request counters, deltas between two
- * {@link Scrape}s (the counters are cumulative), the after-each "still serving, nothing in flight,
- * nothing dropped" checks, and crafted trace payloads built with {@link Otlp}.
+ * Checks and payloads shared by the OTLP receiver tests (gRPC and HTTP) that talk to a {@link
+ * RunningSeam}: the names of Seam's own item and request counters, deltas between two {@link
+ * Scrape}s (the counters are cumulative), the after-each "still serving, nothing in flight, nothing
+ * dropped" checks, and crafted trace payloads built with {@link Otlp}.
  */
 public final class ReceiverChecks {
 
@@ -44,9 +44,12 @@ public final class ReceiverChecks {
    * A valid one-span export from {@code service} must still succeed without partial success and be
    * counted as one span received over {@code protocol}.
    */
-  public static void assertServes(RunningSeam s, String protocol, String service, Span.Builder span, TraceExport export) throws Exception {
+  public static void assertServes(
+      RunningSeam s, String protocol, String service, Span.Builder span, TraceExport export)
+      throws Exception {
     Scrape before = s.scrape();
-    ExportTraceServiceRequest req = Otlp.traces(Otlp.resourceSpans(Otlp.resource(service, "go"), span));
+    ExportTraceServiceRequest req =
+        Otlp.traces(Otlp.resourceSpans(Otlp.resource(service, "go"), span));
     byte[] body = export.send(s, req.toByteArray());
     assertFalse(ExportTraceServiceResponse.parseFrom(body).hasPartialSuccess());
     assertEquals(1, delta(before, s.scrape(), RECEIVED, "signal", "spans", "protocol", protocol));
@@ -59,22 +62,35 @@ public final class ReceiverChecks {
   public static void assertIdleAndBalanced(RunningSeam seam) throws Exception {
     Scrape idle = seam.awaitIdle();
     for (String signal : new String[] {"spans", "logs", "metrics"}) {
-      assertEquals(idle.sum(RECEIVED, "signal", signal), idle.sum(PROCESSED, "signal", signal) + idle.sum(DROPPED, "signal", signal),
+      assertEquals(
+          idle.sum(RECEIVED, "signal", signal),
+          idle.sum(PROCESSED, "signal", signal) + idle.sum(DROPPED, "signal", signal),
           "received = processed + dropped for " + signal);
     }
     assertEquals(0.0, idle.sum(DROPPED), "seam_dropped_items_total");
   }
 
-  /** {@code n} valid internal spans, each with a fresh trace id and span id taken from {@code ids}. */
+  /**
+   * {@code n} valid internal spans, each with a fresh trace id and span id taken from {@code ids}.
+   */
   public static Span.Builder[] validSpans(String tracePrefix, AtomicLong ids, int n) {
     Span.Builder[] spans = new Span.Builder[n];
     for (int i = 0; i < n; i++) {
-      spans[i] = Otlp.span(traceHex(tracePrefix, ids.incrementAndGet()), spanHex(ids.incrementAndGet()), null, Span.SpanKind.SPAN_KIND_INTERNAL, Otlp.T0, 1_000_000);
+      spans[i] =
+          Otlp.span(
+              traceHex(tracePrefix, ids.incrementAndGet()),
+              spanHex(ids.incrementAndGet()),
+              null,
+              Span.SpanKind.SPAN_KIND_INTERNAL,
+              Otlp.T0,
+              1_000_000);
     }
     return spans;
   }
 
-  /** A 16-byte trace id in hex: the 4-hex-digit {@code prefix} (one per test class), then {@code n}. */
+  /**
+   * A 16-byte trace id in hex: the 4-hex-digit {@code prefix} (one per test class), then {@code n}.
+   */
   public static String traceHex(String prefix, long n) {
     return prefix + String.format("%012x%016x", n, n);
   }

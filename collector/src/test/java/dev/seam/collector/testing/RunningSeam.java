@@ -17,26 +17,35 @@ import java.util.function.Predicate;
  */
 public final class RunningSeam implements AutoCloseable {
 
-  private static final String TEST_LAYER = String.join("\n",
-      "receivers:",
-      "  otlp:",
-      "    grpc: {host: 127.0.0.1, port: 0}",
-      "    http: {host: 127.0.0.1, port: 0}",
-      "metrics: {host: 127.0.0.1, port: 0}",
-      "pairing: {sweep-interval: 20ms}",
-      "");
+  private static final String TEST_LAYER =
+      String.join(
+          "\n",
+          "receivers:",
+          "  otlp:",
+          "    grpc: {host: 127.0.0.1, port: 0}",
+          "    http: {host: 127.0.0.1, port: 0}",
+          "metrics: {host: 127.0.0.1, port: 0}",
+          "pairing: {sweep-interval: 20ms}",
+          "");
 
   private final Vertx vertx;
   private final Seam seam;
-  // HTTP/1.1 as Prometheus scrapes and most exporters post; the HTTP/2 paths have tests of their own.
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as Prometheus scrapes and most exporters post; the HTTP/2 paths have tests of their
+  // own.
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private RunningSeam(Vertx vertx, Seam seam) {
     this.vertx = vertx;
     this.seam = seam;
   }
 
-  /** Starts a collector with the test layer and then each of {@code layers} laid over the defaults. */
+  /**
+   * Starts a collector with the test layer and then each of {@code layers} laid over the defaults.
+   */
   public static RunningSeam start(String... layers) throws Exception {
     String[] all = new String[layers.length + 1];
     all[0] = TEST_LAYER;
@@ -84,8 +93,13 @@ public final class RunningSeam implements AutoCloseable {
 
   /** GET /metrics in the Prometheus text format. */
   public Scrape scrape() throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(metricsBase() + "/metrics")).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(metricsBase() + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new AssertionError("/metrics answered " + r.statusCode());
     }
@@ -106,25 +120,33 @@ public final class RunningSeam implements AutoCloseable {
     return s;
   }
 
-  /** Scrapes until received = processed + dropped for every signal (nothing in flight), up to 10 s. */
+  /**
+   * Scrapes until received = processed + dropped for every signal (nothing in flight), up to 10 s.
+   */
   public Scrape awaitIdle() throws Exception {
-    return awaitScrape(Duration.ofSeconds(10), s -> {
-      for (String signal : new String[] {"spans", "logs", "metrics"}) {
-        double received = s.sum("seam_received_items_total", "signal", signal);
-        double done = s.sum("seam_processed_items_total", "signal", signal) + s.sum("seam_dropped_items_total", "signal", signal);
-        if (received != done) {
-          return false;
-        }
-      }
-      return true;
-    });
+    return awaitScrape(
+        Duration.ofSeconds(10),
+        s -> {
+          for (String signal : new String[] {"spans", "logs", "metrics"}) {
+            double received = s.sum("seam_received_items_total", "signal", signal);
+            double done =
+                s.sum("seam_processed_items_total", "signal", signal)
+                    + s.sum("seam_dropped_items_total", "signal", signal);
+            if (received != done) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   /** POSTs a body to the OTLP/HTTP receiver. */
-  public HttpResponse<byte[]> post(String path, String contentType, String contentEncoding, byte[] body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(httpBase() + path))
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  public HttpResponse<byte[]> post(
+      String path, String contentType, String contentEncoding, byte[] body) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(httpBase() + path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }

@@ -58,7 +58,15 @@ public final class Scrape {
   public double value(String name, String... labelPairs) {
     List<Sample> found = find(name, labelPairs);
     if (found.size() != 1) {
-      throw new AssertionError("expected one sample of " + name + " " + String.join(",", labelPairs) + " but found " + found.size() + ": " + found);
+      throw new AssertionError(
+          "expected one sample of "
+              + name
+              + " "
+              + String.join(",", labelPairs)
+              + " but found "
+              + found.size()
+              + ": "
+              + found);
     }
     return found.get(0).value;
   }
@@ -109,11 +117,17 @@ public final class Scrape {
     String rest = line.substring(space).trim();
     int end = rest.indexOf(' ');
     String v = end >= 0 ? rest.substring(0, end) : rest;
-    double value = v.equals("+Inf") ? Double.POSITIVE_INFINITY : v.equals("-Inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(v);
+    double value =
+        v.equals("+Inf")
+            ? Double.POSITIVE_INFINITY
+            : v.equals("-Inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(v);
     return new Sample(name, labels, value);
   }
 
-  /** Label pairs {@code labels} followed by {@code more}: a boundary's labels plus a few of one series. */
+  /**
+   * Label pairs {@code labels} followed by {@code more}: a boundary's labels plus a few of one
+   * series.
+   */
   public static String[] with(String[] labels, String... more) {
     String[] out = new String[labels.length + more.length];
     System.arraycopy(labels, 0, out, 0, labels.length);

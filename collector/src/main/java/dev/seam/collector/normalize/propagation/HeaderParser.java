@@ -1,8 +1,8 @@
 package dev.seam.collector.normalize.propagation;
 
 /**
- * Reads a whole propagation header in whichever format its punctuation says: the four formats
- * share none, so the value, not the name of the field it came in, picks the parser.
+ * Reads a whole propagation header in whichever format its punctuation says: the four formats share
+ * none, so the value, not the name of the field it came in, picks the parser.
  */
 public final class HeaderParser {
 

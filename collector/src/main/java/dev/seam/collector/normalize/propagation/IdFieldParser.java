@@ -1,8 +1,8 @@
 package dev.seam.collector.normalize.propagation;
 
 /**
- * Reads a field holding one bare id, as loggers write the current span's context: a trace id of
- * 32 hex digits (or 16, a 64-bit id), a span id of 16 hex digits, either case. A field that allows
+ * Reads a field holding one bare id, as loggers write the current span's context: a trace id of 32
+ * hex digits (or 16, a 64-bit id), a span id of 16 hex digits, either case. A field that allows
  * decimal (Datadog's) also takes an unsigned 64-bit decimal id. All zeros is no id.
  */
 public final class IdFieldParser {

@@ -1,8 +1,8 @@
 package dev.seam.collector.normalize.propagation;
 
 /**
- * Hex and unsigned decimal digits in a region of a String, as the id parsers of this package
- * read them: ASCII only, in place, without allocating.
+ * Hex and unsigned decimal digits in a region of a String, as the id parsers of this package read
+ * them: ASCII only, in place, without allocating.
  */
 final class IdParser {
 

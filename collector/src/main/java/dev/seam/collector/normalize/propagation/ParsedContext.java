@@ -1,10 +1,10 @@
 package dev.seam.collector.normalize.propagation;
 
 /**
- * Where a parser writes the trace context it read. A caller keeps one and hands it to every
- * parse, so parsing allocates nothing; its values mean something only after a parse that returned
- * {@code true}, and only those that parse writes (a trace id parse leaves the span id as it was).
- * Not final, so a caller's per-record state can carry these slots without a second object.
+ * Where a parser writes the trace context it read. A caller keeps one and hands it to every parse,
+ * so parsing allocates nothing; its values mean something only after a parse that returned {@code
+ * true}, and only those that parse writes (a trace id parse leaves the span id as it was). Not
+ * final, so a caller's per-record state can carry these slots without a second object.
  */
 public class ParsedContext {
 

@@ -1,10 +1,10 @@
 package dev.seam.collector.normalize.propagation;
 
 /**
- * Reads AWS X-Ray's {@code Root=1-<8hex>-<24hex>;Parent=<16hex>;Sampled=1}, parts in any order.
- * The trace id is the 8 and 24 digits run together, as the OTel X-Ray propagator maps it. Parent
- * is optional (a load balancer's header has none); {@code Self=} has the Root format and is not
- * the trace.
+ * Reads AWS X-Ray's {@code Root=1-<8hex>-<24hex>;Parent=<16hex>;Sampled=1}, parts in any order. The
+ * trace id is the 8 and 24 digits run together, as the OTel X-Ray propagator maps it. Parent is
+ * optional (a load balancer's header has none); {@code Self=} has the Root format and is not the
+ * trace.
  */
 final class XRayParser {
 

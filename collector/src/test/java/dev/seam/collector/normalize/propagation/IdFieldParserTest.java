@@ -142,7 +142,12 @@ class IdFieldParserTest {
   @ParameterizedTest(name = "span id \"{0}\" is malformed or absent")
   @ValueSource(
       strings = {
-        "", "0000000000000000", "b7ad6b716920333", "b7ad6b71692033310", "b7ad6b716920333x", "42"
+        "",
+        "0000000000000000",
+        "b7ad6b716920333",
+        "b7ad6b71692033310",
+        "b7ad6b716920333x",
+        "42"
       })
   void malformedOrZeroSpanIds(String value) {
     assertFalse(spanId(value, false, false));
