@@ -258,7 +258,8 @@ func (e *env) checkKilledFleet(calls []Call) {
 		}
 	}
 	exact := true
-	for b, n := range l.calls {
+	for _, b := range []boundary{httpBoundary, grpcBoundary, ffiBoundary} {
+		n := l.calls[b]
 		want := n
 		if b == httpBoundary {
 			want += l.unpaired // the route without context: callers whose callee reported elsewhere
