@@ -5,7 +5,8 @@
 // what happened, and checks Seam's numbers against it through Prometheus's HTTP API.
 //
 // Run it with examples/run-e2e.sh, which builds everything and sets the environment:
-// SEAM_JAR, PRICING_BIN, GATEWAY_BIN and optionally PROMETHEUS_BIN and E2E_OUT.
+// SEAM_JAR, PRICING_BIN, GATEWAY_BIN and optionally PROMETHEUS_BIN and E2E_OUT; the fleet test
+// (fleet_test.go) also needs OTELCOL_BIN and KAFKA_BROKER.
 package e2e
 
 import (
@@ -60,16 +61,13 @@ type boundary struct {
 }
 
 var (
-	httpBoundary = boundary{"gateway", "go", "pricing", "rust", "http", "/price/{id}"}
-	grpcBoundary = boundary{"gateway", "go", "pricing", "rust", "grpc", "pricing.v1.Pricing/Quote"}
-	ffiBoundary  = boundary{"gateway", "go", "gateway", "rust", "ffi", "quote"}
 	// checkoutBoundary is a second client calling pricing directly: a route the contract file
 	// (examples/contracts.yaml) does not declare, added on purpose.
 	checkoutBoundary = boundary{"checkout", "go", "pricing", "rust", "http", "/price/{id}"}
+	httpBoundary     = boundary{"gateway", "go", "pricing", "rust", "http", "/price/{id}"}
+	grpcBoundary     = boundary{"gateway", "go", "pricing", "rust", "grpc", "pricing.v1.Pricing/Quote"}
+	ffiBoundary      = boundary{"gateway", "go", "gateway", "rust", "ffi", "quote"}
 )
-
-// checkoutCalls is how many calls the undeclared route makes.
-const checkoutCalls = 6
 
 func (b boundary) of(transport string) boundary {
 	switch transport {
@@ -116,13 +114,18 @@ func mix() []Call {
 // ffiLogs says whether the Rust library writes an ERROR log inside its span on failure.
 func ffiLogs() bool { return os.Getenv("E2E_FFI_ERROR_LOGS") != "0" }
 
+// checkoutCalls is how many calls the undeclared route makes.
+const checkoutCalls = 6
+
 type env struct {
 	t *testing.T
 	// checkouts: calls made on the undeclared route (checkoutBoundary)
 	checkouts int
-	out       string
-	procs     []*proc
-	promURL   string
+	// pricingHTTP: the Rust service's HTTP port, once startServices started it
+	pricingHTTP int
+	out         string
+	procs       []*proc
+	promURL     string
 }
 
 type proc struct {
@@ -130,6 +133,9 @@ type proc struct {
 	cmd  *exec.Cmd
 	log  string
 	done chan error
+	// stdin, when set, is the write end of the process's stdin, held open for as long as the
+	// process is to run (a process that stops when its stdin closes dies with the test).
+	stdin *os.File
 }
 
 func TestBoundariesMatchTheLedger(t *testing.T) {
@@ -137,23 +143,13 @@ func TestBoundariesMatchTheLedger(t *testing.T) {
 	repo := mustEnv(t, "SEAM_REPO")
 	pricingBin := mustEnv(t, "PRICING_BIN")
 	gatewayBin := mustEnv(t, "GATEWAY_BIN")
-	promBin := os.Getenv("PROMETHEUS_BIN")
-	if promBin == "" {
-		promBin = "prometheus"
-	}
-	out := os.Getenv("E2E_OUT")
-	if out == "" {
-		out = t.TempDir()
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	out := outDir(t, "")
 	t.Logf("logs and ledger in %s", out)
 	e := &env{t: t, out: out}
 	t.Cleanup(e.stopAll)
 
-	ports := freePorts(t, 7)
-	seamGRPC, seamHTTP, seamMetrics, promPort, pricingHTTP, pricingGRPC, gatewayPort := ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]
+	ports := freePorts(t, 4)
+	seamGRPC, seamHTTP, seamMetrics, promPort := ports[0], ports[1], ports[2], ports[3]
 
 	// Seam, with a short window so unpaired halves are counted within seconds.
 	seamCfg := filepath.Join(out, "seam.yaml")
@@ -168,88 +164,25 @@ contracts: {file: %s}
 	e.start("seam", nil, "java", "-Xmx512m", "-jar", seamJar, "--config", seamCfg)
 	e.awaitHTTP("seam", fmt.Sprintf("http://127.0.0.1:%d/readyz", seamMetrics), 60*time.Second)
 
-	// Prometheus scraping Seam every second.
-	promCfg := filepath.Join(out, "prometheus.yml")
-	writeFile(t, promCfg, fmt.Sprintf(`global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - %s
-  - %s
-scrape_configs:
-  - job_name: seam
-    static_configs:
-      - targets: ["127.0.0.1:%d"]
-`, filepath.Join(repo, "dashboards/prometheus/recording.rules.yml"), filepath.Join(repo, "dashboards/prometheus/alerts.rules.yml"), seamMetrics))
-	e.start("prometheus", nil, promBin, "--config.file="+promCfg, "--storage.tsdb.path="+filepath.Join(out, "prometheus-data"),
-		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort), "--log.level=warn")
-	e.promURL = fmt.Sprintf("http://127.0.0.1:%d", promPort)
-	e.awaitHTTP("prometheus", e.promURL+"/-/ready", 60*time.Second)
-
-	otel := func(service, endpoint, protocol string) []string {
-		return []string{
-			"OTEL_SERVICE_NAME=" + service,
-			"OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint,
-			"OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol,
-			"OTEL_METRIC_EXPORT_INTERVAL=1000",
-			"OTEL_BSP_SCHEDULE_DELAY=200",
-			"OTEL_BLRP_SCHEDULE_DELAY=200",
-		}
-	}
-	// The Rust service exports OTLP/HTTP, the Go gateway OTLP/gRPC: both receivers are exercised.
-	// pricing states its owner in its resource; the gateway's version (read by both its Go half
-	// and the Rust library) names the interface of the FFI boundary.
-	e.start("pricing", append(otel("pricing", fmt.Sprintf("http://127.0.0.1:%d", seamHTTP), "http/protobuf"),
-		"OTEL_RESOURCE_ATTRIBUTES=service.owner.name=pricing,service.owner.contact=pagerduty:pricing",
-		fmt.Sprintf("PRICING_HTTP_ADDR=127.0.0.1:%d", pricingHTTP),
-		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC)), pricingBin)
-	e.awaitHTTP("pricing", fmt.Sprintf("http://127.0.0.1:%d/healthz", pricingHTTP), 60*time.Second)
-	e.start("gateway", append(otel("gateway", fmt.Sprintf("http://127.0.0.1:%d", seamGRPC), "grpc"),
-		"OTEL_RESOURCE_ATTRIBUTES=service.version=2.1.0",
-		fmt.Sprintf("GATEWAY_ADDR=127.0.0.1:%d", gatewayPort),
-		fmt.Sprintf("PRICING_HTTP_URL=http://127.0.0.1:%d", pricingHTTP),
-		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC),
-		fmt.Sprintf("SEAM_FFI_OTLP_ENDPOINT=http://127.0.0.1:%d", seamHTTP)), gatewayBin)
-	e.awaitHTTP("gateway", fmt.Sprintf("http://127.0.0.1:%d/healthz", gatewayPort), 60*time.Second)
+	e.startPrometheus(repo, promPort, seamMetrics)
+	gatewayPort := e.startServices(pricingBin, gatewayBin, seamGRPC, seamHTTP)
 
 	// Drive the mix, then (once Prometheus has scraped the boundaries it made) a few more HTTP
 	// calls: a quantile over rate() needs a counter to grow between two scrapes, and the contract
 	// alerts compare such quantiles with their budgets. Write the ledger.
 	calls := mix()
-	client := &http.Client{Timeout: 10 * time.Second}
-	drive := func(from int) {
-		for i := from; i < len(calls); i++ {
-			c := &calls[i]
-			u := fmt.Sprintf("http://127.0.0.1:%d%s/%s", gatewayPort, c.Route, url.PathEscape(c.Item))
-			if c.Query != "" {
-				u += "?" + c.Query
-			}
-			resp, err := client.Get(u)
-			if err != nil {
-				t.Fatalf("driver: GET %s: %v", u, err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			c.GotStatus = resp.StatusCode
-		}
-	}
-	drive(0)
+	e.drive(gatewayPort, calls)
 	e.awaitQuery(`seam_boundary_calls_total{caller_service="gateway",callee_service="pricing",transport="http"}`, 30*time.Second)
 	time.Sleep(1500 * time.Millisecond)
-	first := len(calls)
+	var late []Call
 	for i := 0; i < 5; i++ {
-		calls = append(calls, Call{Route: "/quote/http", Transport: "http", Item: fmt.Sprintf("late-%d", i), WantStatus: 200})
+		late = append(late, Call{Route: "/quote/http", Transport: "http", Item: fmt.Sprintf("late-%d", i), WantStatus: 200})
 	}
-	drive(first)
-	ledger, _ := json.MarshalIndent(calls, "", "  ")
-	writeFile(t, filepath.Join(out, "ledger.json"), string(ledger))
-	for _, c := range calls {
-		if c.GotStatus != c.WantStatus {
-			t.Fatalf("driver: %s/%s?%s answered %d, want %d (the example services misbehave; see %s)", c.Route, c.Item, c.Query, c.GotStatus, c.WantStatus, out)
-		}
-	}
+	e.drive(gatewayPort, late)
+	calls = append(calls, late...)
+	e.writeLedger(calls)
 
-	e.callFromCheckout(seamGRPC, pricingHTTP)
+	e.callFromCheckout(seamGRPC, e.pricingHTTP)
 
 	// Let the callees the callers gave up on finish their work (the slowest takes 400 ms), then
 	// stop the services: on SIGTERM they flush every span, log and metric they hold.
@@ -262,9 +195,9 @@ scrape_configs:
 	e.awaitQuery("seam_pairing_pending == 0 and on() sum(seam_received_items_total{signal=\"spans\"}) > 0", 60*time.Second)
 	time.Sleep(2500 * time.Millisecond) // two more scrapes, so every series has its final sample
 
-	e.checkBoundaries(calls)
+	e.checkBoundaries(calls, oneInstance)
 	e.checkContracts(calls)
-	e.checkDashboards(repo)
+	e.checkDashboards(repo, false)
 }
 
 // callFromCheckout makes checkoutCalls calls to pricing from a second real Go client, service
@@ -380,15 +313,121 @@ func (e *env) checkContracts(calls []Call) {
 	}
 }
 
+// startPrometheus starts Prometheus on promPort scraping every Seam metrics port given, each a
+// target of one job, seam, every second, with Seam's recording and alerting rules loaded.
+func (e *env) startPrometheus(repo string, promPort int, seamMetrics ...int) {
+	t := e.t
+	t.Helper()
+	promBin := os.Getenv("PROMETHEUS_BIN")
+	if promBin == "" {
+		promBin = "prometheus"
+	}
+	targets := make([]string, len(seamMetrics))
+	for i, p := range seamMetrics {
+		targets[i] = fmt.Sprintf(`"127.0.0.1:%d"`, p)
+	}
+	promCfg := filepath.Join(e.out, "prometheus.yml")
+	writeFile(t, promCfg, fmt.Sprintf(`global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - %s
+  - %s
+scrape_configs:
+  - job_name: seam
+    static_configs:
+      - targets: [%s]
+`, filepath.Join(repo, "dashboards/prometheus/recording.rules.yml"), filepath.Join(repo, "dashboards/prometheus/alerts.rules.yml"), strings.Join(targets, ", ")))
+	e.start("prometheus", nil, promBin, "--config.file="+promCfg, "--storage.tsdb.path="+filepath.Join(e.out, "prometheus-data"),
+		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort), "--log.level=warn")
+	e.promURL = fmt.Sprintf("http://127.0.0.1:%d", promPort)
+	e.awaitHTTP("prometheus", e.promURL+"/-/ready", 60*time.Second)
+}
+
+// startServices starts the Rust pricing service and the Go gateway exporting to an OTLP endpoint
+// on loopback (Seam, or what stands in front of it) and waits until both answer; it returns the
+// gateway's port. The Rust service exports OTLP/HTTP, the Go gateway OTLP/gRPC, the Rust library
+// it calls through cgo OTLP/HTTP: both receivers are exercised.
+func (e *env) startServices(pricingBin, gatewayBin string, otlpGRPC, otlpHTTP int) int {
+	e.t.Helper()
+	ports := freePorts(e.t, 3)
+	pricingHTTP, pricingGRPC, gatewayPort := ports[0], ports[1], ports[2]
+	otel := func(service, endpoint, protocol string) []string {
+		return []string{
+			"OTEL_SERVICE_NAME=" + service,
+			"OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint,
+			"OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol,
+			"OTEL_METRIC_EXPORT_INTERVAL=1000",
+			"OTEL_BSP_SCHEDULE_DELAY=200",
+			"OTEL_BLRP_SCHEDULE_DELAY=200",
+		}
+	}
+	e.pricingHTTP = pricingHTTP
+	// pricing states its owner in its resource; the gateway's version (read by both its Go half
+	// and the Rust library) names the interface of the FFI boundary (examples/contracts.yaml).
+	e.start("pricing", append(otel("pricing", fmt.Sprintf("http://127.0.0.1:%d", otlpHTTP), "http/protobuf"),
+		"OTEL_RESOURCE_ATTRIBUTES=service.owner.name=pricing,service.owner.contact=pagerduty:pricing",
+		fmt.Sprintf("PRICING_HTTP_ADDR=127.0.0.1:%d", pricingHTTP),
+		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC)), pricingBin)
+	e.awaitHTTP("pricing", fmt.Sprintf("http://127.0.0.1:%d/healthz", pricingHTTP), 60*time.Second)
+	e.start("gateway", append(otel("gateway", fmt.Sprintf("http://127.0.0.1:%d", otlpGRPC), "grpc"),
+		"OTEL_RESOURCE_ATTRIBUTES=service.version=2.1.0",
+		fmt.Sprintf("GATEWAY_ADDR=127.0.0.1:%d", gatewayPort),
+		fmt.Sprintf("PRICING_HTTP_URL=http://127.0.0.1:%d", pricingHTTP),
+		fmt.Sprintf("PRICING_GRPC_ADDR=127.0.0.1:%d", pricingGRPC),
+		fmt.Sprintf("SEAM_FFI_OTLP_ENDPOINT=http://127.0.0.1:%d", otlpHTTP)), gatewayBin)
+	e.awaitHTTP("gateway", fmt.Sprintf("http://127.0.0.1:%d/healthz", gatewayPort), 60*time.Second)
+	return gatewayPort
+}
+
+// drive sends the calls to the gateway one after the other and records each answer's status.
+func (e *env) drive(gatewayPort int, calls []Call) {
+	t := e.t
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i := range calls {
+		c := &calls[i]
+		u := fmt.Sprintf("http://127.0.0.1:%d%s/%s", gatewayPort, c.Route, url.PathEscape(c.Item))
+		if c.Query != "" {
+			u += "?" + c.Query
+		}
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatalf("driver: GET %s: %v", u, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		c.GotStatus = resp.StatusCode
+	}
+}
+
+// writeLedger writes the driven calls to ledger.json and fails the test if the services did not
+// answer as the mix expects.
+func (e *env) writeLedger(calls []Call) {
+	t := e.t
+	t.Helper()
+	ledger, _ := json.MarshalIndent(calls, "", "  ")
+	writeFile(t, filepath.Join(e.out, "ledger.json"), string(ledger))
+	for _, c := range calls {
+		if c.GotStatus != c.WantStatus {
+			t.Fatalf("driver: %s/%s?%s answered %d, want %d (the example services misbehave; see %s)", c.Route, c.Item, c.Query, c.GotStatus, c.WantStatus, e.out)
+		}
+	}
+}
+
 // checkDashboards runs every dashboard panel and variable query against this Prometheus, now
 // full of real boundary traffic and with Seam's recording and alerting rules loaded: each must be
-// valid PromQL, and the boundary panels must return data.
-func (e *env) checkDashboards(repo string) {
+// valid PromQL, and the boundary panels must return data (and the Kafka consumer panels too,
+// with kafka, where Seam consumed from Kafka).
+func (e *env) checkDashboards(repo string, kafka bool) {
 	t := e.t
 	// The recording rules need a couple of evaluations over the finished traffic.
 	e.awaitQuery(`boundary:seam_boundary_calls:rate5m`, 30*time.Second)
 	cmd := exec.Command("python3", filepath.Join(repo, "dashboards/check.py"))
 	cmd.Env = append(os.Environ(), "PROMETHEUS_URL="+e.promURL, "REQUIRE_DATA=1")
+	if kafka {
+		cmd.Env = append(cmd.Env, "REQUIRE_KAFKA=1")
+	}
 	cmd.Dir = repo
 	out, err := cmd.CombinedOutput()
 	writeFile(t, filepath.Join(e.out, "dashboards-check.log"), string(out))
@@ -403,86 +442,132 @@ func (e *env) checkDashboards(repo string) {
 	}
 }
 
-func (e *env) checkBoundaries(calls []Call) {
-	t := e.t
-	wantCalls := map[boundary]float64{}
-	wantErrors := map[string]float64{}
-	wantErrorLogs := map[string]float64{}
-	wantNegative := map[boundary]float64{}
-	wantCutOff := map[boundary]float64{}
-	unpaired := 0.0
-	wantCalls[checkoutBoundary] = float64(e.checkouts)
+// ledger is what the calls of a mix must show in Seam's metrics.
+type ledger struct {
+	calls    map[boundary]float64
+	errors   map[string]float64 // by key(boundary, side, class)
+	logs     map[string]float64 // error logs by key(boundary, side, "")
+	negative map[boundary]float64
+	cutOff   map[boundary]float64
+	// unpaired: calls of the route that drops the context (their callers have no callee).
+	unpaired float64
+}
+
+func ledgerOf(calls []Call) ledger {
+	l := ledger{calls: map[boundary]float64{}, errors: map[string]float64{}, logs: map[string]float64{},
+		negative: map[boundary]float64{}, cutOff: map[boundary]float64{}}
 	for _, c := range calls {
 		if c.Unpaired {
-			unpaired++
+			l.unpaired++
 			continue
 		}
 		b := httpBoundary.of(c.Transport)
-		wantCalls[b]++
+		l.calls[b]++
 		if c.ErrorSide != "" {
-			wantErrors[key(b, c.ErrorSide, c.ErrorClass)]++
+			l.errors[key(b, c.ErrorSide, c.ErrorClass)]++
 		}
 		if c.ErrorSide == "caller" && c.Transport == "grpc" {
 			// The caller gave up; the tonic handler runs to completion and outlasts it.
-			wantNegative[b]++
+			l.negative[b]++
 		}
 		if c.ErrorSide == "caller" && c.Transport == "http" {
 			// The caller gave up and hung up; axum dropped the handler, whose span ended with no
 			// status: a cut-off callee, for which no overhead is recorded.
-			wantCutOff[b]++
+			l.cutOff[b]++
 		}
 		if c.CalleeErrorLog {
-			wantErrorLogs[key(b, "callee", "")]++
+			l.logs[key(b, "callee", "")]++
 		}
 		if c.CallerErrorLog {
-			wantErrorLogs[key(b, "caller", "")]++
+			l.logs[key(b, "caller", "")]++
 		}
 	}
+	return l
+}
+
+// view says how Seam's series are read from Prometheus: one instance as scraped, or a fleet of
+// instances whose series are added up.
+type view struct {
+	// series turns a selector into one series per label set of the boundary metrics.
+	series func(selector string) string
+	// fleet: the traffic is spread by trace id over several instances, so broken-context
+	// detection sees a break only when the caller's and the callee's traces reached one instance;
+	// the other breaks are callers whose callee never came (docs/deployment.md).
+	fleet bool
+}
+
+var (
+	oneInstance = view{series: func(sel string) string { return sel }}
+	// fleetNow adds up the instances' series as they are now (every instance is up).
+	fleetNow = view{series: func(sel string) string { return "sum without(instance) (" + sel + ")" }, fleet: true}
+)
+
+// boundarySeries returns the non-zero series of a boundary metric as in reads them, keyed by keyOf.
+func (e *env) boundarySeries(in view, metric string, keyOf func(s sample) string) map[string]float64 {
+	got := map[string]float64{}
+	for _, s := range e.query(in.series(metric)) {
+		if x := s.value(); x != 0 {
+			got[keyOf(s)] = x
+		}
+	}
+	return got
+}
+
+func errorKey(s sample) string {
+	return key(labelsOf(s.Metric), s.Metric["error_side"], s.Metric["error_class"])
+}
+
+func logKey(s sample) string { return key(labelsOf(s.Metric), s.Metric["side"], "") }
+
+func (e *env) checkBoundaries(calls []Call, in view) {
+	t := e.t
+	l := ledgerOf(calls)
+	if e.checkouts > 0 {
+		l.calls[checkoutBoundary] = float64(e.checkouts)
+	}
+	wantCalls, wantCutOff, unpaired := l.calls, l.cutOff, l.unpaired
 
 	// Every boundary in the ledger, with exact counts, and nothing else.
-	got := e.query("seam_boundary_calls_total")
+	got := e.query(in.series("seam_boundary_calls_total"))
 	gotCalls := map[boundary]float64{}
 	for _, s := range got {
 		gotCalls[labelsOf(s.Metric)] = s.value()
 	}
 	assertMaps(t, "seam_boundary_calls_total", wantCalls, gotCalls)
-
-	gotErrors := map[string]float64{}
-	for _, s := range e.query("seam_boundary_errors_total") {
-		if v := s.value(); v != 0 {
-			gotErrors[key(labelsOf(s.Metric), s.Metric["error_side"], s.Metric["error_class"])] = v
-		}
-	}
-	assertMaps(t, "seam_boundary_errors_total", wantErrors, gotErrors)
-
-	gotLogs := map[string]float64{}
-	for _, s := range e.query("seam_boundary_error_logs_total") {
-		if v := s.value(); v != 0 {
-			gotLogs[key(labelsOf(s.Metric), s.Metric["side"], "")] = v
-		}
-	}
-	assertMaps(t, "seam_boundary_error_logs_total", wantErrorLogs, gotLogs)
+	assertMaps(t, "seam_boundary_errors_total", l.errors, e.boundarySeries(in, "seam_boundary_errors_total", errorKey))
+	assertMaps(t, "seam_boundary_error_logs_total", l.logs, e.boundarySeries(in, "seam_boundary_error_logs_total", logKey))
 
 	gotNegative := map[boundary]float64{}
-	for _, s := range e.query("seam_boundary_negative_overhead_total") {
-		if v := s.value(); v != 0 {
-			gotNegative[labelsOf(s.Metric)] = v
+	for _, s := range e.query(in.series("seam_boundary_negative_overhead_total")) {
+		if x := s.value(); x != 0 {
+			gotNegative[labelsOf(s.Metric)] = x
 		}
 	}
-	assertMaps(t, "seam_boundary_negative_overhead_total", wantNegative, gotNegative)
+	assertMaps(t, "seam_boundary_negative_overhead_total", l.negative, gotNegative)
 
 	// The route that drops the context: its Go client spans have no callee in their traces, and
 	// each is matched to the Rust root span that served it.
-	gotBroken := e.scalar("sum(seam_boundary_context_broken_total" + httpBoundary.selector() + ") or vector(0)")
-	if gotBroken != unpaired {
-		t.Errorf("context broken on %v: got %v, want %v\n%v", httpBoundary, gotBroken, unpaired, e.query("seam_boundary_context_broken_total"))
+	gotBroken := e.scalar("sum(" + in.series("seam_boundary_context_broken_total"+httpBoundary.selector()) + ") or vector(0)")
+	gotUnpaired := e.scalar(`sum(` + in.series(`seam_boundary_unpaired_total{side="caller",reason="context_broken",caller_service="gateway",callee_service="pricing",transport="http"}`) + `) or vector(0)`)
+	if in.fleet {
+		// A fleet matches a caller to its root span only where both traces landed; the other
+		// callers are counted as callers whose callee never came (named by peer.service).
+		missing := e.scalar(`sum(` + in.series(`seam_boundary_unpaired_total{side="caller",reason="callee_missing",caller_service="gateway",callee_service="pricing",transport="http"}`) + `) or vector(0)`)
+		t.Logf("fleet: %v of %v context breaks detected, %v counted as callee_missing", gotBroken, unpaired, missing)
+		if gotBroken != gotUnpaired || gotBroken+missing != unpaired {
+			t.Errorf("context broken on %v: %v detected (%v unpaired callers with context_broken) + %v callee_missing, want %v in all\n%v",
+				httpBoundary, gotBroken, gotUnpaired, missing, unpaired, e.query(in.series("seam_boundary_unpaired_total")))
+		}
+	} else {
+		if gotBroken != unpaired {
+			t.Errorf("context broken on %v: got %v, want %v\n%v", httpBoundary, gotBroken, unpaired, e.query("seam_boundary_context_broken_total"))
+		}
+		if gotUnpaired != unpaired {
+			t.Errorf("unpaired callers gateway -> pricing over http (context_broken): got %v, want %v", gotUnpaired, unpaired)
+		}
 	}
-	gotUnpaired := e.scalar(`sum(seam_boundary_unpaired_total{side="caller",reason="context_broken",caller_service="gateway",callee_service="pricing",transport="http"}) or vector(0)`)
-	if gotUnpaired != unpaired {
-		t.Errorf("unpaired callers gateway -> pricing over http (context_broken): got %v, want %v", gotUnpaired, unpaired)
-	}
-	if other := e.scalar(`sum(seam_boundary_unpaired_total) or vector(0)`); other != unpaired {
-		t.Errorf("unpaired halves in all: got %v, want %v (only the route without context)\n%v", other, unpaired, e.query("seam_boundary_unpaired_total"))
+	if other := e.scalar(`sum(` + in.series(`seam_boundary_unpaired_total`) + `) or vector(0)`); other != unpaired {
+		t.Errorf("unpaired halves in all: got %v, want %v (only the route without context)\n%v", other, unpaired, e.query(in.series("seam_boundary_unpaired_total")))
 	}
 
 	// Overhead: every call has one, non-negative and below the caller's duration; FFI in
@@ -631,14 +716,21 @@ func (e *env) scalar(q string) float64 {
 }
 
 func (e *env) awaitQuery(q string, timeout time.Duration) {
+	if !e.holdsWithin(q, timeout) {
+		e.t.Fatalf("prometheus: %q did not hold within %v; seam_pairing_pending: %v; up: %v", q, timeout, e.query("seam_pairing_pending"), e.query("up"))
+	}
+}
+
+// holdsWithin says whether the query returns a result within timeout.
+func (e *env) holdsWithin(q string, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if len(e.query(q)) > 0 {
-			return
+			return true
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	e.t.Fatalf("prometheus: %q did not hold within %v; seam_pairing_pending: %v; up: %v", q, timeout, e.query("seam_pairing_pending"), e.query("up"))
+	return false
 }
 
 // --- processes ---
@@ -742,6 +834,20 @@ func (e *env) awaitHTTP(name, u string, timeout time.Duration) {
 }
 
 // --- helpers ---
+
+// outDir is where a test writes its logs: E2E_OUT (or a temporary directory), and sub within it.
+func outDir(t *testing.T, sub string) string {
+	t.Helper()
+	out := os.Getenv("E2E_OUT")
+	if out == "" {
+		out = t.TempDir()
+	}
+	out = filepath.Join(out, sub)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
 
 func mustEnv(t *testing.T, name string) string {
 	t.Helper()
