@@ -336,7 +336,8 @@ func targetsRegexp(instances []seamInstance) string {
 
 // consumerConfig is a Seam instance that only consumes (no OTLP receivers) in a group that
 // starts at the beginning of the topics, with a short session so that the group notices a
-// killed member in seconds; kafka adds lines to the kafka section.
+// killed member in seconds, and the examples' contract file (the Ownership dashboard is checked
+// too); kafka adds lines to the kafka section.
 func consumerConfig(s seamInstance, bootstrap, window, kafka string) string {
 	return fmt.Sprintf(`receivers:
   otlp:
@@ -344,12 +345,13 @@ func consumerConfig(s seamInstance, bootstrap, window, kafka string) string {
     http: {enabled: false}
 metrics: {host: 127.0.0.1, port: %d}
 pairing: {window: %s, sweep-interval: 200ms}
+contracts: {file: %s}
 kafka:
   brokers: ['%s']
   client-id: %s
   initial-offset: earliest
   session-timeout: 6s
-%s`, s.metrics, window, bootstrap, s.name, kafka)
+%s`, s.metrics, window, filepath.Join(os.Getenv("SEAM_REPO"), "examples/contracts.yaml"), bootstrap, s.name, kafka)
 }
 
 // startSeam starts a Seam instance from the jar with the given configuration; awaitSeam waits
