@@ -214,12 +214,19 @@ final class TraceJsonReader {
       switch (f.number) {
         case 1: // trace_id
           s.traceIdLength = idLength(id(p, t));
-          s.traceIdHigh = s.traceIdLength == 16 ? idLong(p, 0) : 0;
-          s.traceIdLow = s.traceIdLength == 16 ? idLong(p, 16) : 0;
+          if (s.traceIdLength == 16) {
+            char[] c = p.getTextCharacters();
+            int off = p.getTextOffset();
+            s.traceIdHigh = hexLong(c, off);
+            s.traceIdLow = hexLong(c, off + 16);
+          } else {
+            s.traceIdHigh = 0;
+            s.traceIdLow = 0;
+          }
           break;
         case 2: // span_id
           s.spanIdLength = idLength(id(p, t));
-          s.spanId = s.spanIdLength == 8 ? idLong(p, 0) : 0;
+          s.spanId = s.spanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
           break;
         case 3: // trace_state
           s.traceStateOff = len;
@@ -227,7 +234,8 @@ final class TraceJsonReader {
           break;
         case 4: // parent_span_id
           s.parentSpanIdLength = idLength(id(p, t));
-          s.parentSpanId = s.parentSpanIdLength == 8 ? idLong(p, 0) : 0;
+          s.parentSpanId =
+              s.parentSpanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
           break;
         case 5:
           s.name = string(p, t);
@@ -615,11 +623,11 @@ final class TraceJsonReader {
     return id < 0 ? 1 : id;
   }
 
-  /** Eight bytes of the hex id just read, from hex digit {@code at}. */
-  private static long idLong(JsonParser p, int at) throws IOException {
+  /** The 16 hex digits at {@code off}, already checked, as a long. */
+  private static long hexLong(char[] c, int off) {
     long v = 0;
-    for (int i = 0; i < 16; i += 2) {
-      v = (v << 8) | hexByte(p, at + i);
+    for (int i = off, end = off + 16; i < end; i++) {
+      v = (v << 4) | hex(c[i]);
     }
     return v;
   }
