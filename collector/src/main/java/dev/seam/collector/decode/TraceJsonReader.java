@@ -268,7 +268,9 @@ final class TraceJsonReader {
           s.flags = (int) unsigned(p, t, 0xFFFF_FFFFL);
           break;
         default:
-          // Links and the dropped counts: checked, not kept.
+          // Links (13) and the dropped counts: checked, not kept. Keeping a link's ids means a
+          // case 13 that walks the array like status() walks its object: field 1 as trace_id
+          // above, field 2 as span_id, the rest through value(p, t, f, false).
           value(p, t, f, false);
           break;
       }
