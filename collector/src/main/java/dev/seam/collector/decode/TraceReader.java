@@ -51,6 +51,7 @@ public final class TraceReader {
   private String[] scopeName = new String[4];
   private int[] firstSpan = new int[4];
   private long[] sortedIds = new long[256];
+  private TraceJsonReader json;
 
   /**
    * @param strings where names, keys and values are turned into shared Strings
@@ -65,13 +66,7 @@ public final class TraceReader {
    * @throws OtlpDecodeException when the bytes are not a well-formed request
    */
   public TraceReader read(byte[] body) throws OtlpDecodeException {
-    // A huge request's spans are let go when the next one comes, not kept for ever.
-    if (pool.size() > MAX_POOLED_SPANS) {
-      pool.subList(MAX_POOLED_SPANS, pool.size()).clear();
-    }
-    buf = body;
-    spans = 0;
-    resources = 0;
+    begin(body);
     try {
       ProtoInput in = new ProtoInput(body, 0);
       int end = body.length;
@@ -89,6 +84,86 @@ public final class TraceReader {
           "invalid OTLP protobuf ExportTraceServiceRequest: " + e.getMessage(), e);
     }
     return this;
+  }
+
+  /**
+   * Reads a request sent as OTLP/JSON into the same spans and resources as {@link #read}; the
+   * resources and events are then protobuf bytes the reader wrote, in {@link #resourceBytes} and
+   * {@link #body}. A body the streaming reader cannot vouch for (malformed, or only unusual) is
+   * decoded by {@link OtlpJson} and read as protobuf, which refuses it with the same message.
+   *
+   * @throws OtlpDecodeException when the body is not a well-formed OTLP/JSON request
+   */
+  public TraceReader readJson(byte[] body) throws OtlpDecodeException {
+    if (json == null) {
+      json = new TraceJsonReader(this, strings);
+    }
+    try {
+      json.read(body);
+      return this;
+    } catch (TraceJsonReader.Unsure e) {
+      return read(OtlpJson.traces(body).toByteArray());
+    }
+  }
+
+  /** Starts a request read from {@code body}. */
+  void begin(byte[] body) {
+    // A huge request's spans are let go when the next one comes, not kept for ever.
+    if (pool.size() > MAX_POOLED_SPANS) {
+      pool.subList(MAX_POOLED_SPANS, pool.size()).clear();
+    }
+    buf = body;
+    spans = 0;
+    resources = 0;
+  }
+
+  /** Ends a request whose spans and resources hold offsets into {@code body}. */
+  void end(byte[] body) {
+    buf = body;
+    for (int i = 0; i < spans; i++) {
+      pool.get(i).buf = body;
+    }
+  }
+
+  /** Starts the next resource and returns its index. */
+  int beginResource() {
+    if (resources == resourceOff.length) {
+      int n = resources * 2;
+      resourceBuf = Arrays.copyOf(resourceBuf, n);
+      resourceOff = Arrays.copyOf(resourceOff, n);
+      resourceLen = Arrays.copyOf(resourceLen, n);
+      scopeName = Arrays.copyOf(scopeName, n);
+      firstSpan = Arrays.copyOf(firstSpan, n);
+    }
+    int r = resources++;
+    resourceBuf[r] = null;
+    resourceOff[r] = 0;
+    resourceLen[r] = 0;
+    scopeName[r] = null;
+    firstSpan[r] = spans;
+    return r;
+  }
+
+  /** Sets resource {@code r}'s {@code Resource} message to {@code len} bytes of the body. */
+  void resource(int r, int off, int len) {
+    resourceBuf[r] = null;
+    resourceOff[r] = off;
+    resourceLen[r] = len;
+  }
+
+  void endResource(int r) {
+    if (scopeName[r] == null) {
+      scopeName[r] = "";
+    }
+  }
+
+  /** Resource {@code r}'s first scope name so far, {@code null} before its first scope ends. */
+  String scopeName(int r) {
+    return scopeName[r];
+  }
+
+  void scopeName(int r, String name) {
+    scopeName[r] = name;
   }
 
   /** Resource batches in the request. */
@@ -159,20 +234,7 @@ public final class TraceReader {
   }
 
   private void readResourceSpans(ProtoInput in, int end) throws IOException {
-    if (resources == resourceOff.length) {
-      int n = resources * 2;
-      resourceBuf = Arrays.copyOf(resourceBuf, n);
-      resourceOff = Arrays.copyOf(resourceOff, n);
-      resourceLen = Arrays.copyOf(resourceLen, n);
-      scopeName = Arrays.copyOf(scopeName, n);
-      firstSpan = Arrays.copyOf(firstSpan, n);
-    }
-    int r = resources++;
-    resourceBuf[r] = null;
-    resourceOff[r] = 0;
-    resourceLen[r] = 0;
-    scopeName[r] = null;
-    firstSpan[r] = spans;
+    int r = beginResource();
     for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
       if (tag == TAG_RESOURCE) {
         int resourceEnd = in.length(end);
@@ -199,9 +261,7 @@ public final class TraceReader {
         in.skip(tag, end);
       }
     }
-    if (scopeName[r] == null) {
-      scopeName[r] = "";
-    }
+    endResource(r);
   }
 
   private void readScopeSpans(ProtoInput in, int end, int r) throws IOException {
@@ -223,7 +283,7 @@ public final class TraceReader {
         }
       } else if (tag == TAG_SPANS) {
         int spanEnd = in.length(end);
-        readSpan(in, spanEnd, buf, next(), strings);
+        readSpan(in, spanEnd, buf, nextSpan(), strings);
         in.pos = spanEnd;
       } else {
         in.skip(tag, end);
@@ -234,7 +294,8 @@ public final class TraceReader {
     }
   }
 
-  private RawSpan next() {
+  /** The next span of the request, reset by its reader. */
+  RawSpan nextSpan() {
     RawSpan s;
     if (spans < pool.size()) {
       s = pool.get(spans);

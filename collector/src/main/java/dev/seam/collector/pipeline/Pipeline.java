@@ -105,8 +105,7 @@ public final class Pipeline {
       throws OtlpDecodeException {
     boolean json = format == OtlpFormat.JSON;
     return switch (signal) {
-      case SPANS ->
-          traces.export(json ? OtlpJson.traces(body).toByteArray() : body, protocol, replay);
+      case SPANS -> traces.export(body, format, protocol, replay);
       case LOGS ->
           logs.export(json ? OtlpJson.logs(body) : OtlpProtobuf.logs(body), protocol, replay);
       case METRICS ->

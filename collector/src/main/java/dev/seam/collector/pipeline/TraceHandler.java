@@ -1,6 +1,8 @@
 package dev.seam.collector.pipeline;
 
 import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.decode.OtlpFormat;
+import dev.seam.collector.decode.OtlpJson;
 import dev.seam.collector.decode.OtlpProtobuf;
 import dev.seam.collector.decode.RawSpan;
 import dev.seam.collector.decode.StringTable;
@@ -105,8 +107,18 @@ public final class TraceHandler {
    */
   public ExportTraceServiceResponse export(byte[] body, String protocol, Replay replay)
       throws OtlpDecodeException {
+    return export(body, OtlpFormat.PROTOBUF, protocol, replay);
+  }
+
+  /**
+   * Processes a trace export given as protobuf or OTLP/JSON bytes; both are read straight into the
+   * same raw spans ({@link TraceReader#read}, {@link TraceReader#readJson}).
+   */
+  public ExportTraceServiceResponse export(
+      byte[] body, OtlpFormat format, String protocol, Replay replay) throws OtlpDecodeException {
     Reading r = reading.get();
-    TraceReader request = r.reader.read(body);
+    boolean json = format == OtlpFormat.JSON;
+    TraceReader request = json ? r.reader.readJson(body) : r.reader.read(body);
     // Every resource is resolved before any span is counted, so that a bad one refuses the whole
     // request.
     OriginCache.Entry[] resources = r.resources(request.resourceCount());
@@ -162,7 +174,7 @@ public final class TraceHandler {
         && forwarder.forwards(Signal.SPANS)
         && tally.accepted > 0
         && replay == Replay.NONE) {
-      forward(body, tally, renames);
+      forward(body, json, tally, renames);
     }
     ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
     if (tally.rejected > 0) {
@@ -175,7 +187,23 @@ public final class TraceHandler {
   }
 
   /** Forwards the accepted spans: the bytes as received when nothing in them changes. */
-  private void forward(byte[] body, Tally tally, boolean renames) {
+  private void forward(byte[] body, boolean json, Tally tally, boolean renames) {
+    if (json) {
+      // Downstream speaks protobuf; JSON that Seam read is JSON that JsonFormat reads.
+      ExportTraceServiceRequest request;
+      try {
+        request = OtlpJson.traces(body);
+      } catch (OtlpDecodeException e) {
+        LOG.log(Level.WARNING, "could not forward an OTLP/JSON trace export: " + e.getMessage());
+        return;
+      }
+      if (tally.rejected == 0 && !renames) {
+        forwarder.forward(Signal.SPANS, request.toByteArray(), (int) tally.accepted);
+      } else {
+        forwarder.forward(Signal.SPANS, rewriter.traces(request), (int) tally.accepted);
+      }
+      return;
+    }
     if (tally.rejected == 0 && !renames) {
       forwarder.forward(Signal.SPANS, body, (int) tally.accepted);
       return;

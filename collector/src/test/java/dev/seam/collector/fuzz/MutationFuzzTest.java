@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.seam.collector.decode.BodyTooLargeException;
 import dev.seam.collector.decode.Gunzip;
 import dev.seam.collector.decode.OtlpDecodeException;
-import dev.seam.collector.decode.OtlpJson;
+import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.decode.OtlpProtobuf;
 import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.Buckets;
@@ -14,6 +14,7 @@ import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.MeasureSettings;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
+import dev.seam.collector.model.Signal;
 import dev.seam.collector.normalize.LogContextExtractor;
 import dev.seam.collector.normalize.ServiceNames;
 import dev.seam.collector.normalize.SpanNormalizer;
@@ -197,7 +198,7 @@ class MutationFuzzTest {
                   .traces()
                   .export(input, "http"); // straight from the bytes, as the receivers do
           case 1 -> pipeline.logs().export(OtlpProtobuf.logs(input), "grpc");
-          case 2 -> pipeline.traces().export(OtlpJson.traces(input), "http");
+          case 2 -> pipeline.export(Signal.SPANS, input, OtlpFormat.JSON, "http");
           default -> {
             pipeline.metrics().export(OtlpProtobuf.metrics(input), "grpc");
             Gunzip.inflate(Otlp.gzip(input), 1 << 20);
