@@ -15,11 +15,14 @@ final class PairingEvents {
   private static final Outcome[] OUTCOMES = Outcome.values();
 
   private List<Edge> edges;
+  private List<EdgeLinks.Link> edgeLinks;
   private List<Span> unpaired;
   private List<Side> unpairedSides;
   private List<Edge> logEdges;
   private List<Side> logSides;
   private List<Integer> logCounts;
+  private List<Object> lateSeries;
+  private List<Side> lateSides;
   private final int[] outcomes = new int[OUTCOMES.length];
 
   /** {@code ev}, or a new one if it is null. */
@@ -30,8 +33,32 @@ final class PairingEvents {
   PairingEvents edge(Edge e) {
     if (edges == null) {
       edges = new ArrayList<>(2);
+      edgeLinks = new ArrayList<>(2);
     }
     edges.add(e);
+    edgeLinks.add(null);
+    return this;
+  }
+
+  /**
+   * Where the halves of the latest {@link #edge} keep it: the listener's series token for the edge
+   * is stored there when the edge is reported, for error logs that come after both halves left.
+   */
+  PairingEvents keptAs(EdgeLinks.Link link) {
+    edgeLinks.set(edgeLinks.size() - 1, link);
+    return this;
+  }
+
+  /**
+   * One error log naming {@code side} of an edge that left the store, counted in {@code series}.
+   */
+  PairingEvents lateErrorLog(Object series, Side side) {
+    if (lateSeries == null) {
+      lateSeries = new ArrayList<>(1);
+      lateSides = new ArrayList<>(1);
+    }
+    lateSeries.add(series);
+    lateSides.add(side);
     return this;
   }
 
@@ -62,16 +89,28 @@ final class PairingEvents {
     return this;
   }
 
-  /** Tells the listener: edges, then error logs, unpaired halves, and one sum per outcome. */
+  /**
+   * Tells the listener: edges, then error logs (late ones after), unpaired halves, and one sum per
+   * outcome.
+   */
   void dispatchTo(BoundaryListener listener) {
     if (edges != null) {
-      for (Edge e : edges) {
-        listener.onEdge(e);
+      for (int i = 0; i < edges.size(); i++) {
+        Object series = listener.onEdgeSeries(edges.get(i));
+        EdgeLinks.Link link = edgeLinks.get(i);
+        if (link != null) {
+          link.series = series;
+        }
       }
     }
     if (logEdges != null) {
       for (int i = 0; i < logEdges.size(); i++) {
         listener.onErrorLogs(logEdges.get(i), logSides.get(i), logCounts.get(i));
+      }
+    }
+    if (lateSeries != null) {
+      for (int i = 0; i < lateSeries.size(); i++) {
+        listener.onLateErrorLogs(lateSeries.get(i), lateSides.get(i), 1);
       }
     }
     if (unpaired != null) {
