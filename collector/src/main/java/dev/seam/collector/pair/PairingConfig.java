@@ -29,7 +29,7 @@ public record PairingConfig(
 
   /**
    * A 10 s window over at most two million entries in 64 shards, swept twice a second; ended
-   * boundary spans remembered for 2 minutes, at most a million of them.
+   * boundary spans remembered for 2 minutes, at most two million of them.
    */
   public static final PairingConfig DEFAULT =
       new PairingConfig(
@@ -38,7 +38,7 @@ public record PairingConfig(
           64,
           Duration.ofMillis(500),
           Duration.ofMinutes(2),
-          1_000_000,
+          2_000_000,
           ContextBrokenConfig.DEFAULT);
 
   @Override
