@@ -14,8 +14,12 @@ final class PairingEvents {
   /** Outcome.values() copies its array on every call, and dispatch runs for every pairing. */
   private static final Outcome[] OUTCOMES = Outcome.values();
 
-  private List<Edge> edges;
-  private List<EdgeLinks.Link> edgeLinks;
+  /**
+   * Each edge followed by where its halves keep it ({@link #keptAs}, or null): one list, so that an
+   * event with edges makes one list, not two.
+   */
+  private List<Object> edges;
+
   private List<Span> unpaired;
   private List<Side> unpairedSides;
   private List<Edge> logEdges;
@@ -33,10 +37,9 @@ final class PairingEvents {
   PairingEvents edge(Edge e) {
     if (edges == null) {
       edges = new ArrayList<>(2);
-      edgeLinks = new ArrayList<>(2);
     }
     edges.add(e);
-    edgeLinks.add(null);
+    edges.add(null);
     return this;
   }
 
@@ -45,7 +48,7 @@ final class PairingEvents {
    * is stored there when the edge is reported, for error logs that come after both halves left.
    */
   PairingEvents keptAs(EdgeLinks.Link link) {
-    edgeLinks.set(edgeLinks.size() - 1, link);
+    edges.set(edges.size() - 1, link);
     return this;
   }
 
@@ -95,10 +98,9 @@ final class PairingEvents {
    */
   void dispatchTo(BoundaryListener listener) {
     if (edges != null) {
-      for (int i = 0; i < edges.size(); i++) {
-        Object series = listener.onEdgeSeries(edges.get(i));
-        EdgeLinks.Link link = edgeLinks.get(i);
-        if (link != null) {
+      for (int i = 0; i < edges.size(); i += 2) {
+        Object series = listener.onEdgeSeries((Edge) edges.get(i));
+        if (edges.get(i + 1) instanceof EdgeLinks.Link link) {
           link.series = series;
         }
       }
