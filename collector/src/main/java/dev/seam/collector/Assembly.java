@@ -8,6 +8,7 @@ import dev.seam.collector.measure.BoundaryMetrics;
 import dev.seam.collector.measure.ExemplarContext;
 import dev.seam.collector.measure.MeasureMetricNames;
 import dev.seam.collector.measure.MeasureSettings;
+import dev.seam.collector.measure.PairingStoreMetrics;
 import dev.seam.collector.measure.PipelineMetrics;
 import dev.seam.collector.measure.TelemetryMetrics;
 import dev.seam.collector.normalize.LogContextExtractor;
@@ -139,7 +140,15 @@ public record Assembly(
       listener = contextBreaks;
     }
     PairingStore store =
-        new PairingStore(p.window().toNanos(), p.maxPending(), p.shards(), listener, pairingClock);
+        new PairingStore(
+            p.window().toNanos(),
+            p.maxPending(),
+            p.shards(),
+            listener,
+            pairingClock,
+            p.logWindow().toNanos(),
+            p.maxEndedSpans());
+    PairingStoreMetrics.register(registry, store);
     Gauge.builder(MeasureMetricNames.PAIRING_PENDING, store, PairingStore::pending)
         .description("Entries held in the pairing store, waiting for their counterpart")
         .register(registry);

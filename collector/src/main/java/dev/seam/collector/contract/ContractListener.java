@@ -28,6 +28,18 @@ final class ContractListener implements BoundaryListener {
   }
 
   @Override
+  public Object onEdgeSeries(Edge edge) {
+    Object series = next.onEdgeSeries(edge);
+    contracts.record(edge.caller(), edge.callee(), edge.transport());
+    return series;
+  }
+
+  @Override
+  public void onLateErrorLogs(Object series, Side side, int count) {
+    next.onLateErrorLogs(series, side, count);
+  }
+
+  @Override
   public void onUnpaired(Span span, Side side) {
     next.onUnpaired(span, side);
   }

@@ -49,9 +49,16 @@ public final class BoundaryMetrics implements BoundaryListener {
 
   @Override
   public void onEdge(Edge edge) {
+    onEdgeSeries(edge);
+  }
+
+  /** Records the edge; its series is named by its {@link BoundaryKey}, which is returned. */
+  @Override
+  public Object onEdgeSeries(Edge edge) {
     Span caller = edge.caller();
     Span callee = edge.callee();
-    BoundaryMeters m = series.meters(key(edge));
+    BoundaryKey key = key(edge);
+    BoundaryMeters m = series.meters(key);
     // The caller's sampling decision is the trace's (the callee follows its parent's); the
     // counters stand for every call it represents, the histograms hold the sampled ones.
     double weight = caller.adjustedCount();
@@ -114,6 +121,7 @@ public final class BoundaryMetrics implements BoundaryListener {
     if (callee.allocatedBytes() >= 0) {
       m.allocatedBytes.get().record((double) callee.allocatedBytes());
     }
+    return key;
   }
 
   @Override
@@ -162,6 +170,12 @@ public final class BoundaryMetrics implements BoundaryListener {
   @Override
   public void onErrorLogs(Edge edge, Side side, int count) {
     series.meters(key(edge)).errorLogs(side).increment(count);
+  }
+
+  /** {@code series} is the {@link BoundaryKey} {@link #onEdgeSeries} returned. */
+  @Override
+  public void onLateErrorLogs(Object series, Side side, int count) {
+    this.series.meters((BoundaryKey) series).errorLogs(side).increment(count);
   }
 
   @Override

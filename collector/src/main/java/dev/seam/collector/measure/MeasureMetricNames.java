@@ -106,5 +106,17 @@ public final class MeasureMetricNames {
   /** Entries that left the pairing store, by how ({@code seam_pairing_entries_total}). */
   public static final String PAIRING_ENTRIES = "seam.pairing.entries";
 
+  /** Spans ignored as copies of one seen before ({@code seam_pairing_duplicate_spans_total}). */
+  public static final String PAIRING_DUPLICATE_SPANS = "seam.pairing.duplicate.spans";
+
+  /** How error logs that name a span ended ({@code seam_pairing_error_logs_total}). */
+  public static final String PAIRING_ERROR_LOGS = "seam.pairing.error.logs";
+
+  /** Ended boundary spans remembered ({@code seam_pairing_ended_spans}). */
+  public static final String PAIRING_ENDED_SPANS = "seam.pairing.ended.spans";
+
+  /** Ended boundary spans forgotten, by why ({@code seam_pairing_ended_forgotten_total}). */
+  public static final String PAIRING_ENDED_FORGOTTEN = "seam.pairing.ended.forgotten";
+
   private MeasureMetricNames() {}
 }

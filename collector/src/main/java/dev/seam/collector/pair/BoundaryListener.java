@@ -13,6 +13,16 @@ public interface BoundaryListener {
   void onEdge(Edge edge);
 
   /**
+   * Reports an edge as {@link #onEdge} does, and returns what names the series it was counted in:
+   * the store keeps it, without the edge, for error logs that name one of its halves after both
+   * left the store ({@link #onLateErrorLogs}). Null when this listener keeps no such series.
+   */
+  default Object onEdgeSeries(Edge edge) {
+    onEdge(edge);
+    return null;
+  }
+
+  /**
    * A half whose counterpart did not arrive within the window: a caller span whose callee never
    * came, or a callee with a remote parent that never came.
    */
@@ -27,6 +37,12 @@ public interface BoundaryListener {
 
   /** {@code count} error log records point at {@code side} of {@code edge}. */
   void onErrorLogs(Edge edge, Side side, int count);
+
+  /**
+   * {@code count} error log records point at {@code side} of an edge that had left the store;
+   * {@code series} is what {@link #onEdgeSeries} returned for it.
+   */
+  default void onLateErrorLogs(Object series, Side side, int count) {}
 
   /** {@code count} pending entries ended with {@code outcome}. */
   void onOutcome(Outcome outcome, int count);

@@ -83,6 +83,16 @@ public final class ContextBreakDetector implements BoundaryListener {
   }
 
   @Override
+  public Object onEdgeSeries(Edge edge) {
+    return next.onEdgeSeries(edge);
+  }
+
+  @Override
+  public void onLateErrorLogs(Object series, Side side, int count) {
+    next.onLateErrorLogs(series, side, count);
+  }
+
+  @Override
   public void onContextBroken(Span caller, Span callee) {
     next.onContextBroken(caller, callee);
   }

@@ -34,6 +34,13 @@ final class EdgeLinks {
     /** The next edge whose older half is the same span. */
     Link nextOfOlder;
 
+    /**
+     * What the listener returned when the edge was reported ({@link
+     * BoundaryListener#onEdgeSeries}), or null until then; set after the shard's lock is released,
+     * read under it when a half leaves for {@link EndedSpans}.
+     */
+    volatile Object series;
+
     Link(long callerSerial, long calleeSerial, Transport transport) {
       this.callerSerial = callerSerial;
       this.calleeSerial = calleeSerial;
@@ -77,8 +84,10 @@ final class EdgeLinks {
    * Records an edge between the spans at two positions, and makes it the first edge of each half
    * that says so. For the callee, {@code calleePos} is the position error logs naming it find: the
    * one that holds it as a candidate parent.
+   *
+   * @return the edge as its halves keep it
    */
-  void link(
+  Link link(
       int callerPos,
       boolean callerFirst,
       int calleePos,
@@ -100,6 +109,13 @@ final class EdgeLinks {
       link.nextOfOlder = older.olderOf;
       older.olderOf = link;
     }
+    return link;
+  }
+
+  /** What the listener returned for the first edge of the span at {@code p}, or null. */
+  Object firstSeries(int p) {
+    Link link = first(p);
+    return link != null ? link.series : null;
   }
 
   /**

@@ -11,6 +11,10 @@ import java.time.Duration;
  * @param maxPending most entries held at once; past it the oldest are evicted (and counted)
  * @param shards lock stripes of the store, rounded up to a power of two
  * @param sweepInterval how often expired entries are ended and counted
+ * @param logWindow how long a boundary span is remembered after it left the store, for error logs
+ *     that come late and copies of it that come again
+ * @param maxEndedSpans most ended boundary spans remembered at once; past it the oldest are
+ *     forgotten (and counted)
  * @param contextBroken the search for calls whose trace context was lost
  */
 public record PairingConfig(
@@ -18,16 +22,23 @@ public record PairingConfig(
     int maxPending,
     int shards,
     Duration sweepInterval,
+    Duration logWindow,
+    int maxEndedSpans,
     ContextBrokenConfig contextBroken)
     implements ComponentConfig {
 
-  /** A 10 s window over at most two million entries in 64 shards, swept twice a second. */
+  /**
+   * A 10 s window over at most two million entries in 64 shards, swept twice a second; ended
+   * boundary spans remembered for 2 minutes, at most two million of them.
+   */
   public static final PairingConfig DEFAULT =
       new PairingConfig(
           Duration.ofSeconds(10),
           2_000_000,
           64,
           Duration.ofMillis(500),
+          Duration.ofMinutes(2),
+          2_000_000,
           ContextBrokenConfig.DEFAULT);
 
   @Override
@@ -36,6 +47,8 @@ public record PairingConfig(
     Checks.between("max-pending", maxPending, 1, Integer.MAX_VALUE);
     Checks.between("shards", shards, 1, 4096);
     Checks.positive("sweep-interval", sweepInterval);
+    Checks.positive("log-window", logWindow);
+    Checks.between("max-ended-spans", maxEndedSpans, 1, 100_000_000);
   }
 
   /**

@@ -14,12 +14,19 @@ final class PairingEvents {
   /** Outcome.values() copies its array on every call, and dispatch runs for every pairing. */
   private static final Outcome[] OUTCOMES = Outcome.values();
 
-  private List<Edge> edges;
+  /**
+   * Each edge followed by where its halves keep it ({@link #keptAs}, or null): one list, so that an
+   * event with edges makes one list, not two.
+   */
+  private List<Object> edges;
+
   private List<Span> unpaired;
   private List<Side> unpairedSides;
   private List<Edge> logEdges;
   private List<Side> logSides;
   private List<Integer> logCounts;
+  private List<Object> lateSeries;
+  private List<Side> lateSides;
   private final int[] outcomes = new int[OUTCOMES.length];
 
   /** {@code ev}, or a new one if it is null. */
@@ -32,6 +39,29 @@ final class PairingEvents {
       edges = new ArrayList<>(2);
     }
     edges.add(e);
+    edges.add(null);
+    return this;
+  }
+
+  /**
+   * Where the halves of the latest {@link #edge} keep it: the listener's series token for the edge
+   * is stored there when the edge is reported, for error logs that come after both halves left.
+   */
+  PairingEvents keptAs(EdgeLinks.Link link) {
+    edges.set(edges.size() - 1, link);
+    return this;
+  }
+
+  /**
+   * One error log naming {@code side} of an edge that left the store, counted in {@code series}.
+   */
+  PairingEvents lateErrorLog(Object series, Side side) {
+    if (lateSeries == null) {
+      lateSeries = new ArrayList<>(1);
+      lateSides = new ArrayList<>(1);
+    }
+    lateSeries.add(series);
+    lateSides.add(side);
     return this;
   }
 
@@ -62,16 +92,27 @@ final class PairingEvents {
     return this;
   }
 
-  /** Tells the listener: edges, then error logs, unpaired halves, and one sum per outcome. */
+  /**
+   * Tells the listener: edges, then error logs (late ones after), unpaired halves, and one sum per
+   * outcome.
+   */
   void dispatchTo(BoundaryListener listener) {
     if (edges != null) {
-      for (Edge e : edges) {
-        listener.onEdge(e);
+      for (int i = 0; i < edges.size(); i += 2) {
+        Object series = listener.onEdgeSeries((Edge) edges.get(i));
+        if (edges.get(i + 1) instanceof EdgeLinks.Link link) {
+          link.series = series;
+        }
       }
     }
     if (logEdges != null) {
       for (int i = 0; i < logEdges.size(); i++) {
         listener.onErrorLogs(logEdges.get(i), logSides.get(i), logCounts.get(i));
+      }
+    }
+    if (lateSeries != null) {
+      for (int i = 0; i < lateSeries.size(); i++) {
+        listener.onLateErrorLogs(lateSeries.get(i), lateSides.get(i), 1);
       }
     }
     if (unpaired != null) {

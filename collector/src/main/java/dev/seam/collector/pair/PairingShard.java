@@ -21,6 +21,13 @@ final class PairingShard {
   @GuardedBy("lock")
   final TickClock clock;
 
+  /** Boundary spans that ended within {@code pairing.log-window}; null when that is off. */
+  @GuardedBy("lock")
+  final EndedSpans ended;
+
+  /** The store's own counts, shared by every shard. */
+  final StoreCounts counts;
+
   /** Entries held; exact under the lock. */
   @GuardedBy("lock")
   int entries;
@@ -31,9 +38,14 @@ final class PairingShard {
    */
   volatile int published;
 
-  PairingShard(SpanArena arena, TickClock clock) {
+  /** {@link EndedSpans#size()} as of the last unlock, published like {@link #published}. */
+  volatile int publishedEnded;
+
+  PairingShard(SpanArena arena, TickClock clock, EndedSpans ended, StoreCounts counts) {
     this.arena = arena;
     this.clock = clock;
+    this.ended = ended;
+    this.counts = counts;
   }
 
   @GuardedBy("lock")
@@ -84,5 +96,8 @@ final class PairingShard {
   @SuppressWarnings("GuardedBy")
   void publish() {
     published = entries;
+    if (ended != null) {
+      publishedEnded = ended.size();
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.seam.collector.model.ParentLink;
 import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Side;
 import dev.seam.collector.model.Span;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -79,6 +80,7 @@ public final class PairingStore {
   private final LongSupplier nanoClock;
   private final long tickNanos;
   private final LongAdder replayedPairs = new LongAdder();
+  private final StoreCounts counts = new StoreCounts();
 
   /** Held while entries are ended by time or forgotten, so that each sees the other complete. */
   private final Object sweepLock = new Object();
@@ -103,6 +105,25 @@ public final class PairingStore {
       int shardCount,
       BoundaryListener listener,
       LongSupplier nanoClock) {
+    this(windowNanos, maxEntries, shardCount, listener, nanoClock, 0, 1);
+  }
+
+  /**
+   * A store that also remembers the boundary spans it ended, for error logs that come late and for
+   * copies of spans that come again ({@link EndedSpans}).
+   *
+   * @param endedNanos how long an ended boundary span is remembered ({@code pairing.log-window}); 0
+   *     for not at all
+   * @param maxEnded bound on ended spans remembered at once, split evenly over the shards
+   */
+  public PairingStore(
+      long windowNanos,
+      int maxEntries,
+      int shardCount,
+      BoundaryListener listener,
+      LongSupplier nanoClock,
+      long endedNanos,
+      int maxEnded) {
     if (windowNanos <= 0) {
       throw new IllegalArgumentException("window must be positive");
     }
@@ -121,9 +142,15 @@ public final class PairingStore {
     int ringBound = (int) Math.min(maxEntriesPerShard + 1L, SpanArena.MAX_CAPACITY);
     long epoch = nanoClock.getAsLong();
     this.shards = new PairingShard[n];
+    int endedPerShard = Math.max(1, maxEnded / n);
     for (int i = 0; i < n; i++) {
       SpanArena arena = new SpanArena(INITIAL_RING, ringBound);
-      shards[i] = new PairingShard(arena, new TickClock(windowNanos, epoch));
+      EndedSpans ended =
+          endedNanos > 0
+              ? new EndedSpans(
+                  endedPerShard, endedNanos, ThreadLocalRandom.current().nextLong(), nanoClock)
+              : null;
+      shards[i] = new PairingShard(arena, new TickClock(windowNanos, epoch), ended, counts);
     }
   }
 
@@ -136,13 +163,58 @@ public final class PairingStore {
     return sum;
   }
 
+  /** Ended boundary spans remembered right now ({@link EndedSpans}). */
+  public long endedSpans() {
+    long sum = 0;
+    for (PairingShard s : shards) {
+      sum += s.publishedEnded;
+    }
+    return sum;
+  }
+
+  /**
+   * Spans ignored as copies of one already seen: of one still held ({@code ended} false) or of a
+   * boundary span that ended within {@code pairing.log-window} ({@code ended} true).
+   */
+  public long duplicateSpans(boolean ended) {
+    return (ended ? counts.duplicatesEnded : counts.duplicatesPending).sum();
+  }
+
+  /** How error logs that named a span ended. */
+  public enum ErrorLogOutcome {
+    /** Counted against a half of an edge still held. */
+    TIED,
+    /** Counted against a half of an edge that had left the store ({@code pairing.log-window}). */
+    LATE,
+    /** Ended without an edge to count against. */
+    UNTIED
+  }
+
+  /** Error logs that ended with {@code outcome}. */
+  public long errorLogs(ErrorLogOutcome outcome) {
+    return switch (outcome) {
+      case TIED -> counts.logsTied.sum();
+      case LATE -> counts.logsLate.sum();
+      case UNTIED -> counts.logsUntied.sum();
+    };
+  }
+
+  /**
+   * Ended spans forgotten: as their {@code pairing.log-window} passed ({@code evicted} false) or
+   * early, to stay within {@code pairing.max-ended-spans} ({@code evicted} true).
+   */
+  public long endedSpansForgotten(boolean evicted) {
+    return (evicted ? counts.endedEvicted : counts.endedExpired).sum();
+  }
+
   /**
    * Takes one span.
    *
    * @param span the normalized span
    * @param parentInBatch whether its parent was in the same resource batch (and so on its side)
-   * @return false when the span was already held (a duplicate, such as a client's retry), which is
-   *     then ignored so that no call is counted twice
+   * @return false when the span was already held, or is a boundary span that ended within {@code
+   *     pairing.log-window} (a duplicate, such as a client's retry), which is then ignored so that
+   *     no call is counted twice
    */
   public boolean offerSpan(Span span, boolean parentInBatch) {
     return offerSpan(span, parentInBatch, Replay.NONE);
@@ -165,6 +237,14 @@ public final class PairingStore {
     try {
       SpanArena arena = shard.arena;
       if (arena.find(traceHigh, traceLow, span.spanId()) != SpanArena.NONE) {
+        counts.duplicatesPending.increment();
+        return false;
+      }
+      // A replayed span was counted by the previous owner or not at all; Replay decides.
+      if (replay == Replay.NONE
+          && shard.ended != null
+          && shard.ended.find(traceLow, span.spanId()) != EndedSpans.NONE) {
+        counts.duplicatesEnded.increment();
         return false;
       }
       while (arena.fullAtBound()) {
@@ -236,9 +316,23 @@ public final class PairingStore {
           traceIdHigh == 0
               ? arena.findByLow(traceIdLow, spanId)
               : arena.find(traceIdHigh, traceIdLow, spanId);
+      int e;
       if (p != SpanArena.NONE && arena.hasEdge(p)) {
         if (replay == Replay.NONE || !arena.has(p, SpanArena.UNCOUNTED_EDGE)) {
           ev = PairingEvents.of(ev).errorLogs(arena.edge(p), arena.edgeSide(p), 1);
+          counts.logsTied.increment();
+        }
+      } else if (p == SpanArena.NONE
+          && replay == Replay.NONE
+          && shard.ended != null
+          && (e = shard.ended.find(traceIdLow, spanId)) != EndedSpans.NONE) {
+        // Its span ended: counted against the side it was, or never tied if it was in no edge.
+        Object series = shard.ended.series(e);
+        if (series != null) {
+          ev = PairingEvents.of(ev).lateErrorLog(series, shard.ended.side(e));
+          counts.logsLate.increment();
+        } else {
+          counts.logsUntied.increment();
         }
       } else {
         shard.logs.add(
@@ -315,6 +409,12 @@ public final class PairingStore {
       shard.lock.lock();
       try {
         SpanArena arena = shard.arena;
+        if (shard.ended != null) {
+          int forgotten = shard.ended.expire(now);
+          if (forgotten > 0) {
+            counts.endedExpired.add(forgotten);
+          }
+        }
         long nowTick = shard.clock.tick(now, arena);
         // The ring is in arrival order: stop at the first span still in its window.
         while (arena.size() > 0 && nowTick - arena.arrived(arena.head()) >= windowTicks) {
@@ -323,6 +423,7 @@ public final class PairingStore {
         int logs = shard.logs.expire(now, windowNanos);
         if (logs > 0) {
           shard.add(-logs);
+          counts.logsUntied.add(logs);
           ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
       } finally {
@@ -351,6 +452,7 @@ public final class PairingStore {
         int logs = shard.logs.clear();
         if (logs > 0) {
           shard.add(-logs);
+          counts.logsUntied.add(logs);
           ev = PairingEvents.of(ev).outcome(Outcome.EXPIRED, logs);
         }
       } finally {
@@ -411,7 +513,11 @@ public final class PairingStore {
       // The callee half is where error logs naming the child find it; if its candidate-parent
       // part was evicted (and no copy offered since), only the parent keeps the edge.
       int calleePos = childOwn != SpanArena.NONE ? childOwn : childPos;
-      arena.link(parentPos, parentFirst, calleePos, childFirst, edge.transport(), uncounted);
+      EdgeLinks.Link link =
+          arena.link(parentPos, parentFirst, calleePos, childFirst, edge.transport(), uncounted);
+      if (!uncounted) {
+        ev.keptAs(link);
+      }
       if (parentFirst) {
         ev = releaseLogs(shard, parentPos, edge, Side.CALLER, uncounted, ev);
       }
@@ -440,6 +546,7 @@ public final class PairingStore {
     }
     if (counted > 0) {
       ev.errorLogs(edge, side, counted);
+      shard.counts.logsTied.add(counted);
     }
     return ev;
   }
@@ -466,11 +573,13 @@ public final class PairingStore {
         shard.logs.evictOldestBefore(arena.size() == 0 ? Long.MAX_VALUE : arena.headSerial());
     if (logs > 0) {
       shard.add(-logs);
+      shard.counts.logsUntied.add(logs);
       return ev.outcome(Outcome.EVICTED, logs);
     }
     int p = arena.head();
     if (arena.has(p, SpanArena.OWN)) {
       arena.dropOwn(p);
+      remember(shard, p, true, false);
       ev.outcome(arena.has(p, SpanArena.PAIRED) ? Outcome.PAIRED : Outcome.EVICTED, 1);
     } else {
       arena.dropOldestWait(p);
@@ -491,7 +600,9 @@ public final class PairingStore {
     ev = PairingEvents.of(ev);
     int p = arena.head();
     Span span = null; // rebuilt at most once, and only if it is reported
-    if (arena.has(p, SpanArena.OWN)) {
+    boolean unpaired = false;
+    boolean hadOwn = arena.has(p, SpanArena.OWN);
+    if (hadOwn) {
       arena.dropOwn(p);
       shard.add(-1);
       if (arena.has(p, SpanArena.PAIRED)) {
@@ -504,6 +615,7 @@ public final class PairingStore {
             && arena.protocol(p) != ProtocolHint.DATABASE) {
           span = arena.span(p);
           ev.unpaired(span, Side.CALLER);
+          unpaired = true;
         }
       }
     }
@@ -515,12 +627,45 @@ public final class PairingStore {
           && !arena.has(p, SpanArena.SILENT)
           && (arena.parentLink(p) == ParentLink.REMOTE || arena.kind(p).isIncoming())) {
         ev.unpaired(span != null ? span : arena.span(p), Side.CALLEE);
+        unpaired = true;
       }
     }
+    remember(shard, p, hadOwn, unpaired);
     arena.popHead();
     // Only forget() leaves positions with no part behind the head.
     popDeadHeads(arena);
     return ev;
+  }
+
+  /**
+   * Remembers the span at {@code p}, whose candidate-parent part ended now ({@code ownEnded}) or
+   * which was reported unpaired ({@code unpaired}), in the shard's {@link EndedSpans} if it counted
+   * towards a boundary metric: as a half of its first edge (remembered when its candidate-parent
+   * part ends, which is when the ring stops finding it), else as a reported unpaired half. Call
+   * with the shard's lock held.
+   */
+  @GuardedBy("shard.lock")
+  private static void remember(PairingShard shard, int p, boolean ownEnded, boolean unpaired) {
+    EndedSpans ended = shard.ended;
+    if (ended == null) {
+      return;
+    }
+    SpanArena arena = shard.arena;
+    int forgotten;
+    if (arena.hasEdge(p)) {
+      if (!ownEnded) {
+        return; // remembered when its candidate-parent part was evicted
+      }
+      forgotten =
+          ended.record(arena.traceLo(p), arena.spanId(p), arena.edgeSide(p), arena.edgeSeries(p));
+    } else if (unpaired) {
+      forgotten = ended.record(arena.traceLo(p), arena.spanId(p), Side.CALLER, null);
+    } else {
+      return;
+    }
+    if (forgotten > 0) {
+      shard.counts.endedEvicted.add(forgotten);
+    }
   }
 
   /**

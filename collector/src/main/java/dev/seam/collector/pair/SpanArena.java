@@ -221,20 +221,26 @@ final class SpanArena {
    * candidate parent.
    *
    * @param uncounted whether both halves are replayed, so the edge was counted before
+   * @return the edge as its halves keep it
    */
-  void link(
+  EdgeLinks.Link link(
       int callerPos,
       boolean callerFirst,
       int calleePos,
       boolean calleeFirst,
       Transport transport,
       boolean uncounted) {
-    edges.link(callerPos, callerFirst, calleePos, calleeFirst, transport, uncounted);
+    return edges.link(callerPos, callerFirst, calleePos, calleeFirst, transport, uncounted);
   }
 
   /** Which half of its first edge the span at {@code p} is. */
   Side edgeSide(int p) {
     return edges.edgeSide(p);
+  }
+
+  /** What the listener returned for the first edge of the span at {@code p}, or null. */
+  Object edgeSeries(int p) {
+    return edges.firstSeries(p);
   }
 
   /** The first edge of the span at {@code p}, rebuilt equal to the one reported when it formed. */

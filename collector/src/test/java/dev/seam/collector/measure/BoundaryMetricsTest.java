@@ -595,6 +595,19 @@ class BoundaryMetricsTest {
   }
 
   @Test
+  void lateErrorLogsCountOnTheSeriesTheEdgeWasCountedIn() {
+    Edge e = edge(caller(), callee().operation("/q"), Transport.HTTP);
+    Object series = metrics.onEdgeSeries(e);
+    metrics.onErrorLogs(e, Side.CALLER, 1);
+    metrics.onLateErrorLogs(series, Side.CALLER, 2);
+    metrics.onLateErrorLogs(series, Side.CALLEE, 1);
+    Tags t = goToRust("http", "/q");
+    assertEquals(1.0, counter(BOUNDARY_CALLS, t).count(), "onEdgeSeries counts the call once");
+    assertEquals(3.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "caller")).count());
+    assertEquals(1.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "callee")).count());
+  }
+
+  @Test
   void pairingOutcomesAreCounted() {
     metrics.onOutcome(Outcome.PAIRED, 3);
     metrics.onOutcome(Outcome.EXPIRED, 1);
