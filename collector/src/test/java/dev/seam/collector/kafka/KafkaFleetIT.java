@@ -309,7 +309,13 @@ class KafkaFleetIT {
         f.get(30, TimeUnit.SECONDS);
       }
       Scrape s =
-          seam.awaitScrape(Duration.ofSeconds(30), x -> x.sum("seam_boundary_calls_total") >= 5);
+          seam.awaitScrape(
+              Duration.ofSeconds(30),
+              // The record counter moves after its spans are handed on, so a scrape can see every
+              // call before the last records are counted: wait for all twelve records.
+              x ->
+                  x.sum("seam_boundary_calls_total") >= 5
+                      && x.sum("seam_kafka_records_total") >= 12);
       assertEquals(5, s.sum("seam_boundary_calls_total"));
       assertEquals(
           2,
