@@ -62,6 +62,13 @@ public final class RawSpan {
   int[] eventOff = new int[0];
   int[] eventLen = new int[0];
 
+  // Span links with a well-formed context, as three parallel arrays (a batch consumer carries one
+  // per message).
+  int links;
+  long[] linkTraceHigh = new long[0];
+  long[] linkTraceLow = new long[0];
+  long[] linkSpanId = new long[0];
+
   RawSpan() {}
 
   void reset(byte[] buf, StringTable strings) {
@@ -84,6 +91,7 @@ public final class RawSpan {
     statusMessageLen = 0;
     attributes = 0;
     events = 0;
+    links = 0;
   }
 
   /**
@@ -255,6 +263,49 @@ public final class RawSpan {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Links whose context is well formed (a 16-byte trace id and an 8-byte span id, neither all
+   * zeros), in the order sent; other links are not kept.
+   */
+  public int linkCount() {
+    return links;
+  }
+
+  /** High 64 bits of link {@code i}'s trace id. */
+  public long linkTraceIdHigh(int i) {
+    return linkTraceHigh[i];
+  }
+
+  /** Low 64 bits of link {@code i}'s trace id. */
+  public long linkTraceIdLow(int i) {
+    return linkTraceLow[i];
+  }
+
+  /** The span id link {@code i} names. */
+  public long linkSpanId(int i) {
+    return linkSpanId[i];
+  }
+
+  /**
+   * Adds a link read from the wire: kept only when its context is well formed ({@link #linkCount}).
+   * Readers of other encodings call it with the ids they decoded, lengths as sent.
+   */
+  void addLink(int traceIdLength, long traceHigh, long traceLow, int spanIdLength, long spanId) {
+    if (traceIdLength != 16 || spanIdLength != 8 || (traceHigh | traceLow) == 0 || spanId == 0) {
+      return;
+    }
+    if (links == linkSpanId.length) {
+      int n = Math.max(2, links * 2);
+      linkTraceHigh = Arrays.copyOf(linkTraceHigh, n);
+      linkTraceLow = Arrays.copyOf(linkTraceLow, n);
+      linkSpanId = Arrays.copyOf(linkSpanId, n);
+    }
+    linkTraceHigh[links] = traceHigh;
+    linkTraceLow[links] = traceLow;
+    linkSpanId[links] = spanId;
+    links++;
   }
 
   void addAttribute(String key, byte type, long number, int off, int len) {

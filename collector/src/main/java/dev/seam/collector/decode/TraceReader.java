@@ -14,9 +14,10 @@ import java.util.List;
  *
  * <p>The whole request is read before the caller sees any of it, so a malformed request is refused
  * as a whole and never half processed (a client retrying it would otherwise be counted twice).
- * Fields Seam never reads (links, dropped counts, schema URLs, scope attributes) are skipped, and
- * structured attribute values are framed but not looked into; so a request that the generated
- * parser would refuse only for a flaw inside those is accepted.
+ * Fields Seam never reads (dropped counts, schema URLs, scope attributes, a link's trace state,
+ * attributes and flags) are skipped, and structured attribute values are framed but not looked
+ * into; so a request that the generated parser would refuse only for a flaw inside those is
+ * accepted. Of a link, only its context (trace id and span id) is read.
  *
  * <p>One reader per thread: it is not thread-safe, and what it returns is valid until its next
  * {@link #read}.
@@ -379,6 +380,13 @@ public final class TraceReader {
             in.pos = eventEnd;
             break;
           }
+        case (13 << 3) | ProtoInput.LENGTH_DELIMITED:
+          { // links: their context, for messaging calls whose consumer links to its producer
+            int linkEnd = in.length(end);
+            readLink(in, linkEnd, buf, s);
+            in.pos = linkEnd;
+            break;
+          }
         case (15 << 3) | ProtoInput.LENGTH_DELIMITED:
           { // status
             int statusEnd = in.length(end);
@@ -405,6 +413,32 @@ public final class TraceReader {
           break;
       }
     }
+  }
+
+  /** Reads one {@code Span.Link} message ending at {@code end}: its trace id and span id. */
+  private static void readLink(ProtoInput in, int end, byte[] buf, RawSpan s) throws IOException {
+    int traceIdLength = 0;
+    long traceHigh = 0;
+    long traceLow = 0;
+    int spanIdLength = 0;
+    long spanId = 0;
+    for (int tag = in.tag(end); tag != 0; tag = in.tag(end)) {
+      if (tag == ((1 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+        int idEnd = in.length(end);
+        traceIdLength = idEnd - in.pos;
+        traceHigh = traceIdLength == 16 ? readLong(buf, in.pos) : 0;
+        traceLow = traceIdLength == 16 ? readLong(buf, in.pos + 8) : 0;
+        in.pos = idEnd;
+      } else if (tag == ((2 << 3) | ProtoInput.LENGTH_DELIMITED)) {
+        int idEnd = in.length(end);
+        spanIdLength = idEnd - in.pos;
+        spanId = spanIdLength == 8 ? readLong(buf, in.pos) : 0;
+        in.pos = idEnd;
+      } else {
+        in.skip(tag, end);
+      }
+    }
+    s.addLink(traceIdLength, traceHigh, traceLow, spanIdLength, spanId);
   }
 
   private static void readKeyValue(

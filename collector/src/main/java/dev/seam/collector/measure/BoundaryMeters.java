@@ -10,6 +10,7 @@ import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERRORS;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERROR_LOGS;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_NEGATIVE_OVERHEAD;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_OVERHEAD;
+import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_QUEUE;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_REQUEST_BYTES;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_RESPONSE_BYTES;
 
@@ -72,6 +73,10 @@ final class BoundaryMeters {
   private boolean skewSeen;
 
   final Lazy<Counter> contextBroken;
+
+  /** Messaging boundaries only: producer end to consumer start, made on the first such call. */
+  final Lazy<Timer> queue;
+
   // Created on first use, so a boundary whose spans never carry sizes has no empty histograms.
   final Lazy<DistributionSummary> requestBytes;
   final Lazy<DistributionSummary> responseBytes;
@@ -118,6 +123,14 @@ final class BoundaryMeters {
                     BOUNDARY_CONTEXT_BROKEN,
                     "Calls whose caller and callee reported in two different traces: the trace"
                         + " context was lost at the boundary"));
+    queue =
+        new Lazy<>(
+            () ->
+                timer(
+                    BOUNDARY_QUEUE,
+                    "Time each message of a paired messaging call spent queued: consumer start"
+                        + " minus producer end, corrected for clock skew, never negative",
+                    durationBuckets));
     requestBytes =
         new Lazy<>(
             () ->

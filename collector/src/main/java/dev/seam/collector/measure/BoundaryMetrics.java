@@ -29,6 +29,7 @@ public final class BoundaryMetrics implements BoundaryListener {
   private final BoundarySeries series;
   private final PairingMetrics pairing;
   private final ServiceGraphMetrics serviceGraph;
+  private final ClockOffsets clocks = new ClockOffsets();
 
   /**
    * @param registry where the meters live
@@ -80,12 +81,20 @@ public final class BoundaryMetrics implements BoundaryListener {
         } else if (edge.transport() != Transport.FFI) {
           // The NTP estimate assumes the callee ran inside the caller's span, half-way through
           // the crossing: (start(C) - start(P)) - (dur(P) - dur(C)) / 2.
-          m.clockSkew((callee.startNanos() - caller.startNanos()) - overhead / 2);
+          long skew = (callee.startNanos() - caller.startNanos()) - overhead / 2;
+          m.clockSkew(skew);
+          // A consumer runs after its producer, not inside it: no sample of the two clocks.
+          if (edge.transport() != Transport.MESSAGING) {
+            clocks.sample(caller.origin().service(), callee.origin().service(), skew);
+          }
         }
         m.overhead.record(overhead, TimeUnit.NANOSECONDS);
       }
       exemplars.set(callee.traceIdHigh(), callee.traceIdLow(), callee.spanId());
       m.calleeDuration.record(calleeNanos, TimeUnit.NANOSECONDS);
+      if (edge.transport() == Transport.MESSAGING && callee.kind() == SpanKind.CONSUMER) {
+        m.queue.get().record(queueNanos(caller, callee), TimeUnit.NANOSECONDS);
+      }
     } finally {
       exemplars.clear();
     }
@@ -181,6 +190,22 @@ public final class BoundaryMetrics implements BoundaryListener {
   @Override
   public void onOutcome(Outcome outcome, int count) {
     pairing.record(outcome, count);
+  }
+
+  /**
+   * How long a message waited between its producer and its consumer: the consumer's start minus the
+   * producer's end, the consumer's start first moved onto the producer's clock by the estimated
+   * offset between the two services ({@link ClockOffsets}; none within one process). A wait that
+   * still comes out negative (the consumer started before the producer returned, as a fast consumer
+   * does when the producer span ends on the broker's acknowledgement, or clocks no call corrects)
+   * is recorded as 0.
+   */
+  private long queueNanos(Span producer, Span consumer) {
+    long offset =
+        producer.origin().sameProcess(consumer.origin())
+            ? 0
+            : clocks.offset(producer.origin().service(), consumer.origin().service());
+    return Math.max(0L, (consumer.startNanos() - offset) - producer.endNanos());
   }
 
   /**

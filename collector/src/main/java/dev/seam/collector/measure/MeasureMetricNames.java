@@ -28,6 +28,12 @@ public final class MeasureMetricNames {
   /** Calls whose callee outlasted the caller ({@code seam_boundary_negative_overhead_total}). */
   public static final String BOUNDARY_NEGATIVE_OVERHEAD = "seam.boundary.negative.overhead";
 
+  /**
+   * Time a message spent between its producer's end and its consumer's start ({@code
+   * seam_boundary_queue_seconds}).
+   */
+  public static final String BOUNDARY_QUEUE = "seam.boundary.queue";
+
   /** Request payload sizes ({@code seam_boundary_request_bytes}). */
   public static final String BOUNDARY_REQUEST_BYTES = "seam.boundary.request";
 

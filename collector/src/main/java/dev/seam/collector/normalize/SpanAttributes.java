@@ -20,6 +20,10 @@ final class SpanAttributes {
   boolean http;
   String rpcSystem;
   boolean messaging;
+
+  /** The broker the span names ({@code messaging.system}), or {@code null}. */
+  String messagingSystem;
+
   boolean database;
 
   // operation
@@ -93,6 +97,7 @@ final class SpanAttributes {
           break;
         case "messaging.system":
           messaging = true;
+          messagingSystem = s.stringValue(i);
           break;
         case "messaging.destination.name":
         case "messaging.destination":
@@ -152,6 +157,7 @@ final class SpanAttributes {
     http = false;
     rpcSystem = null;
     messaging = false;
+    messagingSystem = null;
     database = false;
     rpcService = null;
     rpcMethod = null;

@@ -169,10 +169,14 @@ public final class SpanNormalizer {
 
   // ---- operation ----
 
-  /** The messaging destination, full RPC method or HTTP route, by the span's transport hint. */
+  /**
+   * The messaging destination (else the broker, when the span names no destination), full RPC
+   * method or HTTP route, by the span's transport hint.
+   */
   private static String operation(ProtocolHint protocol, SpanAttributes a, String spanName) {
     return switch (protocol) {
-      case MESSAGING -> a.destination;
+      case MESSAGING ->
+          a.destination != null && !a.destination.isEmpty() ? a.destination : a.messagingSystem;
       case GRPC, OTHER_RPC -> a.rpcOperations.of(a.rpcService, a.rpcMethod, spanName);
       case HTTP -> a.route;
       default -> null;

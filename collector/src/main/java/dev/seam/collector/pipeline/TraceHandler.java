@@ -16,6 +16,7 @@ import dev.seam.collector.model.Span;
 import dev.seam.collector.normalize.OriginCache;
 import dev.seam.collector.normalize.SpanNormalizer;
 import dev.seam.collector.pair.ContextBreakDetector;
+import dev.seam.collector.pair.LinkedCallers;
 import dev.seam.collector.pair.PairingStore;
 import dev.seam.collector.pair.Replay;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
@@ -159,7 +160,15 @@ public final class TraceHandler {
             parentInBatch = Arrays.binarySearch(batchIds, 0, to - from, parent) >= 0;
           }
           boolean fresh = store.offerSpan(span, parentInBatch, replay);
-          if (fresh && contextBreaks != null && ContextBreakDetector.isCandidate(span)) {
+          int linked =
+              s.linkCount() > 0 && LinkedCallers.pairsThroughLinks(span)
+                  ? offerLinks(s, span, replay)
+                  : 0;
+          // A consumer whose links name its producers did not lose its context.
+          if (fresh
+              && linked == 0
+              && contextBreaks != null
+              && ContextBreakDetector.isCandidate(span)) {
             contextBreaks.offerRoot(span);
           }
           tally.processed++;
@@ -184,6 +193,27 @@ public final class TraceHandler {
               .setErrorMessage(tally.message("spans")));
     }
     return response.build();
+  }
+
+  /**
+   * Offers a consumer span once more for each producer span it links to, as that producer's callee
+   * ({@link LinkedCallers}); a link to its own parent is skipped (the parent pairs it).
+   *
+   * @return how many linked callees were offered
+   */
+  private int offerLinks(RawSpan s, Span span, Replay replay) {
+    int offered = 0;
+    for (int l = 0, n = s.linkCount(); l < n; l++) {
+      long high = s.linkTraceIdHigh(l);
+      long low = s.linkTraceIdLow(l);
+      long linked = s.linkSpanId(l);
+      if (high == span.traceIdHigh() && low == span.traceIdLow() && linked == span.parentSpanId()) {
+        continue;
+      }
+      store.offerSpan(LinkedCallers.calleeOf(span, high, low, linked), false, replay);
+      offered++;
+    }
+    return offered;
   }
 
   /** Forwards the accepted spans: the bytes as received when nothing in them changes. */

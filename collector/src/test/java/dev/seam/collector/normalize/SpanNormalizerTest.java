@@ -555,6 +555,18 @@ class SpanNormalizerTest {
   }
 
   @Test
+  void messagingWithoutDestinationNamesTheBroker() {
+    // A NATS request or an anonymous destination: the broker is all the span names.
+    Span s =
+        norm(
+            span(io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_CONSUMER)
+                .addAttributes(attr("messaging.system", "nats"))
+                .addAttributes(attr("messaging.destination.name", "")));
+    assertEquals(ProtocolHint.MESSAGING, s.protocol());
+    assertEquals("nats", s.operation());
+  }
+
+  @Test
   void dbSystemIsDatabase() {
     Span s =
         norm(
