@@ -72,6 +72,7 @@ final class TraceJsonReader {
   private static final Schema SCOPE = SCOPE_SPANS.message(1);
   private static final Schema SPAN = SCOPE_SPANS.message(2);
   private static final Schema STATUS = SPAN.message(15);
+  private static final Schema LINK = SPAN.message(13);
   private static final Schema KEY_VALUE = SPAN.message(9);
   private static final Schema ANY_VALUE = KEY_VALUE.message(2);
 
@@ -267,14 +268,50 @@ final class TraceJsonReader {
         case 16:
           s.flags = (int) unsigned(p, t, 0xFFFF_FFFFL);
           break;
+        case 13: // links: their ids kept, the rest checked
+          for (t = array(p, t); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            link(p, object(t), s);
+          }
+          break;
         default:
-          // Links (13) and the dropped counts: checked, not kept. Keeping a link's ids means a
-          // case 13 that walks the array like status() walks its object: field 1 as trace_id
-          // above, field 2 as span_id, the rest through value(p, t, f, false).
+          // The dropped counts: checked, not kept.
           value(p, t, f, false);
           break;
       }
     }
+  }
+
+  private void link(JsonParser p, JsonToken start, RawSpan s) throws IOException, Unsure {
+    int traceIdLength = 0;
+    long traceHigh = 0;
+    long traceLow = 0;
+    int spanIdLength = 0;
+    long spanId = 0;
+    long seen = 0;
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      Field f = LINK.field(p.currentName());
+      t = p.nextToken();
+      if (f == null) {
+        p.skipChildren();
+        continue;
+      }
+      seen = f.mark(seen, t);
+      if (f.number == 1) {
+        traceIdLength = idLength(id(p, t));
+        if (traceIdLength == 16) {
+          char[] c = p.getTextCharacters();
+          int off = p.getTextOffset();
+          traceHigh = hexLong(c, off);
+          traceLow = hexLong(c, off + 16);
+        }
+      } else if (f.number == 2) {
+        spanIdLength = idLength(id(p, t));
+        spanId = spanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
+      } else {
+        value(p, t, f, false);
+      }
+    }
+    s.addLink(traceIdLength, traceHigh, traceLow, spanIdLength, spanId);
   }
 
   private void status(JsonParser p, JsonToken start, RawSpan s) throws IOException, Unsure {

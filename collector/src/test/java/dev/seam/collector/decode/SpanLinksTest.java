@@ -111,10 +111,15 @@ class SpanLinksTest {
           }]}]
         }]}
         """;
-    byte[] body = OtlpJson.traces(json.getBytes(StandardCharsets.UTF_8)).toByteArray();
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    byte[] body = OtlpJson.traces(utf8).toByteArray();
 
-    RawSpan s = new TraceReader(new StringTable(64)).read(body).span(0);
+    // The same links through the general path (JSON to protobuf) and the streaming JSON reader.
+    assertLinks(new TraceReader(new StringTable(64)).read(body).span(0));
+    assertLinks(new TraceReader(new StringTable(64)).readJson(utf8).span(0));
+  }
 
+  private static void assertLinks(RawSpan s) {
     assertEquals(2, s.linkCount());
     assertEquals(0x3e56000000000000L, s.linkTraceIdHigh(0));
     assertEquals(1L, s.linkTraceIdLow(0));

@@ -253,6 +253,21 @@ class TraceReaderTest {
     for (int i = 0; i < want.getEventsCount(); i++) {
       assertEquals(want.getEvents(i), got.event(i));
     }
+    // Links with well-formed ids are kept in order; the others are dropped.
+    int link = 0;
+    for (Span.Link l : want.getLinksList()) {
+      if (l.getTraceId().size() != 16
+          || l.getSpanId().size() != 8
+          || (Ids.readLong(l.getTraceId(), 0) | Ids.readLong(l.getTraceId(), 8)) == 0
+          || Ids.readLong(l.getSpanId(), 0) == 0) {
+        continue;
+      }
+      assertEquals(Ids.readLong(l.getTraceId(), 0), got.linkTraceIdHigh(link));
+      assertEquals(Ids.readLong(l.getTraceId(), 8), got.linkTraceIdLow(link));
+      assertEquals(Ids.readLong(l.getSpanId(), 0), got.linkSpanId(link));
+      link++;
+    }
+    assertEquals(link, got.linkCount());
   }
 
   private static long parse(String s) {
