@@ -12,8 +12,7 @@ import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.pair.TransportClassifier;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.TimeUnit;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Records the {@code seam_boundary_*} metrics, the pairing outcomes and (when switched on) Tempo's
@@ -31,15 +30,18 @@ public final class BoundaryMetrics implements BoundaryListener {
   private final ServiceGraphMetrics serviceGraph;
 
   /**
-   * @param registry where the meters live
+   * @param registry where the meters live; the boundary histograms are registered in its {@link
+   *     PrometheusMeterRegistry#getPrometheusRegistry() Prometheus registry}, once per registry
    * @param exemplars the exemplar hook the registry was built with
-   * @param settings labels, caps, buckets and clock
+   * @param settings labels, caps, buckets, native histograms and clock
    */
   public BoundaryMetrics(
-      MeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
+      PrometheusMeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
     this.exemplars = exemplars;
     this.guard = new CardinalityGuard(registry, settings);
-    this.series = new BoundarySeries(registry, guard, settings);
+    BoundaryHistograms histograms =
+        new BoundaryHistograms(registry.getPrometheusRegistry(), settings, exemplars);
+    this.series = new BoundarySeries(registry, histograms, guard, settings);
     this.pairing = new PairingMetrics(registry);
     this.serviceGraph =
         settings.serviceGraph()
@@ -61,7 +63,7 @@ public final class BoundaryMetrics implements BoundaryListener {
     long calleeNanos = callee.durationNanos();
     try {
       exemplars.set(caller.traceIdHigh(), caller.traceIdLow(), caller.spanId());
-      m.callerDuration.record(callerNanos, TimeUnit.NANOSECONDS);
+      m.callerDuration.record(callerNanos);
       // A callee cut off when its caller gave up ended when it was dropped, not when its work
       // did: caller minus callee would be the wait, not the crossing, so no overhead is recorded.
       boolean cutOff = callee.cutOff() && caller.failed();
@@ -75,10 +77,10 @@ public final class BoundaryMetrics implements BoundaryListener {
           // the crossing: (start(C) - start(P)) - (dur(P) - dur(C)) / 2.
           m.clockSkew((callee.startNanos() - caller.startNanos()) - overhead / 2);
         }
-        m.overhead.record(overhead, TimeUnit.NANOSECONDS);
+        m.overhead.record(overhead);
       }
       exemplars.set(callee.traceIdHigh(), callee.traceIdLow(), callee.spanId());
-      m.calleeDuration.record(calleeNanos, TimeUnit.NANOSECONDS);
+      m.calleeDuration.record(calleeNanos);
     } finally {
       exemplars.clear();
     }
@@ -105,14 +107,14 @@ public final class BoundaryMetrics implements BoundaryListener {
     }
     long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
     if (request >= 0) {
-      m.requestBytes.get().record((double) request);
+      m.requestBytes.get().record(request);
     }
     long response = caller.responseBytes() >= 0 ? caller.responseBytes() : callee.responseBytes();
     if (response >= 0) {
-      m.responseBytes.get().record((double) response);
+      m.responseBytes.get().record(response);
     }
     if (callee.allocatedBytes() >= 0) {
-      m.allocatedBytes.get().record((double) callee.allocatedBytes());
+      m.allocatedBytes.get().record(callee.allocatedBytes());
     }
   }
 
