@@ -167,7 +167,7 @@ contracts: {file: %s}
 	e.awaitHTTP("seam", fmt.Sprintf("http://127.0.0.1:%d/readyz", seamMetrics), 60*time.Second)
 
 	e.startPrometheus(repo, promPort, seamMetrics)
-	e.startNativePrometheus(nativePromPort, seamMetrics)
+	e.startNativePrometheus(repo, nativePromPort, seamMetrics)
 	gatewayPort := e.startServices(pricingBin, gatewayBin, seamGRPC, seamHTTP)
 
 	// Drive the mix, then (once Prometheus has scraped the boundaries it made) a few more HTTP

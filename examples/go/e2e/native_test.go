@@ -33,8 +33,9 @@ var boundaryHistograms = []string{
 const nativeBy = "caller_service, callee_service, transport"
 
 // startNativePrometheus starts a Prometheus that ingests native histograms, scraping Seam's
-// metrics port every second, without rules.
-func (e *env) startNativePrometheus(promPort, seamMetrics int) {
+// metrics port every second, with Seam's recording rules (whose quantiles read the native series
+// when there are no classic buckets).
+func (e *env) startNativePrometheus(repo string, promPort, seamMetrics int) {
 	t := e.t
 	t.Helper()
 	promBin := os.Getenv("PROMETHEUS_BIN")
@@ -44,11 +45,14 @@ func (e *env) startNativePrometheus(promPort, seamMetrics int) {
 	promCfg := filepath.Join(e.out, "prometheus-native.yml")
 	writeFile(t, promCfg, fmt.Sprintf(`global:
   scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - %s
 scrape_configs:
   - job_name: seam
     static_configs:
       - targets: ["127.0.0.1:%d"]
-`, seamMetrics))
+`, filepath.Join(repo, "dashboards/prometheus/recording.rules.yml"), seamMetrics))
 	e.start("prometheus-native", nil, promBin, "--config.file="+promCfg,
 		"--storage.tsdb.path="+filepath.Join(e.out, "prometheus-native-data"),
 		fmt.Sprintf("--web.listen-address=127.0.0.1:%d", promPort), "--log.level=warn",
@@ -59,10 +63,12 @@ scrape_configs:
 
 // checkNativeHistograms compares, family by family and boundary by boundary, the native series
 // in the second Prometheus with the classic ones in the first: the same observation count and
-// sum, and p50 and p99 within one classic bucket of each other.
+// sum, p50 and p99 within one classic bucket of each other, and so the recording rules' quantiles
+// over rate(), which each server computes from the series it has.
 func (e *env) checkNativeHistograms() {
 	t := e.t
 	t.Helper()
+	defer e.checkNativeRules()
 	for _, family := range boundaryHistograms {
 		classicCount := fmt.Sprintf("sum by (%s) (%s_count)", nativeBy, family)
 		nativeCount := fmt.Sprintf("histogram_count(sum by (%s) (%s))", nativeBy, family)
@@ -116,6 +122,39 @@ func (e *env) checkNativeHistograms() {
 					t.Errorf("%s p%s %s: native %v is in classic bucket %d, classic %v in bucket %d (bounds %v)", family, q, k, n, ni, c, ci, bounds)
 				}
 				t.Logf("%-38s p%-4s %-40s classic %.6g s  native %.6g s", family, q, k, c, n)
+			}
+		}
+	}
+}
+
+// checkNativeRules compares the recording rules' quantiles in the two servers: the classic
+// Prometheus computes them from _bucket, the native one from the native series.
+func (e *env) checkNativeRules() {
+	t := e.t
+	t.Helper()
+	for _, family := range boundaryHistograms {
+		bounds := e.classicBounds(family)
+		for _, rule := range []string{"boundary:" + family + ":p50_5m", "boundary:" + family + ":p99_5m", "contract:" + family + ":p99_5m"} {
+			classic := byBoundary(e.query(rule))
+			native := byBoundary(e.queryAt(e.nativePromURL, rule))
+			if len(classic) == 0 {
+				t.Errorf("%s: no series in the classic Prometheus", rule)
+			}
+			for k, c := range classic {
+				n, ok := native[k]
+				if !ok {
+					t.Errorf("%s %s: not recorded from the native series (classic %v)", rule, k, c)
+					continue
+				}
+				if math.IsNaN(c) || math.IsNaN(n) {
+					if math.IsNaN(c) != math.IsNaN(n) {
+						t.Errorf("%s %s: native %v, classic %v", rule, k, n, c)
+					}
+					continue
+				}
+				if ci, ni := bucketOf(bounds, c), bucketOf(bounds, n); ni < ci-1 || ni > ci+1 {
+					t.Errorf("%s %s: from native series %v (classic bucket %d), from classic %v (bucket %d)", rule, k, n, ni, c, ci)
+				}
 			}
 		}
 	}
