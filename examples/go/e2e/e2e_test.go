@@ -126,6 +126,8 @@ type env struct {
 	out         string
 	procs       []*proc
 	promURL     string
+	// nativePromURL: the second Prometheus, which ingests native histograms (native_test.go)
+	nativePromURL string
 }
 
 type proc struct {
@@ -148,8 +150,8 @@ func TestBoundariesMatchTheLedger(t *testing.T) {
 	e := &env{t: t, out: out}
 	t.Cleanup(e.stopAll)
 
-	ports := freePorts(t, 4)
-	seamGRPC, seamHTTP, seamMetrics, promPort := ports[0], ports[1], ports[2], ports[3]
+	ports := freePorts(t, 5)
+	seamGRPC, seamHTTP, seamMetrics, promPort, nativePromPort := ports[0], ports[1], ports[2], ports[3], ports[4]
 
 	// Seam, with a short window so unpaired halves are counted within seconds.
 	seamCfg := filepath.Join(out, "seam.yaml")
@@ -165,6 +167,7 @@ contracts: {file: %s}
 	e.awaitHTTP("seam", fmt.Sprintf("http://127.0.0.1:%d/readyz", seamMetrics), 60*time.Second)
 
 	e.startPrometheus(repo, promPort, seamMetrics)
+	e.startNativePrometheus(repo, nativePromPort, seamMetrics)
 	gatewayPort := e.startServices(pricingBin, gatewayBin, seamGRPC, seamHTTP)
 
 	// Drive the mix, then (once Prometheus has scraped the boundaries it made) a few more HTTP
@@ -198,6 +201,7 @@ contracts: {file: %s}
 	e.checkBoundaries(calls, oneInstance)
 	e.checkContracts(calls)
 	e.checkDashboards(repo, false)
+	e.checkNativeHistograms()
 }
 
 // callFromCheckout makes checkoutCalls calls to pricing from a second real Go client, service
@@ -681,7 +685,13 @@ func (s sample) value() float64 {
 
 func (e *env) query(q string) []sample {
 	e.t.Helper()
-	resp, err := http.Get(e.promURL + "/api/v1/query?query=" + url.QueryEscape(q))
+	return e.queryAt(e.promURL, q)
+}
+
+// queryAt runs an instant query on the Prometheus at base.
+func (e *env) queryAt(base, q string) []sample {
+	e.t.Helper()
+	resp, err := http.Get(base + "/api/v1/query?query=" + url.QueryEscape(q))
 	if err != nil {
 		e.t.Fatalf("prometheus query %q: %v", q, err)
 	}

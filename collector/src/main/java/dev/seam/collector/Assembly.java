@@ -114,7 +114,8 @@ public record Assembly(
             config.compat().serviceGraph().enabled(),
             config.limits().maxBoundaries(),
             config.limits().maxServices(),
-            nanoClock);
+            nanoClock,
+            b.nativeHistograms());
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
     PairingConfig p = config.pairing();
     Contracts contracts =

@@ -2,6 +2,7 @@ package dev.seam.collector.expose;
 
 import dev.seam.collector.receive.BearerTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -11,11 +12,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayOutputStream;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
- * Serves {@code GET /metrics} in the Prometheus text format, or OpenMetrics (with exemplars) when
- * the Accept header asks for it; {@code /healthz} answers while the process runs and {@code
+ * Serves {@code GET /metrics} in the format the Accept header prefers: the Prometheus protobuf
+ * format (with the boundary histograms' native buckets), OpenMetrics (with exemplars) or, by
+ * default, the Prometheus text format; {@code /healthz} answers while the process runs and {@code
  * /readyz} once the receivers are bound. Scrapes are rendered off the event loop.
  */
 public final class MetricsServer {
@@ -27,6 +30,9 @@ public final class MetricsServer {
   private final WorkerExecutor scrapes;
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String PROTOBUF = PrometheusProtobufWriter.CONTENT_TYPE;
+  private static final String PROTOBUF_MEDIA_TYPE = "application/vnd.google.protobuf";
+  private static final String PROTOBUF_MESSAGE = "io.prometheus.client.MetricFamily";
 
   /**
    * @param ready whether the receivers are bound
@@ -104,11 +110,63 @@ public final class MetricsServer {
   }
 
   private static String contentType(HttpServerRequest req) {
-    String accept = req.getHeader("Accept");
-    // Text formats only: Micrometer has nothing the protobuf format would add.
-    return accept != null && accept.contains("application/openmetrics-text")
-        ? OPENMETRICS
-        : PROMETHEUS_TEXT;
+    return contentType(req.getHeader("Accept"));
+  }
+
+  /**
+   * The format of the answer to {@code accept}: of the media ranges Seam can serve, the one with
+   * the highest quality (the first of equals); the text format when none is named. Prometheus puts
+   * protobuf first only when it ingests native histograms.
+   */
+  static String contentType(String accept) {
+    if (accept == null) {
+      return PROMETHEUS_TEXT;
+    }
+    String chosen = PROMETHEUS_TEXT;
+    double best = 0;
+    for (String range : accept.split(",", -1)) {
+      String[] parts = range.split(";", -1);
+      String type = parts[0].trim().toLowerCase(Locale.ROOT);
+      double q = 1;
+      String proto = null;
+      String encoding = null;
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i].trim();
+        int eq = p.indexOf('=');
+        if (eq < 0) {
+          continue;
+        }
+        String name = p.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+        String value = p.substring(eq + 1).trim();
+        switch (name) {
+          case "q" -> q = quality(value);
+          case "proto" -> proto = value;
+          case "encoding" -> encoding = value;
+          default -> {}
+        }
+      }
+      String format =
+          switch (type) {
+            case PROTOBUF_MEDIA_TYPE ->
+                PROTOBUF_MESSAGE.equals(proto) && "delimited".equals(encoding) ? PROTOBUF : null;
+            case "application/openmetrics-text" -> OPENMETRICS;
+            case "text/plain" -> PROMETHEUS_TEXT;
+            default -> null;
+          };
+      if (format != null && q > best) {
+        best = q;
+        chosen = format;
+      }
+    }
+    return chosen;
+  }
+
+  private static double quality(String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private void scrape(HttpServerRequest req) {

@@ -14,17 +14,26 @@ import java.util.List;
  * @param operation the operation label
  * @param allocatedBytesAttributes span attributes that carry bytes allocated during the call
  * @param buckets histogram bounds
+ * @param nativeHistograms whether the boundary histograms also keep Prometheus native buckets,
+ *     which /metrics serves to scrapers that ask for the protobuf format
  */
 public record BoundaryConfig(
-    OperationConfig operation, List<String> allocatedBytesAttributes, BucketsConfig buckets)
+    OperationConfig operation,
+    List<String> allocatedBytesAttributes,
+    BucketsConfig buckets,
+    boolean nativeHistograms)
     implements ComponentConfig {
 
-  /** The operation label on (50 per boundary), the usual allocation attributes, default buckets. */
+  /**
+   * The operation label on (50 per boundary), the usual allocation attributes, default buckets,
+   * native histograms on.
+   */
   public static final BoundaryConfig DEFAULT =
       new BoundaryConfig(
           OperationConfig.DEFAULT,
           List.of("seam.allocated_bytes", "allocated_bytes"),
-          BucketsConfig.DEFAULT);
+          BucketsConfig.DEFAULT,
+          true);
 
   public BoundaryConfig {
     allocatedBytesAttributes = List.copyOf(allocatedBytesAttributes);

@@ -1,31 +1,21 @@
 package dev.seam.collector.measure;
 
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_ALLOCATED_BYTES;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLEE_DURATION;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLER_DURATION;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CALLS;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CLOCK_SKEW;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_CONTEXT_BROKEN;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERRORS;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_ERROR_LOGS;
 import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_NEGATIVE_OVERHEAD;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_OVERHEAD;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_QUEUE;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_REQUEST_BYTES;
-import static dev.seam.collector.measure.MeasureMetricNames.BOUNDARY_RESPONSE_BYTES;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.seam.collector.model.BoundaryKey;
 import dev.seam.collector.model.ErrorSide;
 import dev.seam.collector.model.Side;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,16 +37,16 @@ final class BoundaryMeters {
 
   private final MeterRegistry registry;
   private final Tags tags;
-  private final double[] byteBuckets;
   private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
+  private final Queue<BoundaryHistogram.Series> histograms = new ConcurrentLinkedQueue<>();
 
   /** When a call last touched the boundary, on the settings' clock. */
   volatile long lastUsedNanos;
 
   final Counter calls;
-  final Timer callerDuration;
-  final Timer calleeDuration;
-  final Timer overhead;
+  final BoundaryHistogram.Series callerDuration;
+  final BoundaryHistogram.Series calleeDuration;
+  final BoundaryHistogram.Series overhead;
   final Counter negativeOverhead;
 
   /** Per failing side, the error counters by error class. */
@@ -75,43 +65,25 @@ final class BoundaryMeters {
   final Lazy<Counter> contextBroken;
 
   /** Messaging boundaries only: producer end to consumer start, made on the first such call. */
-  final Lazy<Timer> queue;
+  final Lazy<BoundaryHistogram.Series> queue;
 
   // Created on first use, so a boundary whose spans never carry sizes has no empty histograms.
-  final Lazy<DistributionSummary> requestBytes;
-  final Lazy<DistributionSummary> responseBytes;
-  final Lazy<DistributionSummary> allocatedBytes;
+  final Lazy<BoundaryHistogram.Series> requestBytes;
+  final Lazy<BoundaryHistogram.Series> responseBytes;
+  final Lazy<BoundaryHistogram.Series> allocatedBytes;
 
   BoundaryMeters(
-      MeterRegistry registry,
-      BoundaryKey key,
-      Duration[] durationBuckets,
-      Duration[] overheadBuckets,
-      double[] byteBuckets,
-      long nowNanos) {
+      MeterRegistry registry, BoundaryHistograms families, BoundaryKey key, long nowNanos) {
     this.registry = registry;
     this.tags = BoundarySeries.tags(key);
-    this.byteBuckets = byteBuckets;
     this.lastUsedNanos = nowNanos;
     for (ErrorSide side : ErrorSide.values()) {
       errors.put(side, new ConcurrentHashMap<>());
     }
     calls = counter(BOUNDARY_CALLS, "Paired boundary calls");
-    callerDuration =
-        timer(
-            BOUNDARY_CALLER_DURATION,
-            "Duration of the caller's span of each paired call",
-            durationBuckets);
-    calleeDuration =
-        timer(
-            BOUNDARY_CALLEE_DURATION,
-            "Duration of the callee's span of each paired call",
-            durationBuckets);
-    overhead =
-        timer(
-            BOUNDARY_OVERHEAD,
-            "Caller duration minus callee duration: the crossing itself",
-            overheadBuckets);
+    callerDuration = histogram(families.callerDuration);
+    calleeDuration = histogram(families.calleeDuration);
+    overhead = histogram(families.overhead);
     negativeOverhead =
         counter(
             BOUNDARY_NEGATIVE_OVERHEAD,
@@ -123,29 +95,10 @@ final class BoundaryMeters {
                     BOUNDARY_CONTEXT_BROKEN,
                     "Calls whose caller and callee reported in two different traces: the trace"
                         + " context was lost at the boundary"));
-    queue =
-        new Lazy<>(
-            () ->
-                timer(
-                    BOUNDARY_QUEUE,
-                    "Time each message of a paired messaging call spent queued: consumer start"
-                        + " minus producer end, corrected for clock skew, never negative",
-                    durationBuckets));
-    requestBytes =
-        new Lazy<>(
-            () ->
-                bytes(BOUNDARY_REQUEST_BYTES, "Request payload bytes of paired calls, when known"));
-    responseBytes =
-        new Lazy<>(
-            () ->
-                bytes(
-                    BOUNDARY_RESPONSE_BYTES, "Response payload bytes of paired calls, when known"));
-    allocatedBytes =
-        new Lazy<>(
-            () ->
-                bytes(
-                    BOUNDARY_CALLEE_ALLOCATED_BYTES,
-                    "Bytes the callee allocated during a paired call, when its span says"));
+    queue = new Lazy<>(() -> histogram(families.queue));
+    requestBytes = new Lazy<>(() -> histogram(families.requestBytes));
+    responseBytes = new Lazy<>(() -> histogram(families.responseBytes));
+    allocatedBytes = new Lazy<>(() -> histogram(families.allocatedBytes));
   }
 
   /** The labels of this boundary. */
@@ -215,8 +168,11 @@ final class BoundaryMeters {
     }
   }
 
-  /** Removes every meter of this boundary from the registry. */
+  /** Removes every meter and histogram series of this boundary. */
   void removeFromRegistry() {
+    for (BoundaryHistogram.Series h : histograms) {
+      h.remove();
+    }
     for (Meter m : registered) {
       registry.remove(m);
     }
@@ -231,23 +187,11 @@ final class BoundaryMeters {
     return track(Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
-  private Timer timer(String name, String description, Duration[] slos) {
-    return track(
-        Timer.builder(name)
-            .description(description)
-            .tags(tags)
-            .serviceLevelObjectives(slos)
-            .register(registry));
-  }
-
-  private DistributionSummary bytes(String name, String description) {
-    return track(
-        DistributionSummary.builder(name)
-            .description(description)
-            .baseUnit("bytes")
-            .tags(tags)
-            .serviceLevelObjectives(byteBuckets)
-            .register(registry));
+  private BoundaryHistogram.Series histogram(BoundaryHistogram family) {
+    BoundaryHistogram.Series h = family.series(registry, tags);
+    histograms.add(h);
+    track(h.maxGauge());
+    return h;
   }
 
   /** A value made once, on first use, by whichever thread gets there first. */

@@ -12,8 +12,7 @@ import dev.seam.collector.pair.BoundaryListener;
 import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.pair.TransportClassifier;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.TimeUnit;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Records the {@code seam_boundary_*} metrics, the pairing outcomes and (when switched on) Tempo's
@@ -32,15 +31,18 @@ public final class BoundaryMetrics implements BoundaryListener {
   private final ClockOffsets clocks = new ClockOffsets();
 
   /**
-   * @param registry where the meters live
+   * @param registry where the meters live; the boundary histograms are registered in its {@link
+   *     PrometheusMeterRegistry#getPrometheusRegistry() Prometheus registry}, once per registry
    * @param exemplars the exemplar hook the registry was built with
-   * @param settings labels, caps, buckets and clock
+   * @param settings labels, caps, buckets, native histograms and clock
    */
   public BoundaryMetrics(
-      MeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
+      PrometheusMeterRegistry registry, ExemplarContext exemplars, MeasureSettings settings) {
     this.exemplars = exemplars;
     this.guard = new CardinalityGuard(registry, settings);
-    this.series = new BoundarySeries(registry, guard, settings);
+    BoundaryHistograms histograms =
+        new BoundaryHistograms(registry.getPrometheusRegistry(), settings, exemplars);
+    this.series = new BoundarySeries(registry, histograms, guard, settings);
     this.pairing = new PairingMetrics(registry);
     this.serviceGraph =
         settings.serviceGraph()
@@ -69,7 +71,7 @@ public final class BoundaryMetrics implements BoundaryListener {
     long calleeNanos = callee.durationNanos();
     try {
       exemplars.set(caller.traceIdHigh(), caller.traceIdLow(), caller.spanId());
-      m.callerDuration.record(callerNanos, TimeUnit.NANOSECONDS);
+      m.callerDuration.record(callerNanos);
       // A callee cut off when its caller gave up ended when it was dropped, not when its work
       // did: caller minus callee would be the wait, not the crossing, so no overhead is recorded.
       boolean cutOff = callee.cutOff() && caller.failed();
@@ -88,12 +90,12 @@ public final class BoundaryMetrics implements BoundaryListener {
             clocks.sample(caller.origin().service(), callee.origin().service(), skew);
           }
         }
-        m.overhead.record(overhead, TimeUnit.NANOSECONDS);
+        m.overhead.record(overhead);
       }
       exemplars.set(callee.traceIdHigh(), callee.traceIdLow(), callee.spanId());
-      m.calleeDuration.record(calleeNanos, TimeUnit.NANOSECONDS);
+      m.calleeDuration.record(calleeNanos);
       if (edge.transport() == Transport.MESSAGING && callee.kind() == SpanKind.CONSUMER) {
-        m.queue.get().record(queueNanos(caller, callee), TimeUnit.NANOSECONDS);
+        m.queue.get().record(queueNanos(caller, callee));
       }
     } finally {
       exemplars.clear();
@@ -121,14 +123,14 @@ public final class BoundaryMetrics implements BoundaryListener {
     }
     long request = caller.requestBytes() >= 0 ? caller.requestBytes() : callee.requestBytes();
     if (request >= 0) {
-      m.requestBytes.get().record((double) request);
+      m.requestBytes.get().record(request);
     }
     long response = caller.responseBytes() >= 0 ? caller.responseBytes() : callee.responseBytes();
     if (response >= 0) {
-      m.responseBytes.get().record((double) response);
+      m.responseBytes.get().record(response);
     }
     if (callee.allocatedBytes() >= 0) {
-      m.allocatedBytes.get().record((double) callee.allocatedBytes());
+      m.allocatedBytes.get().record(callee.allocatedBytes());
     }
     return key;
   }

@@ -8,7 +8,6 @@ import dev.seam.collector.model.UnpairedReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,9 +28,7 @@ final class BoundarySeries {
   private final MeterRegistry registry;
   private final CardinalityGuard guard;
   private final LongSupplier clock;
-  private final Duration[] durationBuckets;
-  private final Duration[] overheadBuckets;
-  private final double[] byteBuckets;
+  private final BoundaryHistograms histograms;
   private final ConcurrentHashMap<BoundaryKey, BoundaryMeters> meters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UnpairedKey, Unpaired> unpaired = new ConcurrentHashMap<>();
 
@@ -48,13 +45,15 @@ final class BoundarySeries {
     }
   }
 
-  BoundarySeries(MeterRegistry registry, CardinalityGuard guard, MeasureSettings settings) {
+  BoundarySeries(
+      MeterRegistry registry,
+      BoundaryHistograms histograms,
+      CardinalityGuard guard,
+      MeasureSettings settings) {
     this.registry = registry;
+    this.histograms = histograms;
     this.guard = guard;
     this.clock = settings.nanoClock();
-    this.durationBuckets = settings.buckets().durationArray();
-    this.overheadBuckets = settings.buckets().overheadArray();
-    this.byteBuckets = settings.buckets().bytesArray();
   }
 
   /** The meters of {@code key}, or of its transport's {@code other} series past the cap. */
@@ -63,12 +62,7 @@ final class BoundarySeries {
     long now = clock.getAsLong();
     if (m == null) {
       BoundaryKey admitted = guard.newBoundary(key, meters.size());
-      m =
-          meters.computeIfAbsent(
-              admitted,
-              k ->
-                  new BoundaryMeters(
-                      registry, k, durationBuckets, overheadBuckets, byteBuckets, now));
+      m = meters.computeIfAbsent(admitted, k -> new BoundaryMeters(registry, histograms, k, now));
     }
     m.lastUsedNanos = now;
     return m;
@@ -160,6 +154,18 @@ final class BoundarySeries {
     }
     return names;
   }
+
+  /**
+   * The names of the labels every {@code seam_boundary_*} series carries, in {@link #tags} order.
+   */
+  static final String[] LABEL_NAMES = {
+    "caller_service",
+    "caller_language",
+    "callee_service",
+    "callee_language",
+    "transport",
+    "operation"
+  };
 
   /** The labels every {@code seam_boundary_*} series of {@code k} carries. */
   static Tags tags(BoundaryKey k) {

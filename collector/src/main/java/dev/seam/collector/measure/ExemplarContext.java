@@ -4,9 +4,11 @@ import dev.seam.collector.model.Ids;
 import io.prometheus.metrics.tracer.common.SpanContext;
 
 /**
- * Tells the Prometheus exemplar sampler which span is being recorded. The sampler asks on the
+ * Tells the Prometheus exemplar samplers which span is being recorded. A sampler asks on the
  * recording thread, and the span in question is the one Seam is processing, not one of Seam's own,
- * so the ids sit in a thread-local set around each {@code record} call.
+ * so the ids sit in a thread-local set around each {@code record} call. The thread-local is shared
+ * by every instance: the span being recorded is a fact about the thread, so the instance the Java
+ * client's global supplier holds (see {@link BoundaryHistogram}) answers for all.
  */
 public final class ExemplarContext implements SpanContext {
 
@@ -17,7 +19,7 @@ public final class ExemplarContext implements SpanContext {
     boolean set;
   }
 
-  private final ThreadLocal<Current> current = ThreadLocal.withInitial(Current::new);
+  private static final ThreadLocal<Current> current = ThreadLocal.withInitial(Current::new);
 
   /** Names the span whose value is recorded next on this thread. */
   void set(long traceIdHigh, long traceIdLow, long spanId) {

@@ -3,8 +3,10 @@ package dev.seam.collector.measure;
 /**
  * The Micrometer names of every meter Seam exports apart from forwarding's, grouped as
  * docs/metrics.md groups them. Prometheus sees them with dots as underscores and Micrometer's
- * suffixes ({@code _total} for counters, {@code _seconds} for timers, the base unit for the rest);
- * a test holds this class and the documentation to the same set.
+ * suffixes ({@code _total} for counters, {@code _seconds} for timers, the base unit for the rest).
+ * The boundary histograms are the Prometheus Java client's own ({@code BoundaryHistogram}), not
+ * Micrometer meters, and are named as exported. A test holds this class and the documentation to
+ * the same set.
  */
 public final class MeasureMetricNames {
 
@@ -17,13 +19,13 @@ public final class MeasureMetricNames {
   public static final String BOUNDARY_ERRORS = "seam.boundary.errors";
 
   /** Duration of the caller's span ({@code seam_boundary_caller_duration_seconds}). */
-  public static final String BOUNDARY_CALLER_DURATION = "seam.boundary.caller.duration";
+  public static final String BOUNDARY_CALLER_DURATION = "seam_boundary_caller_duration_seconds";
 
   /** Duration of the callee's span ({@code seam_boundary_callee_duration_seconds}). */
-  public static final String BOUNDARY_CALLEE_DURATION = "seam.boundary.callee.duration";
+  public static final String BOUNDARY_CALLEE_DURATION = "seam_boundary_callee_duration_seconds";
 
   /** Caller minus callee duration ({@code seam_boundary_overhead_seconds}). */
-  public static final String BOUNDARY_OVERHEAD = "seam.boundary.overhead";
+  public static final String BOUNDARY_OVERHEAD = "seam_boundary_overhead_seconds";
 
   /** Calls whose callee outlasted the caller ({@code seam_boundary_negative_overhead_total}). */
   public static final String BOUNDARY_NEGATIVE_OVERHEAD = "seam.boundary.negative.overhead";
@@ -32,16 +34,17 @@ public final class MeasureMetricNames {
    * Time a message spent between its producer's end and its consumer's start ({@code
    * seam_boundary_queue_seconds}).
    */
-  public static final String BOUNDARY_QUEUE = "seam.boundary.queue";
+  public static final String BOUNDARY_QUEUE = "seam_boundary_queue_seconds";
 
   /** Request payload sizes ({@code seam_boundary_request_bytes}). */
-  public static final String BOUNDARY_REQUEST_BYTES = "seam.boundary.request";
+  public static final String BOUNDARY_REQUEST_BYTES = "seam_boundary_request_bytes";
 
   /** Response payload sizes ({@code seam_boundary_response_bytes}). */
-  public static final String BOUNDARY_RESPONSE_BYTES = "seam.boundary.response";
+  public static final String BOUNDARY_RESPONSE_BYTES = "seam_boundary_response_bytes";
 
   /** Bytes the callee allocated ({@code seam_boundary_callee_allocated_bytes}). */
-  public static final String BOUNDARY_CALLEE_ALLOCATED_BYTES = "seam.boundary.callee.allocated";
+  public static final String BOUNDARY_CALLEE_ALLOCATED_BYTES =
+      "seam_boundary_callee_allocated_bytes";
 
   /** Halves whose counterpart never came ({@code seam_boundary_unpaired_total}). */
   public static final String BOUNDARY_UNPAIRED = "seam.boundary.unpaired";

@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
  * @param maxServices distinct service names in the service labels before new ones are {@code other}
  * @param nanoClock monotonic time that says when a series was last used ({@code System::nanoTime}
  *     outside tests)
+ * @param nativeHistograms whether the boundary histograms keep native buckets next to the classic
+ *     ones (served to scrapers that ask for the protobuf format)
  */
 public record MeasureSettings(
     boolean operationEnabled,
@@ -24,7 +26,8 @@ public record MeasureSettings(
     boolean serviceGraph,
     int maxBoundaries,
     int maxServices,
-    LongSupplier nanoClock) {
+    LongSupplier nanoClock,
+    boolean nativeHistograms) {
 
   public MeasureSettings {
     Objects.requireNonNull(buckets, "buckets");
@@ -36,34 +39,75 @@ public record MeasureSettings(
 
   /**
    * The embedded defaults' choices with these buckets: operations on (50 per boundary), no service
-   * graph, 10,000 boundaries, 1,000 services, the system clock.
+   * graph, 10,000 boundaries, 1,000 services, the system clock, native histograms.
    */
   public static MeasureSettings defaults(Buckets buckets) {
-    return new MeasureSettings(true, 50, buckets, false, 10_000, 1_000, System::nanoTime);
+    return new MeasureSettings(true, 50, buckets, false, 10_000, 1_000, System::nanoTime, true);
   }
 
   /** The same with the {@code operation} label switched on or off and capped per boundary. */
   public MeasureSettings withOperations(boolean enabled, int max) {
     return new MeasureSettings(
-        enabled, max, buckets, serviceGraph, maxBoundaries, maxServices, nanoClock);
+        enabled,
+        max,
+        buckets,
+        serviceGraph,
+        maxBoundaries,
+        maxServices,
+        nanoClock,
+        nativeHistograms);
   }
 
   /** The same with the service-graph metrics switched on or off. */
   public MeasureSettings withServiceGraph(boolean enabled) {
     return new MeasureSettings(
-        operationEnabled, maxOperations, buckets, enabled, maxBoundaries, maxServices, nanoClock);
+        operationEnabled,
+        maxOperations,
+        buckets,
+        enabled,
+        maxBoundaries,
+        maxServices,
+        nanoClock,
+        nativeHistograms);
   }
 
   /** The same with other cardinality caps. */
   public MeasureSettings withCaps(int boundaries, int services) {
     return new MeasureSettings(
-        operationEnabled, maxOperations, buckets, serviceGraph, boundaries, services, nanoClock);
+        operationEnabled,
+        maxOperations,
+        buckets,
+        serviceGraph,
+        boundaries,
+        services,
+        nanoClock,
+        nativeHistograms);
   }
 
   /** The same with another clock. */
   public MeasureSettings withNanoClock(LongSupplier clock) {
     return new MeasureSettings(
-        operationEnabled, maxOperations, buckets, serviceGraph, maxBoundaries, maxServices, clock);
+        operationEnabled,
+        maxOperations,
+        buckets,
+        serviceGraph,
+        maxBoundaries,
+        maxServices,
+        clock,
+        nativeHistograms);
+  }
+
+  /** The same with native histograms switched on or off. */
+  public MeasureSettings withNativeHistograms(boolean enabled) {
+    return new MeasureSettings(
+        operationEnabled,
+        maxOperations,
+        buckets,
+        serviceGraph,
+        maxBoundaries,
+        maxServices,
+        nanoClock,
+        enabled);
   }
 
   private static void positive(String name, int value) {

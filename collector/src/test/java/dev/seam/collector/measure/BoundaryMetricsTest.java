@@ -32,14 +32,16 @@ import dev.seam.collector.pair.Edge;
 import dev.seam.collector.pair.Outcome;
 import dev.seam.collector.testing.Spans;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -209,16 +211,44 @@ class BoundaryMetricsTest {
     return registry.find(name).tags(tags).counter();
   }
 
-  private Timer timer(String name, Tags tags) {
-    return registry.find(name).tags(tags).timer();
+  /** Count and sum of one histogram series, as the scrape sees it. */
+  private record Hist(long count, double sum) {}
+
+  private Hist timer(String name, Tags tags) {
+    return histogram(name, tags);
   }
 
-  private DistributionSummary summary(String name, Tags tags) {
-    return registry.find(name).tags(tags).summary();
+  private Hist summary(String name, Tags tags) {
+    return histogram(name, tags);
   }
 
-  private static void assertNanos(long expected, Timer t) {
-    assertEquals((double) expected, t.totalTime(TimeUnit.NANOSECONDS), 1e-3);
+  /** The series of {@code family} with exactly {@code tags}, or null when there is none. */
+  private Hist histogram(String family, Tags tags) {
+    Labels.Builder labels = Labels.builder();
+    for (Tag t : tags) {
+      labels.label(t.getKey(), t.getValue());
+    }
+    Labels wanted = labels.build();
+    for (HistogramDataPointSnapshot p : dataPoints(family)) {
+      if (p.getLabels().equals(wanted)) {
+        return new Hist(p.getCount(), p.getSum());
+      }
+    }
+    return null;
+  }
+
+  /** Every series of the histogram {@code family} in the registry now. */
+  private List<HistogramDataPointSnapshot> dataPoints(String family) {
+    for (MetricSnapshot m : registry.getPrometheusRegistry().scrape()) {
+      if (m instanceof HistogramSnapshot h && h.getMetadata().getPrometheusName().equals(family)) {
+        return h.getDataPoints();
+      }
+    }
+    return List.of();
+  }
+
+  private static void assertNanos(long expected, Hist h) {
+    assertEquals(expected / 1e9, h.sum(), 1e-12);
   }
 
   // --- calls, durations, overhead ---
@@ -235,9 +265,9 @@ class BoundaryMetricsTest {
 
     Tags t = goToRust("http", "/quote/{sku}");
     assertEquals(2.0, counter(BOUNDARY_CALLS, t).count());
-    Timer callerDuration = timer(BOUNDARY_CALLER_DURATION, t);
-    Timer calleeDuration = timer(BOUNDARY_CALLEE_DURATION, t);
-    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
+    Hist callerDuration = timer(BOUNDARY_CALLER_DURATION, t);
+    Hist calleeDuration = timer(BOUNDARY_CALLEE_DURATION, t);
+    Hist overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(2, callerDuration.count());
     assertNanos(20 * MS, callerDuration);
     assertEquals(2, calleeDuration.count());
@@ -255,7 +285,7 @@ class BoundaryMetricsTest {
             callee().operation("Quote").duration(10 * MS),
             Transport.GRPC));
     Tags t = goToRust("grpc", "Quote");
-    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
+    Hist overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(0, overhead);
     assertEquals(1.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
@@ -272,7 +302,7 @@ class BoundaryMetricsTest {
             Transport.HTTP));
     Tags t = goToRust("http", "/q");
     assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
-    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
+    Hist overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
     assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
   }
@@ -284,7 +314,7 @@ class BoundaryMetricsTest {
             caller().kind(SpanKind.PRODUCER).duration(10 * MS),
             callee().kind(SpanKind.CONSUMER).operation("orders").duration(7 * MS),
             Transport.MESSAGING));
-    Timer overhead = timer(BOUNDARY_OVERHEAD, goToRust("messaging", "orders"));
+    Hist overhead = timer(BOUNDARY_OVERHEAD, goToRust("messaging", "orders"));
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
   }
@@ -302,7 +332,7 @@ class BoundaryMetricsTest {
             Transport.FFI));
     // The FFI operation is the callee's span name.
     Tags t = goToRust("ffi", "pricing_core::quote");
-    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
+    Hist overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(1, overhead.count());
     assertNanos(3 * MS, overhead);
     assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
@@ -317,7 +347,7 @@ class BoundaryMetricsTest {
             Transport.OTHER));
     Tags t = goToRust("other", "handle");
     assertEquals(1.0, counter(BOUNDARY_CALLS, t).count());
-    Timer overhead = timer(BOUNDARY_OVERHEAD, t);
+    Hist overhead = timer(BOUNDARY_OVERHEAD, t);
     assertEquals(0, overhead == null ? 0 : overhead.count());
   }
 
@@ -382,9 +412,10 @@ class BoundaryMetricsTest {
   @Test
   void payloadHistogramsOnlyWhenKnown() {
     metrics.onEdge(edge(caller(), callee().operation("/q"), Transport.HTTP));
-    assertNull(registry.find(BOUNDARY_REQUEST_BYTES).summary());
-    assertNull(registry.find(BOUNDARY_RESPONSE_BYTES).summary());
-    assertNull(registry.find(BOUNDARY_CALLEE_ALLOCATED_BYTES).summary());
+    assertEquals(List.of(), dataPoints("seam_boundary_request_bytes"));
+    assertEquals(List.of(), dataPoints("seam_boundary_response_bytes"));
+    assertEquals(List.of(), dataPoints("seam_boundary_callee_allocated_bytes"));
+    assertNull(registry.find("seam_boundary_request_bytes_max").gauge());
   }
 
   @Test
@@ -397,20 +428,20 @@ class BoundaryMetricsTest {
     metrics.onEdge(
         edge(caller().request(300).response(7), callee().operation("/q"), Transport.HTTP));
     Tags t = goToRust("http", "/q");
-    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, t);
+    Hist request = summary(BOUNDARY_REQUEST_BYTES, t);
     assertEquals(2, request.count());
-    assertEquals(400.0, request.totalAmount());
-    DistributionSummary response = summary(BOUNDARY_RESPONSE_BYTES, t);
+    assertEquals(400.0, request.sum());
+    Hist response = summary(BOUNDARY_RESPONSE_BYTES, t);
     assertEquals(2, response.count());
-    assertEquals(5_007.0, response.totalAmount());
+    assertEquals(5_007.0, response.sum());
   }
 
   @Test
   void zeroBytesIsKnown() {
     metrics.onEdge(edge(caller().request(0), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary request = summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q"));
+    Hist request = summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q"));
     assertEquals(1, request.count());
-    assertEquals(0.0, request.totalAmount());
+    assertEquals(0.0, request.sum());
   }
 
   @Test
@@ -418,16 +449,16 @@ class BoundaryMetricsTest {
     metrics.onEdge(
         edge(caller().allocated(999), callee().operation("/q").allocated(4_096), Transport.HTTP));
     metrics.onEdge(edge(caller().allocated(999), callee().operation("/q"), Transport.HTTP));
-    DistributionSummary allocated =
-        summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
+    Hist allocated = summary(BOUNDARY_CALLEE_ALLOCATED_BYTES, goToRust("http", "/q"));
     assertEquals(1, allocated.count());
-    assertEquals(4_096.0, allocated.totalAmount());
+    assertEquals(4_096.0, allocated.sum());
   }
 
   // --- the operation label ---
 
   @Test
   void operationsPastTheCapAreOther() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics capped =
         new BoundaryMetrics(
             registry,
@@ -447,6 +478,7 @@ class BoundaryMetricsTest {
 
   @Test
   void theCapIsPerBoundary() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics capped =
         new BoundaryMetrics(
             registry,
@@ -462,6 +494,7 @@ class BoundaryMetricsTest {
 
   @Test
   void operationDisabledIsEmpty() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics off =
         new BoundaryMetrics(
             registry,
@@ -689,6 +722,7 @@ class BoundaryMetricsTest {
   @Test
   void idleBoundariesAreRemovedAndComeBackFromZero() {
     AtomicLong now = new AtomicLong();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics timed =
         new BoundaryMetrics(
             registry,
@@ -705,8 +739,19 @@ class BoundaryMetricsTest {
     assertEquals(
         0,
         registry.getMeters().stream()
-            .filter(m -> m.getId().getName().startsWith("seam.boundary."))
+            .filter(
+                m ->
+                    m.getId().getName().startsWith("seam.boundary.")
+                        || m.getId().getName().startsWith("seam_boundary_"))
             .count());
+    for (String family :
+        List.of(
+            "seam_boundary_caller_duration_seconds",
+            "seam_boundary_callee_duration_seconds",
+            "seam_boundary_overhead_seconds",
+            "seam_boundary_request_bytes")) {
+      assertEquals(List.of(), dataPoints(family), family);
+    }
     timed.onEdge(e);
     assertEquals(1.0, counter(BOUNDARY_CALLS, goToRust("http", "/q")).count());
     assertEquals(1, summary(BOUNDARY_REQUEST_BYTES, goToRust("http", "/q")).count());
@@ -715,6 +760,7 @@ class BoundaryMetricsTest {
   @Test
   void anIdleUnpairedCounterLeavesTheCallsOfItsBoundaryAlone() {
     AtomicLong now = new AtomicLong();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics timed =
         new BoundaryMetrics(
             registry,
@@ -738,6 +784,7 @@ class BoundaryMetricsTest {
   @Test
   void anUnpairedCounterStillCountingOutlivesTheIdleCallsOfItsBoundary() {
     AtomicLong now = new AtomicLong();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     BoundaryMetrics timed =
         new BoundaryMetrics(
             registry,
