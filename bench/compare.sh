@@ -17,7 +17,7 @@
 #                    (under 10% busy; default 60, 0: do not wait)
 #   SEAM_JAR         the Seam jar to measure; unset: build this work tree (mvn package) and use it
 #   BENCH_JAR        the load generator (default bench/target/seam-bench.jar, built when missing)
-#   SEAM_JAVA_OPTS   Seam's JVM options (default -Xmx1g)
+#   SEAM_JAVA_OPTS   Seam's JVM options (default @deploy/jvm.options, the set Seam ships with)
 #   SEAM_CONFIG_EXTRA  YAML lines added to Seam's configuration (default none: Seam's defaults)
 #   LOAD_JAVA_OPTS   the generator's JVM options (default: C1 only, serial GC; see bench/README.md)
 #   OTELCOL_BIN      the Collector binary (default: bench/otelcol/build.sh, cached after the first build)
@@ -44,7 +44,7 @@ FILL_SPANS=${FILL_SPANS:-500000}
 BACKOFF=${BACKOFF:-2}
 QUIET_WAIT=${QUIET_WAIT:-60}
 LOGS=${LOGS:-true}
-SEAM_JAVA_OPTS=${SEAM_JAVA_OPTS:--Xmx1g}
+SEAM_JAVA_OPTS=${SEAM_JAVA_OPTS:-@$root/deploy/jvm.options}
 # The generator shares the machine with the collector under test: C1 alone compiles its hot path
 # for a fraction of C2's compile time and the serial collector runs no GC threads in parallel
 # (together about half the generator's CPU on 2 cores). It reports its own CPU time either way.

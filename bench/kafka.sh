@@ -29,7 +29,7 @@
 #                    (under 10% busy; default 60, 0: do not wait)
 #   SEAM_JAR         the Seam jar to measure; unset: build this work tree (mvn package) and use it
 #   BENCH_JAR        the load generator (default bench/target/seam-bench.jar, built when missing)
-#   SEAM_JAVA_OPTS   every Seam's JVM options (default -Xmx1g)
+#   SEAM_JAVA_OPTS   every Seam's JVM options (default @deploy/jvm.options, the set Seam ships with)
 #   LOAD_JAVA_OPTS   the generator's JVM options (default: C1 only, serial GC, as compare.sh)
 #   KAFKA_BROKER_JAVA_OPTS  the broker's (bin/kafka-broker's default: -Xmx768m -XX:+UseSerialGC)
 # Writes the table, the checks, the raw RESULT lines and every log to bench/out/kafka-<UTC time>/.
@@ -46,7 +46,7 @@ SPANS_PER_REQUEST=${SPANS_PER_REQUEST:-256}
 PARTITIONS=${PARTITIONS:-6}
 PROTOCOL=${PROTOCOL:-grpc}
 QUIET_WAIT=${QUIET_WAIT:-60}
-SEAM_JAVA_OPTS=${SEAM_JAVA_OPTS:--Xmx1g}
+SEAM_JAVA_OPTS=${SEAM_JAVA_OPTS:-@$root/deploy/jvm.options}
 LOAD_JAVA_OPTS=${LOAD_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m}
 JAVA=${JAVA:-java}
 OUT=${OUT:-$root/bench/out/kafka-$(date -u +%Y%m%dT%H%M%SZ)}

@@ -4,6 +4,7 @@
 #   bench/soak.sh [seconds=600] [spans-per-second=130000] [senders=4]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 seconds=${1:-600}
 rate=${2:-130000}
 senders=${3:-4}
@@ -14,7 +15,9 @@ cat > "$out/seam.yaml" <<YAML
 receivers: {otlp: {grpc: {host: 127.0.0.1, port: 14317}, http: {host: 127.0.0.1, port: 14318}}}
 metrics: {host: 127.0.0.1, port: 19464}
 YAML
-java -Xmx1g -jar collector/target/seam-collector.jar --config "$out/seam.yaml" > "$out/seam.log" 2>&1 &
+# Seam's JVM options (deploy/jvm.options); SEAM_JAVA_OPTS adds to them (e.g. -Xmx1g for a longer window).
+# shellcheck disable=SC2086
+java @"$root/deploy/jvm.options" ${SEAM_JAVA_OPTS:-} -jar collector/target/seam-collector.jar --config "$out/seam.yaml" > "$out/seam.log" 2>&1 &
 seam=$!
 trap 'kill $seam 2>/dev/null || true' EXIT
 until curl -sf 127.0.0.1:19464/readyz >/dev/null; do sleep 0.2; done

@@ -75,7 +75,7 @@ run "deploy/kubernetes/seam.yaml has Deployment, Service, ServiceMonitor, probes
   f=deploy/kubernetes/seam.yaml
   for k in "kind: ConfigMap" "kind: Deployment" "kind: Service$" "kind: ServiceMonitor" "path: /healthz" "path: /readyz" \
            "name: otlp-grpc" "appProtocol: grpc" "name: otlp-http" "name: metrics" "interval: 15s" "limits:" \
-           "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar" "replicas: 1"; do
+           "/opt/seam/seam-collector.jar" "replicas: 1"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done'
 # the fleet (docs/deployment.md#scale-out): consumers, and Seam as the front tier
 for f in seam-fleet seam-front; do
@@ -95,7 +95,7 @@ run "deploy/kubernetes/seam-fleet.yaml: consumer group of 3, PodDisruptionBudget
            "replicas: 3" "maxUnavailable: 1$" "maxUnavailable: 0$" "podAntiAffinity:" "topologyKey: kubernetes.io/hostname" \
            "topologyKey: topology.kubernetes.io/zone" "jobLabel: app.kubernetes.io/name" "app.kubernetes.io/part-of: seam-fleet" \
            "name: seam-fleet-config" "path: /healthz" "path: /readyz" "name: metrics" "interval: 15s" \
-           "MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" "/opt/seam/seam-collector.jar"; do
+           "/opt/seam/seam-collector.jar"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done
   ! grep -q "produce: true" "$f" || { echo "the consumers must not produce"; exit 1; }'
 run "deploy/kubernetes/seam-front.yaml: produce only, PodDisruptionBudget, Service seam with the OTLP ports" bash -c '
@@ -109,8 +109,25 @@ run "deploy/kubernetes/seam-front.yaml: produce only, PodDisruptionBudget, Servi
 run "deploy/systemd/seam.service essentials" bash -c '
   f=deploy/systemd/seam.service
   for k in "^User=seam" "^Restart=on-failure" "^NoNewPrivileges=true" "^ProtectSystem=strict" "^PrivateTmp=true" \
-           "^ExecStart=/usr/bin/java -XX:+ExitOnOutOfMemoryError -Xmx1g -jar /opt/seam/seam-collector.jar --config /etc/seam/seam.yaml$"; do
+           "^ExecStart=/usr/bin/java @/opt/seam/jvm.options -jar /opt/seam/seam-collector.jar --config /etc/seam/seam.yaml$"; do
     grep -q -- "$k" "$f" || { echo "missing: $k"; exit 1; }; done'
+# one set of JVM options (deploy/jvm.options) everywhere Seam is started
+jvm_opts=$(sed 's/#.*//' deploy/jvm.options | xargs)
+run "deploy/jvm.options is the JVM option set of bin/seam, systemd, compose, Kubernetes and the benchmarks" bash -c '
+  opts=$1
+  [[ $opts == *-Xmx* ]] || { echo "deploy/jvm.options sets no heap"; exit 1; }
+  java @deploy/jvm.options -version > /dev/null 2>&1 || { echo "java does not take deploy/jvm.options"; exit 1; }
+  for f in deploy/kubernetes/seam.yaml deploy/kubernetes/seam-fleet.yaml deploy/kubernetes/seam-front.yaml; do
+    v=$(grep -A1 "name: JAVA_TOOL_OPTIONS" "$f" | sed -n "s/^ *value: \"\(.*\)\"$/\1/p")
+    [[ $v == "$opts" ]] || { echo "$f: JAVA_TOOL_OPTIONS is \"$v\", deploy/jvm.options says \"$opts\""; exit 1; }
+  done
+  grep -q "^ExecStart=/usr/bin/java @/opt/seam/jvm.options " deploy/systemd/seam.service || { echo "systemd: not @/opt/seam/jvm.options"; exit 1; }
+  grep -q "\"@/opt/seam/jvm.options\"" deploy/compose/docker-compose.yml && grep -q "../jvm.options:/opt/seam/jvm.options:ro" deploy/compose/docker-compose.yml \
+    || { echo "compose: not @/opt/seam/jvm.options"; exit 1; }
+  grep -q "@deploy/jvm.options" bin/seam || { echo "bin/seam: not @deploy/jvm.options"; exit 1; }
+  for f in bench/compare.sh bench/kafka.sh bench/soak.sh; do
+    grep -Eq "@\"?[\$]root/deploy/jvm.options" "$f" || { echo "$f: Seam not started with deploy/jvm.options"; exit 1; }
+  done' _ "$jvm_opts"
 run "compose and provisioning files reference only existing files" python3 - <<'PY'
 import os, re, sys
 bad = []

@@ -27,9 +27,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
  * The pipeline and everything it feeds, built from a configuration and wired in the direction the
@@ -60,6 +62,8 @@ public record Assembly(
    * OpenMetrics 1.0 allows them on buckets and counters only, and Prometheus 2.x fails the whole
    * scrape on the others ("does not support exemplars").
    */
+  private static final Logger LOG = Logger.getLogger(Assembly.class.getName());
+
   private static final PrometheusConfig PROMETHEUS_CONFIG =
       new PrometheusConfig() {
         @Override
@@ -117,7 +121,7 @@ public record Assembly(
             nanoClock,
             b.nativeHistograms());
     BoundaryMetrics boundaryMetrics = new BoundaryMetrics(registry, exemplars, measure);
-    PairingConfig p = config.pairing();
+    PairingConfig p = fitted(config.pairing(), Runtime.getRuntime().maxMemory());
     Contracts contracts =
         new Contracts(
             registry,
@@ -182,5 +186,27 @@ public record Assembly(
             contracts.resources());
     return new Assembly(
         registry, store, boundaryMetrics, telemetry, accounting, pipeline, forwards, contracts);
+  }
+
+  /**
+   * The pairing bounds the heap can hold ({@link PairingConfig#fittedTo}), said in the log when
+   * they are lower than configured: the capacity gauge shows them too.
+   */
+  static PairingConfig fitted(PairingConfig configured, long maxHeapBytes) {
+    PairingConfig p = configured.fittedTo(maxHeapBytes);
+    if (p != configured) {
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "pairing: a %d MiB heap holds %,d pending entries (pairing.max-pending %,d) and %,d"
+                  + " ended spans (pairing.max-ended-spans %,d); give the JVM more heap to hold"
+                  + " more, or set pairing.fit-to-heap: false",
+              maxHeapBytes >> 20,
+              p.maxPending(),
+              configured.maxPending(),
+              p.maxEndedSpans(),
+              configured.maxEndedSpans()));
+    }
+    return p;
   }
 }

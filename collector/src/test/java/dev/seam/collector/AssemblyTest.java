@@ -16,6 +16,7 @@ import dev.seam.collector.decode.OtlpFormat;
 import dev.seam.collector.forward.ForwardConfig;
 import dev.seam.collector.forward.Forwarder;
 import dev.seam.collector.model.Signal;
+import dev.seam.collector.pair.PairingConfig;
 import dev.seam.collector.testing.Otlp;
 import dev.seam.collector.testing.Scrape;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,11 +26,14 @@ import io.opentelemetry.proto.logs.v1.SeverityNumber;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,6 +112,42 @@ class AssemblyTest {
     assertEquals(2, a.store().pending());
     assertEquals(2_000_000, s.value("seam_pairing_capacity"));
     assertNull(a.forwarder());
+  }
+
+  @Test
+  void pairingBoundsTheHeapCannotHoldAreLoweredAndSaidInTheLog() {
+    List<String> logged = new ArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger log = Logger.getLogger(Assembly.class.getName());
+    log.addHandler(handler);
+    try {
+      PairingConfig p = Assembly.fitted(PairingConfig.DEFAULT, 256L << 20);
+      assertEquals(696_013, p.maxPending());
+      assertEquals(800_415, p.maxEndedSpans());
+      assertEquals(
+          List.of(
+              "pairing: a 256 MiB heap holds 696,013 pending entries (pairing.max-pending"
+                  + " 2,000,000) and 800,415 ended spans (pairing.max-ended-spans 2,000,000); give"
+                  + " the JVM more heap to hold more, or set pairing.fit-to-heap: false"),
+          logged);
+      logged.clear();
+      assertSame(PairingConfig.DEFAULT, Assembly.fitted(PairingConfig.DEFAULT, 1L << 30));
+      assertEquals(List.of(), logged);
+    } finally {
+      log.removeHandler(handler);
+    }
   }
 
   @Test

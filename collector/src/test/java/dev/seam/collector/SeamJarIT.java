@@ -3,6 +3,7 @@ package dev.seam.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.seam.collector.pair.PairingConfig;
 import dev.seam.collector.testing.Otlp;
 import dev.seam.collector.testing.Scrape;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SeamJarIT {
 
   private static final String JAR = System.getProperty("seam.jar", "target/seam-collector.jar");
+
+  /** The JVM options Seam ships with, a java argument file. */
+  private static final Path SHIPPED_OPTIONS = Path.of("..", "deploy", "jvm.options");
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -51,8 +58,11 @@ class SeamJarIT {
             "metrics: {host: 127.0.0.1, port: " + metrics + "}",
             "pairing: {window: 2s}",
             ""));
+    // With the JVM options Seam ships (deploy/jvm.options, as bin/seam and the deployments start
+    // it): a heap that cannot hold the default pairing bounds, which Seam fits to it.
     Process p =
-        new ProcessBuilder(java(), "-Xmx256m", "-jar", JAR, "--config", config.toString())
+        new ProcessBuilder(
+                java(), "@" + SHIPPED_OPTIONS, "-jar", JAR, "--config", config.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("out.log").toFile())
             .start();
@@ -60,6 +70,22 @@ class SeamJarIT {
       String base = "http://127.0.0.1:" + metrics;
       awaitStatus(base + "/readyz", 200, Duration.ofSeconds(30));
       assertEquals(200, get(base + "/healthz").statusCode());
+      Matcher fitted =
+          Pattern.compile(
+                  "pairing: a (\\d+) MiB heap holds ([\\d,]+) pending entries"
+                      + " \\(pairing.max-pending 2,000,000\\) and ([\\d,]+) ended spans")
+              .matcher(Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8));
+      assertTrue(fitted.find(), "Seam did not say it fitted its pairing bounds to the heap");
+      int mib = Integer.parseInt(fitted.group(1));
+      assertTrue(mib > 200 && mib <= 224, "the shipped heap is " + mib + " MiB");
+      long pending = Long.parseLong(fitted.group(2).replace(",", ""));
+      // The log rounds the heap down to whole MiB: up to 1 MiB more holds up to 3,700 more.
+      long fits = PairingConfig.DEFAULT.fittedTo((long) mib << 20).maxPending();
+      assertTrue(pending >= fits && pending < fits + 3_700, pending + " vs " + fits);
+      assertEquals(
+          pending,
+          new Scrape(get(base + "/metrics").body()).value("seam_pairing_capacity"),
+          "the capacity gauge shows the bound in force");
 
       byte[] body =
           Otlp.traces(

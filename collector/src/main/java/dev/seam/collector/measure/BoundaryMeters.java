@@ -36,6 +36,10 @@ final class BoundaryMeters {
   private static final double SKEW_SMOOTHING = 0.1;
 
   private final MeterRegistry registry;
+
+  /** The key these meters are kept under: one instance per series, shared by its ended spans. */
+  private final BoundaryKey key;
+
   private final Tags tags;
   private final Queue<Meter> registered = new ConcurrentLinkedQueue<>();
   private final Queue<BoundaryHistogram.Series> histograms = new ConcurrentLinkedQueue<>();
@@ -75,6 +79,7 @@ final class BoundaryMeters {
   BoundaryMeters(
       MeterRegistry registry, BoundaryHistograms families, BoundaryKey key, long nowNanos) {
     this.registry = registry;
+    this.key = key;
     this.tags = BoundarySeries.tags(key);
     this.lastUsedNanos = nowNanos;
     for (ErrorSide side : ErrorSide.values()) {
@@ -99,6 +104,11 @@ final class BoundaryMeters {
     requestBytes = new Lazy<>(() -> histogram(families.requestBytes));
     responseBytes = new Lazy<>(() -> histogram(families.responseBytes));
     allocatedBytes = new Lazy<>(() -> histogram(families.allocatedBytes));
+  }
+
+  /** The key of this boundary's series, the same instance for as long as the series lives. */
+  BoundaryKey key() {
+    return key;
   }
 
   /** The labels of this boundary. */

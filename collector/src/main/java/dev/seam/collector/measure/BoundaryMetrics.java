@@ -132,7 +132,9 @@ public final class BoundaryMetrics implements BoundaryListener {
     if (callee.allocatedBytes() >= 0) {
       m.allocatedBytes.get().record(callee.allocatedBytes());
     }
-    return key;
+    // The pairing store keeps this token with each ended boundary span (up to millions of them):
+    // the series' own key, not the one built for this call, so they share one instance.
+    return m.key();
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.time.Duration;
  *     that come late and copies of it that come again
  * @param maxEndedSpans most ended boundary spans remembered at once; past it the oldest are
  *     forgotten (and counted)
+ * @param fitToHeap whether {@code maxPending} and {@code maxEndedSpans} are lowered, when the JVM's
+ *     heap cannot hold them full, to what it can ({@link #fittedTo})
  * @param contextBroken the search for calls whose trace context was lost
  */
 public record PairingConfig(
@@ -24,12 +26,14 @@ public record PairingConfig(
     Duration sweepInterval,
     Duration logWindow,
     int maxEndedSpans,
+    boolean fitToHeap,
     ContextBrokenConfig contextBroken)
     implements ComponentConfig {
 
   /**
    * A 10 s window over at most two million entries in 64 shards, swept twice a second; ended
-   * boundary spans remembered for 2 minutes, at most two million of them.
+   * boundary spans remembered for 2 minutes, at most two million of them; both bounds fitted to the
+   * heap.
    */
   public static final PairingConfig DEFAULT =
       new PairingConfig(
@@ -39,7 +43,51 @@ public record PairingConfig(
           Duration.ofMillis(500),
           Duration.ofMinutes(2),
           2_000_000,
+          true,
           ContextBrokenConfig.DEFAULT);
+
+  /** Heap a held span costs at most, all in: 80 bytes in the ring, its growth room and index. */
+  static final long BYTES_PER_PENDING = 115;
+
+  /** Heap an ended boundary span costs when its table is full (24.4 measured). */
+  static final long BYTES_PER_ENDED = 25;
+
+  /** Heap a broken-context root costs: the span, its holder and its place in two queues. */
+  static final long BYTES_PER_ROOT = 180;
+
+  /** Heap kept for everything but the bounded state: meters, buffers, the server, the config. */
+  static final long BASE_BYTES = 48L << 20;
+
+  /**
+   * These bounds, lowered where needed so that the pairing store, its ended spans and the
+   * broken-context roots, all full, take at most half of what {@code maxHeapBytes} leaves after
+   * {@link #BASE_BYTES}; the other half is room for the garbage of the spans going through, which a
+   * collector needs to run without thrashing. The store gets four fifths of that share and the
+   * ended spans one fifth. A bound is never raised, nor lowered below 10,000; {@link #fitToHeap}
+   * false keeps both as they are.
+   *
+   * <p>With {@code -Xmx1g} the defaults stay at two million each; with Seam's JVM options
+   * (deploy/jvm.options, {@code -Xmx224m}, 219 MiB usable) 563,117 pending entries (10 s at 56,000
+   * spans/s) and 647,585 ended spans.
+   */
+  public PairingConfig fittedTo(long maxHeapBytes) {
+    if (!fitToHeap) {
+      return this;
+    }
+    long roots = contextBroken.enabled() ? contextBroken.maxRoots() * BYTES_PER_ROOT : 0;
+    long share = Math.max(0, maxHeapBytes - BASE_BYTES - roots) / 2;
+    int pending = fit(maxPending, share * 4 / 5 / BYTES_PER_PENDING);
+    int ended = fit(maxEndedSpans, share / 5 / BYTES_PER_ENDED);
+    if (pending == maxPending && ended == maxEndedSpans) {
+      return this;
+    }
+    return new PairingConfig(
+        window, pending, shards, sweepInterval, logWindow, ended, fitToHeap, contextBroken);
+  }
+
+  private static int fit(int bound, long fits) {
+    return (int) Math.min(bound, Math.max(fits, Math.min(bound, 10_000)));
+  }
 
   @Override
   public void validate() {

@@ -1,0 +1,88 @@
+package dev.seam.collector.pair;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PairingConfigTest {
+
+  private static final long MIB = 1L << 20;
+
+  @Test
+  void aGigabyteHeapHoldsTheDefaults() {
+    assertSame(PairingConfig.DEFAULT, PairingConfig.DEFAULT.fittedTo(1024 * MIB));
+  }
+
+  @Test
+  void aSmallHeapLowersBothBoundsToWhatHalfOfItHolds() {
+    PairingConfig p = PairingConfig.DEFAULT.fittedTo(256 * MIB);
+    // (256 MiB - 48 MiB - 100,000 roots x 180 B) / 2 = 100,051,904 B: 4/5 of it at 115 B a pending
+    // entry, 1/5 at 25 B an ended span.
+    long share = (256 * MIB - 48 * MIB - 100_000 * 180L) / 2;
+    assertEquals(100_051_904, share);
+    assertEquals(share * 4 / 5 / 115, p.maxPending());
+    assertEquals(696_013, p.maxPending());
+    assertEquals(share / 5 / 25, p.maxEndedSpans());
+    assertEquals(800_415, p.maxEndedSpans());
+    // Nothing else moves.
+    assertEquals(PairingConfig.DEFAULT.window(), p.window());
+    assertEquals(PairingConfig.DEFAULT.shards(), p.shards());
+    assertEquals(PairingConfig.DEFAULT.contextBroken(), p.contextBroken());
+  }
+
+  @Test
+  void rootsThatAreNotLookedForLeaveTheirShareToTheStore() {
+    PairingConfig off =
+        withContextBroken(
+            new PairingConfig.ContextBrokenConfig(false, Duration.ofSeconds(1), 100_000));
+    assertEquals((256 * MIB - 48 * MIB) / 2 * 4 / 5 / 115, off.fittedTo(256 * MIB).maxPending());
+  }
+
+  @Test
+  void aBoundIsNeverRaisedNorFittedBelowTenThousand() {
+    PairingConfig small =
+        new PairingConfig(
+            Duration.ofSeconds(10),
+            5_000,
+            64,
+            Duration.ofMillis(500),
+            Duration.ofMinutes(2),
+            20_000,
+            true,
+            PairingConfig.ContextBrokenConfig.DEFAULT);
+    assertSame(small, small.fittedTo(1024 * MIB));
+    PairingConfig tiny = small.fittedTo(16 * MIB);
+    assertEquals(5_000, tiny.maxPending());
+    assertEquals(10_000, tiny.maxEndedSpans());
+  }
+
+  @Test
+  void fitToHeapFalseKeepsTheBoundsAsConfigured() {
+    PairingConfig asIs =
+        new PairingConfig(
+            Duration.ofSeconds(10),
+            2_000_000,
+            64,
+            Duration.ofMillis(500),
+            Duration.ofMinutes(2),
+            2_000_000,
+            false,
+            PairingConfig.ContextBrokenConfig.DEFAULT);
+    assertSame(asIs, asIs.fittedTo(64 * MIB));
+  }
+
+  private static PairingConfig withContextBroken(PairingConfig.ContextBrokenConfig c) {
+    PairingConfig d = PairingConfig.DEFAULT;
+    return new PairingConfig(
+        d.window(),
+        d.maxPending(),
+        d.shards(),
+        d.sweepInterval(),
+        d.logWindow(),
+        d.maxEndedSpans(),
+        d.fitToHeap(),
+        c);
+  }
+}
