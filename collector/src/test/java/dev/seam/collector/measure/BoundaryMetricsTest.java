@@ -17,6 +17,7 @@ import static dev.seam.collector.measure.MeasureMetricNames.PAIRING_ENTRIES;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -275,6 +276,23 @@ class BoundaryMetricsTest {
     assertEquals(2, overhead.count());
     assertNanos(6 * MS, overhead);
     assertEquals(0.0, counter(BOUNDARY_NEGATIVE_OVERHEAD, t).count());
+  }
+
+  @Test
+  void everyCallOfASeriesGetsTheSameSeriesTokenAndLateLogsCountOnIt() {
+    // The pairing store keeps the token with each ended span: one instance per series, not one
+    // per call.
+    Object first =
+        metrics.onEdgeSeries(
+            edge(caller(), callee().protocol(ProtocolHint.HTTP).operation("/q"), Transport.HTTP));
+    Object second =
+        metrics.onEdgeSeries(
+            edge(caller(), callee().protocol(ProtocolHint.HTTP).operation("/q"), Transport.HTTP));
+    assertSame(first, second);
+    metrics.onLateErrorLogs(second, Side.CALLEE, 2);
+    Tags t = goToRust("http", "/q");
+    assertEquals(2.0, counter(BOUNDARY_CALLS, t).count());
+    assertEquals(2.0, counter(BOUNDARY_ERROR_LOGS, t.and("side", "callee")).count());
   }
 
   @Test
