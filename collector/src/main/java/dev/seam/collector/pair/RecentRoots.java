@@ -1,11 +1,14 @@
 package dev.seam.collector.pair;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.seam.collector.model.Origin;
+import dev.seam.collector.model.ParentLink;
+import dev.seam.collector.model.ProtocolHint;
 import dev.seam.collector.model.Span;
+import dev.seam.collector.model.SpanKind;
 import dev.seam.collector.model.Transport;
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -14,20 +17,59 @@ import java.util.function.LongSupplier;
  * by service, and matched to callers whose callee never came: the closest in time on the caller's
  * peer side, for the same protocol and operation. Each root matches at most one caller.
  * Thread-safe.
+ *
+ * <p><b>Layout.</b> Up to {@code maxRoots} roots (100,000 by default) are held for twice the
+ * pairing window, so no object is kept per root: a ring in arrival order holds, per root, ten
+ * {@code long}s (ids, times, sizes, sampling weight, arrival), five references (origin, name, error
+ * class, operation and peer, which the decoder shares between spans) and two {@code int}s (the
+ * enums and flags packed, the chain), 108 bytes, where a {@link Span} record with a holder and two
+ * queue slots took about 180. The roots of one service are chained through an {@code int} per root,
+ * oldest first, so a match reads only the peer's roots. Roots leave from the head, in arrival
+ * order, which is also the head of their service's chain. A matched root is rebuilt as a {@link
+ * Span}.
  */
 final class RecentRoots {
 
-  /** A root span and whether a caller has claimed it; {@link #matched} is guarded by the lock. */
-  private static final class Root {
-    final Span span;
-    final long arrivedNanos;
-    boolean matched;
+  // The longs of position p, at nums[p * NUMS + field].
+  private static final int TRACE_HI = 0;
+  private static final int TRACE_LO = 1;
+  private static final int SPAN_ID = 2;
+  private static final int START = 3;
+  private static final int END = 4;
+  private static final int REQUEST_BYTES = 5;
+  private static final int RESPONSE_BYTES = 6;
+  private static final int ALLOCATED_BYTES = 7;
 
-    Root(Span span, long arrivedNanos) {
-      this.span = span;
-      this.arrivedNanos = arrivedNanos;
-    }
-  }
+  /** The adjusted count's bits. */
+  private static final int WEIGHT = 8;
+
+  private static final int NUMS = 9;
+
+  // The references of position p, at refs[p * REFS + field].
+  private static final int ORIGIN = 0;
+  private static final int NAME = 1;
+  private static final int ERROR_CLASS = 2;
+  private static final int OPERATION = 3;
+  private static final int PEER = 4;
+  private static final int REFS = 5;
+
+  // The bits of flags[p]: kind, parent link and protocol ordinals, then the booleans.
+  private static final int KIND_SHIFT = 0;
+  private static final int LINK_SHIFT = 4;
+  private static final int PROTOCOL_SHIFT = 8;
+  private static final int FAILED = 1 << 12;
+  private static final int ANSWERED = 1 << 13;
+  private static final int MATCHED = 1 << 14;
+  private static final int ENUM_MASK = 0xF;
+
+  private static final SpanKind[] KINDS = SpanKind.values();
+  private static final ParentLink[] LINKS = ParentLink.values();
+  private static final ProtocolHint[] PROTOCOLS = ProtocolHint.values();
+
+  private static final int INITIAL_CAPACITY = 256;
+
+  /** No position: the end of a service's chain. */
+  private static final int NONE = -1;
 
   private final long keepNanos;
   private final long toleranceNanos;
@@ -37,10 +79,33 @@ final class RecentRoots {
   private final Object lock = new Object();
 
   @GuardedBy("lock")
-  private final ArrayDeque<Root> arrival = new ArrayDeque<>();
+  private long[] nums;
 
   @GuardedBy("lock")
-  private final Map<String, ArrayDeque<Root>> byService = new HashMap<>();
+  private Object[] refs;
+
+  @GuardedBy("lock")
+  private long[] arrived;
+
+  @GuardedBy("lock")
+  private int[] flags;
+
+  /** The next newer root of the same service, or {@link #NONE}. */
+  @GuardedBy("lock")
+  private int[] next;
+
+  @GuardedBy("lock")
+  private int capacity;
+
+  @GuardedBy("lock")
+  private int head;
+
+  @GuardedBy("lock")
+  private int size;
+
+  /** The oldest and newest position of each service's chain. */
+  @GuardedBy("lock")
+  private final Map<String, int[]> byService = new HashMap<>();
 
   /**
    * @param keepNanos how long a root stays matchable
@@ -53,6 +118,9 @@ final class RecentRoots {
     this.toleranceNanos = toleranceNanos;
     this.maxRoots = maxRoots;
     this.nanoClock = nanoClock;
+    synchronized (lock) {
+      allocate(Math.min(INITIAL_CAPACITY, maxRoots));
+    }
   }
 
   /** Keeps a root span. */
@@ -60,11 +128,21 @@ final class RecentRoots {
     long now = nanoClock.getAsLong();
     synchronized (lock) {
       forgetOld(now);
-      Root r = new Root(span, now);
-      arrival.addLast(r);
-      byService.computeIfAbsent(span.origin().service(), s -> new ArrayDeque<>()).addLast(r);
-      while (arrival.size() > maxRoots) {
-        remove(arrival.pollFirst());
+      if (size == maxRoots) {
+        removeHead();
+      }
+      if (size == capacity) {
+        grow();
+      }
+      int p = position(size);
+      size++;
+      write(p, span, now);
+      int[] chain = byService.get(span.origin().service());
+      if (chain == null) {
+        byService.put(span.origin().service(), new int[] {p, p});
+      } else {
+        next[chain[1]] = p;
+        chain[1] = p;
       }
     }
   }
@@ -72,7 +150,7 @@ final class RecentRoots {
   /** Roots held right now. */
   int held() {
     synchronized (lock) {
-      return arrival.size();
+      return size;
     }
   }
 
@@ -80,22 +158,22 @@ final class RecentRoots {
   Span match(Span caller) {
     synchronized (lock) {
       forgetOld(nanoClock.getAsLong());
-      Root best = null;
-      ArrayDeque<Root> named = peerRoots(caller.peer());
+      int best = NONE;
+      int[] named = peerRoots(caller.peer());
       if (named != null) {
-        best = closest(named, caller, null, false);
+        best = closest(named[0], caller, NONE, false);
       } else if (caller.operation() != null) {
         // The peer hint names no service seen here: any service may be the callee, but only an
         // exact operation match (an RPC method both sides name) is evidence enough.
-        for (ArrayDeque<Root> roots : byService.values()) {
-          best = closest(roots, caller, best, true);
+        for (int[] chain : byService.values()) {
+          best = closest(chain[0], caller, best, true);
         }
       }
-      if (best == null) {
+      if (best == NONE) {
         return null;
       }
-      best.matched = true;
-      return best.span;
+      flags[best] |= MATCHED;
+      return span(best);
     }
   }
 
@@ -104,11 +182,11 @@ final class RecentRoots {
    * pricing.prod.svc:8080}.
    */
   @GuardedBy("lock")
-  private ArrayDeque<Root> peerRoots(String peer) {
+  private int[] peerRoots(String peer) {
     if (peer == null) {
       return null;
     }
-    ArrayDeque<Root> roots = byService.get(peer);
+    int[] roots = byService.get(peer);
     if (roots == null) {
       int end = 0;
       while (end < peer.length() && peer.charAt(end) != '.' && peer.charAt(end) != ':') {
@@ -122,63 +200,167 @@ final class RecentRoots {
   }
 
   @GuardedBy("lock")
-  private Root closest(ArrayDeque<Root> roots, Span caller, Root best, boolean operationRequired) {
-    for (Root r : roots) {
-      if (!r.matched
-          && compatible(caller, r.span)
-          && (!operationRequired || caller.operation().equals(r.span.operation()))
-          && (best == null || distance(r, caller) < distance(best, caller))) {
-        best = r;
+  private int closest(int first, Span caller, int best, boolean operationRequired) {
+    for (int p = first; p != NONE; p = next[p]) {
+      if ((flags[p] & MATCHED) == 0
+          && compatible(caller, p)
+          && (!operationRequired || caller.operation().equals(refs[p * REFS + OPERATION]))
+          && (best == NONE || distance(p, caller) < distance(best, caller))) {
+        best = p;
       }
     }
     return best;
   }
 
-  private static long distance(Root r, Span caller) {
-    return Math.abs(r.span.startNanos() - caller.startNanos());
+  @GuardedBy("lock")
+  private long distance(int p, Span caller) {
+    return Math.abs(nums[p * NUMS + START] - caller.startNanos());
   }
 
-  private boolean compatible(Span caller, Span callee) {
-    if (!caller.origin().differentSide(callee.origin())) {
+  @GuardedBy("lock")
+  private boolean compatible(Span caller, int p) {
+    if (!caller.origin().differentSide((Origin) refs[p * REFS + ORIGIN])) {
       return false;
     }
-    if (callee.startNanos() < caller.startNanos() - toleranceNanos
-        || callee.startNanos() > caller.endNanos() + toleranceNanos) {
+    long start = nums[p * NUMS + START];
+    if (start < caller.startNanos() - toleranceNanos
+        || start > caller.endNanos() + toleranceNanos) {
       return false;
     }
     Transport a = TransportClassifier.ofHint(caller.protocol());
-    Transport b = TransportClassifier.ofHint(callee.protocol());
+    Transport b = TransportClassifier.ofHint(PROTOCOLS[(flags[p] >>> PROTOCOL_SHIFT) & ENUM_MASK]);
     if (a != null && b != null && a != b) {
       return false;
     }
     // A client knows the RPC method but not the server's route: compare what both sides name.
-    return caller.operation() == null
-        || callee.operation() == null
-        || caller.operation().equals(callee.operation());
+    Object operation = refs[p * REFS + OPERATION];
+    return caller.operation() == null || operation == null || caller.operation().equals(operation);
   }
 
   @GuardedBy("lock")
   private void forgetOld(long now) {
-    while (!arrival.isEmpty() && now - arrival.peekFirst().arrivedNanos > keepNanos) {
-      remove(arrival.pollFirst());
+    while (size > 0 && now - arrived[head] > keepNanos) {
+      removeHead();
     }
   }
 
+  /** Forgets the oldest root, which is also the oldest of its service. */
   @GuardedBy("lock")
-  private void remove(Root r) {
-    ArrayDeque<Root> roots = byService.get(r.span.origin().service());
-    if (roots != null) {
-      // Roots leave in arrival order, so this one is at (or very near) the head.
-      Iterator<Root> it = roots.iterator();
-      while (it.hasNext()) {
-        if (it.next() == r) {
-          it.remove();
-          break;
-        }
-      }
-      if (roots.isEmpty()) {
-        byService.remove(r.span.origin().service());
-      }
+  private void removeHead() {
+    int p = head;
+    String service = ((Origin) refs[p * REFS + ORIGIN]).service();
+    int[] chain = byService.get(service);
+    if (next[p] == NONE) {
+      byService.remove(service);
+    } else {
+      chain[0] = next[p];
     }
+    Arrays.fill(refs, p * REFS, p * REFS + REFS, null);
+    head = head + 1 == capacity ? 0 : head + 1;
+    size--;
+  }
+
+  @GuardedBy("lock")
+  private int position(int offsetFromHead) {
+    int p = head + offsetFromHead;
+    return p < capacity ? p : p - capacity;
+  }
+
+  @GuardedBy("lock")
+  private void write(int p, Span s, long now) {
+    int n = p * NUMS;
+    nums[n + TRACE_HI] = s.traceIdHigh();
+    nums[n + TRACE_LO] = s.traceIdLow();
+    nums[n + SPAN_ID] = s.spanId();
+    nums[n + START] = s.startNanos();
+    nums[n + END] = s.endNanos();
+    nums[n + REQUEST_BYTES] = s.requestBytes();
+    nums[n + RESPONSE_BYTES] = s.responseBytes();
+    nums[n + ALLOCATED_BYTES] = s.allocatedBytes();
+    nums[n + WEIGHT] = Double.doubleToRawLongBits(s.adjustedCount());
+    int r = p * REFS;
+    refs[r + ORIGIN] = s.origin();
+    refs[r + NAME] = s.name();
+    refs[r + ERROR_CLASS] = s.errorClass();
+    refs[r + OPERATION] = s.operation();
+    refs[r + PEER] = s.peer();
+    arrived[p] = now;
+    flags[p] =
+        s.kind().ordinal() << KIND_SHIFT
+            | s.parentLink().ordinal() << LINK_SHIFT
+            | s.protocol().ordinal() << PROTOCOL_SHIFT
+            | (s.failed() ? FAILED : 0)
+            | (s.answered() ? ANSWERED : 0);
+    next[p] = NONE;
+  }
+
+  /** The root at {@code p} as the span it was offered as (a root: its parent id is 0). */
+  @GuardedBy("lock")
+  private Span span(int p) {
+    int n = p * NUMS;
+    int r = p * REFS;
+    int f = flags[p];
+    return new Span(
+        nums[n + TRACE_HI],
+        nums[n + TRACE_LO],
+        nums[n + SPAN_ID],
+        0,
+        LINKS[(f >>> LINK_SHIFT) & ENUM_MASK],
+        KINDS[(f >>> KIND_SHIFT) & ENUM_MASK],
+        (Origin) refs[r + ORIGIN],
+        (String) refs[r + NAME],
+        nums[n + START],
+        nums[n + END],
+        (f & FAILED) != 0,
+        (String) refs[r + ERROR_CLASS],
+        PROTOCOLS[(f >>> PROTOCOL_SHIFT) & ENUM_MASK],
+        (String) refs[r + OPERATION],
+        (String) refs[r + PEER],
+        nums[n + REQUEST_BYTES],
+        nums[n + RESPONSE_BYTES],
+        nums[n + ALLOCATED_BYTES],
+        Double.longBitsToDouble(nums[n + WEIGHT]),
+        (f & ANSWERED) != 0);
+  }
+
+  /** Grows by half, up to {@code maxRoots}, unwrapping so that the head is position 0. */
+  @GuardedBy("lock")
+  private void grow() {
+    long[] oldNums = nums;
+    Object[] oldRefs = refs;
+    long[] oldArrived = arrived;
+    int[] oldFlags = flags;
+    int[] oldNext = next;
+    int oldCapacity = capacity;
+    int oldHead = head;
+    allocate((int) Math.min(maxRoots, Math.max(oldCapacity + 1L, oldCapacity + oldCapacity / 2L)));
+    for (int i = 0; i < size; i++) {
+      int from = oldHead + i < oldCapacity ? oldHead + i : oldHead + i - oldCapacity;
+      System.arraycopy(oldNums, from * NUMS, nums, i * NUMS, NUMS);
+      System.arraycopy(oldRefs, from * REFS, refs, i * REFS, REFS);
+      arrived[i] = oldArrived[from];
+      flags[i] = oldFlags[from];
+      int to = oldNext[from];
+      next[i] = to == NONE ? NONE : unwrapped(to, oldHead, oldCapacity);
+    }
+    for (int[] chain : byService.values()) {
+      chain[0] = unwrapped(chain[0], oldHead, oldCapacity);
+      chain[1] = unwrapped(chain[1], oldHead, oldCapacity);
+    }
+    head = 0;
+  }
+
+  private static int unwrapped(int p, int oldHead, int oldCapacity) {
+    return p >= oldHead ? p - oldHead : p + oldCapacity - oldHead;
+  }
+
+  @GuardedBy("lock")
+  private void allocate(int newCapacity) {
+    capacity = newCapacity;
+    nums = new long[newCapacity * NUMS];
+    refs = new Object[newCapacity * REFS];
+    arrived = new long[newCapacity];
+    flags = new int[newCapacity];
+    next = new int[newCapacity];
   }
 }

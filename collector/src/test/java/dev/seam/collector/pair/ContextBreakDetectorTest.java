@@ -110,7 +110,7 @@ class ContextBreakDetectorTest {
     detector.onUnpaired(caller, Side.CALLER);
     assertEquals(1, broken.size());
     assertSame(caller, broken.get(0)[0]);
-    assertSame(root, broken.get(0)[1]);
+    assertEquals(root, broken.get(0)[1]);
     assertTrue(unpaired.isEmpty());
   }
 
@@ -130,7 +130,7 @@ class ContextBreakDetectorTest {
     detector.offerRoot(far);
     detector.offerRoot(near);
     detector.onUnpaired(client(1, "pricing", ProtocolHint.HTTP, null, T, 10 * MS), Side.CALLER);
-    assertSame(near, broken.get(0)[1]);
+    assertEquals(near, broken.get(0)[1]);
   }
 
   @Test
