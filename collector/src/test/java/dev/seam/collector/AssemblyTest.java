@@ -134,12 +134,12 @@ class AssemblyTest {
     log.addHandler(handler);
     try {
       PairingConfig p = Assembly.fitted(PairingConfig.DEFAULT, 256L << 20);
-      assertEquals(696_013, p.maxPending());
-      assertEquals(800_415, p.maxEndedSpans());
+      assertEquals(720_361, p.maxPending());
+      assertEquals(828_415, p.maxEndedSpans());
       assertEquals(
           List.of(
-              "pairing: a 256 MiB heap holds 696,013 pending entries (pairing.max-pending"
-                  + " 2,000,000) and 800,415 ended spans (pairing.max-ended-spans 2,000,000); give"
+              "pairing: a 256 MiB heap holds 720,361 pending entries (pairing.max-pending"
+                  + " 2,000,000) and 828,415 ended spans (pairing.max-ended-spans 2,000,000); give"
                   + " the JVM more heap to hold more, or set pairing.fit-to-heap: false"),
           logged);
       logged.clear();

@@ -52,8 +52,8 @@ public record PairingConfig(
   /** Heap an ended boundary span costs when its table is full (24.4 measured). */
   static final long BYTES_PER_ENDED = 25;
 
-  /** Heap a broken-context root costs: the span, its holder and its place in two queues. */
-  static final long BYTES_PER_ROOT = 180;
+  /** Heap a broken-context root costs in its flat arrays ({@link RecentRoots}: 108) and its map. */
+  static final long BYTES_PER_ROOT = 110;
 
   /** Heap kept for everything but the bounded state: meters, buffers, the server, the config. */
   static final long BASE_BYTES = 48L << 20;
@@ -67,8 +67,8 @@ public record PairingConfig(
    * false keeps both as they are.
    *
    * <p>With {@code -Xmx1g} the defaults stay at two million each; with Seam's JVM options
-   * (deploy/jvm.options, {@code -Xmx224m}, 219 MiB usable) 563,117 pending entries (10 s at 56,000
-   * spans/s) and 647,585 ended spans.
+   * (deploy/jvm.options, {@code -Xmx224m}, 219 MiB usable) 587,465 pending entries (10 s at 58,000
+   * spans/s) and 675,585 ended spans.
    */
   public PairingConfig fittedTo(long maxHeapBytes) {
     if (!fitToHeap) {

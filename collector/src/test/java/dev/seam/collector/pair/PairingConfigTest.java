@@ -18,14 +18,14 @@ class PairingConfigTest {
   @Test
   void aSmallHeapLowersBothBoundsToWhatHalfOfItHolds() {
     PairingConfig p = PairingConfig.DEFAULT.fittedTo(256 * MIB);
-    // (256 MiB - 48 MiB - 100,000 roots x 180 B) / 2 = 100,051,904 B: 4/5 of it at 115 B a pending
+    // (256 MiB - 48 MiB - 100,000 roots x 110 B) / 2 = 103,551,904 B: 4/5 of it at 115 B a pending
     // entry, 1/5 at 25 B an ended span.
-    long share = (256 * MIB - 48 * MIB - 100_000 * 180L) / 2;
-    assertEquals(100_051_904, share);
+    long share = (256 * MIB - 48 * MIB - 100_000 * 110L) / 2;
+    assertEquals(103_551_904, share);
     assertEquals(share * 4 / 5 / 115, p.maxPending());
-    assertEquals(696_013, p.maxPending());
+    assertEquals(720_361, p.maxPending());
     assertEquals(share / 5 / 25, p.maxEndedSpans());
-    assertEquals(800_415, p.maxEndedSpans());
+    assertEquals(828_415, p.maxEndedSpans());
     // Nothing else moves.
     assertEquals(PairingConfig.DEFAULT.window(), p.window());
     assertEquals(PairingConfig.DEFAULT.shards(), p.shards());
