@@ -46,12 +46,12 @@ final class RecentRoots {
   private static final int NUMS = 9;
 
   // The references of position p, at refs[p * REFS + field].
-  private static final int ORIGIN = 0;
-  private static final int NAME = 1;
-  private static final int ERROR_CLASS = 2;
-  private static final int OPERATION = 3;
-  private static final int PEER = 4;
-  private static final int REFS = 5;
+  private static final int ORIGIN = SpanRefs.ORIGIN;
+  private static final int NAME = SpanRefs.NAME;
+  private static final int ERROR_CLASS = SpanRefs.ERROR_CLASS;
+  private static final int OPERATION = SpanRefs.OPERATION;
+  private static final int PEER = SpanRefs.PEER;
+  private static final int REFS = SpanRefs.COUNT;
 
   // The bits of flags[p]: kind, parent link and protocol ordinals, then the booleans.
   private static final int KIND_SHIFT = 0;
@@ -278,12 +278,7 @@ final class RecentRoots {
     nums[n + RESPONSE_BYTES] = s.responseBytes();
     nums[n + ALLOCATED_BYTES] = s.allocatedBytes();
     nums[n + WEIGHT] = Double.doubleToRawLongBits(s.adjustedCount());
-    int r = p * REFS;
-    refs[r + ORIGIN] = s.origin();
-    refs[r + NAME] = s.name();
-    refs[r + ERROR_CLASS] = s.errorClass();
-    refs[r + OPERATION] = s.operation();
-    refs[r + PEER] = s.peer();
+    SpanRefs.write(refs, p * REFS, s);
     arrived[p] = now;
     flags[p] =
         s.kind().ordinal() << KIND_SHIFT

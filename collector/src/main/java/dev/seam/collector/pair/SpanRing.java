@@ -56,16 +56,16 @@ final class SpanRing {
   private static final int NUMS = 7;
 
   // The references of position p, at refs[p * REFS + field].
-  private static final int ORIGIN = 0;
-  private static final int NAME = 1;
-  private static final int ERROR_CLASS = 2;
-  private static final int OPERATION = 3;
-  private static final int PEER = 4;
+  private static final int ORIGIN = SpanRefs.ORIGIN;
+  private static final int NAME = SpanRefs.NAME;
+  private static final int ERROR_CLASS = SpanRefs.ERROR_CLASS;
+  private static final int OPERATION = SpanRefs.OPERATION;
+  private static final int PEER = SpanRefs.PEER;
 
   /** What {@link EdgeLinks} keeps for the span: null, its extras or its edges. */
-  private static final int ATTACHMENT = 5;
+  private static final int ATTACHMENT = SpanRefs.COUNT;
 
-  private static final int REFS = 6;
+  private static final int REFS = SpanRefs.COUNT + 1;
 
   /** Most positions a ring can have: its {@code nums} must stay a Java array. */
   static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / NUMS;
@@ -163,11 +163,7 @@ final class SpanRing {
     nums[n + DURATION_ARRIVED] = EntryCodec.pack(duration, arrivedTick);
     nums[n + BITS_NEXT] = EntryCodec.pack(bits, NONE);
     int r = p * REFS;
-    refs[r + ORIGIN] = s.origin();
-    refs[r + NAME] = s.name();
-    refs[r + ERROR_CLASS] = s.errorClass();
-    refs[r + OPERATION] = s.operation();
-    refs[r + PEER] = s.peer();
+    SpanRefs.write(refs, r, s);
     refs[r + ATTACHMENT] = attachment;
     size++;
     return p;

@@ -42,16 +42,7 @@ class PairingConfigTest {
 
   @Test
   void aBoundIsNeverRaisedNorFittedBelowTenThousand() {
-    PairingConfig small =
-        new PairingConfig(
-            Duration.ofSeconds(10),
-            5_000,
-            64,
-            Duration.ofMillis(500),
-            Duration.ofMinutes(2),
-            20_000,
-            true,
-            PairingConfig.ContextBrokenConfig.DEFAULT);
+    PairingConfig small = withBounds(5_000, 20_000, true);
     assertSame(small, small.fittedTo(1024 * MIB));
     PairingConfig tiny = small.fittedTo(16 * MIB);
     assertEquals(5_000, tiny.maxPending());
@@ -60,29 +51,31 @@ class PairingConfigTest {
 
   @Test
   void fitToHeapFalseKeepsTheBoundsAsConfigured() {
-    PairingConfig asIs =
-        new PairingConfig(
-            Duration.ofSeconds(10),
-            2_000_000,
-            64,
-            Duration.ofMillis(500),
-            Duration.ofMinutes(2),
-            2_000_000,
-            false,
-            PairingConfig.ContextBrokenConfig.DEFAULT);
+    PairingConfig asIs = withBounds(2_000_000, 2_000_000, false);
     assertSame(asIs, asIs.fittedTo(64 * MIB));
   }
 
   private static PairingConfig withContextBroken(PairingConfig.ContextBrokenConfig c) {
     PairingConfig d = PairingConfig.DEFAULT;
+    return with(d.maxPending(), d.maxEndedSpans(), d.fitToHeap(), c);
+  }
+
+  private static PairingConfig withBounds(int maxPending, int maxEndedSpans, boolean fitToHeap) {
+    return with(maxPending, maxEndedSpans, fitToHeap, PairingConfig.DEFAULT.contextBroken());
+  }
+
+  /** The defaults but for the bounds, the fitting and the broken-context search. */
+  private static PairingConfig with(
+      int maxPending, int maxEndedSpans, boolean fitToHeap, PairingConfig.ContextBrokenConfig c) {
+    PairingConfig d = PairingConfig.DEFAULT;
     return new PairingConfig(
         d.window(),
-        d.maxPending(),
+        maxPending,
         d.shards(),
         d.sweepInterval(),
         d.logWindow(),
-        d.maxEndedSpans(),
-        d.fitToHeap(),
+        maxEndedSpans,
+        fitToHeap,
         c);
   }
 }
