@@ -300,8 +300,10 @@ public final class KafkaSource {
     if (replay != Replay.NONE) {
       metrics.record(tp.topic(), ConsumerMetrics.REPLAYED);
     } else if (reason != null) {
-      metrics.record(tp.topic(), ConsumerMetrics.UNDECODABLE);
+      // The record's outcome is counted last, as for a processed record, so that whoever sees a
+      // record counted also sees what became of it.
       accounting.refusedRequest(signal.label(), PipelineMetrics.KAFKA, reason);
+      metrics.record(tp.topic(), ConsumerMetrics.UNDECODABLE);
     } else {
       metrics.record(tp.topic(), ConsumerMetrics.PROCESSED);
     }
