@@ -215,19 +215,12 @@ final class TraceJsonReader {
       switch (f.number) {
         case 1: // trace_id
           s.traceIdLength = idLength(id(p, t));
-          if (s.traceIdLength == 16) {
-            char[] c = p.getTextCharacters();
-            int off = p.getTextOffset();
-            s.traceIdHigh = hexLong(c, off);
-            s.traceIdLow = hexLong(c, off + 16);
-          } else {
-            s.traceIdHigh = 0;
-            s.traceIdLow = 0;
-          }
+          s.traceIdHigh = traceIdHalf(p, s.traceIdLength, 0);
+          s.traceIdLow = traceIdHalf(p, s.traceIdLength, 1);
           break;
         case 2: // span_id
           s.spanIdLength = idLength(id(p, t));
-          s.spanId = s.spanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
+          s.spanId = spanId(p, s.spanIdLength);
           break;
         case 3: // trace_state
           s.traceStateOff = len;
@@ -235,8 +228,7 @@ final class TraceJsonReader {
           break;
         case 4: // parent_span_id
           s.parentSpanIdLength = idLength(id(p, t));
-          s.parentSpanId =
-              s.parentSpanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
+          s.parentSpanId = spanId(p, s.parentSpanIdLength);
           break;
         case 5:
           s.name = string(p, t);
@@ -298,20 +290,29 @@ final class TraceJsonReader {
       seen = f.mark(seen, t);
       if (f.number == 1) {
         traceIdLength = idLength(id(p, t));
-        if (traceIdLength == 16) {
-          char[] c = p.getTextCharacters();
-          int off = p.getTextOffset();
-          traceHigh = hexLong(c, off);
-          traceLow = hexLong(c, off + 16);
-        }
+        traceHigh = traceIdHalf(p, traceIdLength, 0);
+        traceLow = traceIdHalf(p, traceIdLength, 1);
       } else if (f.number == 2) {
         spanIdLength = idLength(id(p, t));
-        spanId = spanIdLength == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
+        spanId = spanId(p, spanIdLength);
       } else {
         value(p, t, f, false);
       }
     }
     s.addLink(traceIdLength, traceHigh, traceLow, spanIdLength, spanId);
+  }
+
+  /**
+   * The high ({@code half} 0) or low (1) 64 bits of the trace id the current hex token holds, or 0
+   * when it is not 16 bytes long ({@code length}, as {@link #idLength} gave it).
+   */
+  private static long traceIdHalf(JsonParser p, int length, int half) throws IOException {
+    return length == 16 ? hexLong(p.getTextCharacters(), p.getTextOffset() + 16 * half) : 0;
+  }
+
+  /** The span id the current hex token holds, or 0 when it is not 8 bytes long. */
+  private static long spanId(JsonParser p, int length) throws IOException {
+    return length == 8 ? hexLong(p.getTextCharacters(), p.getTextOffset()) : 0;
   }
 
   private void status(JsonParser p, JsonToken start, RawSpan s) throws IOException, Unsure {
