@@ -321,32 +321,25 @@ final class RecentRoots {
   /** Grows by half, up to {@code maxRoots}, unwrapping so that the head is position 0. */
   @GuardedBy("lock")
   private void grow() {
-    long[] oldNums = nums;
-    Object[] oldRefs = refs;
-    long[] oldArrived = arrived;
-    int[] oldFlags = flags;
-    int[] oldNext = next;
-    int oldCapacity = capacity;
-    int oldHead = head;
-    allocate((int) Math.min(maxRoots, Math.max(oldCapacity + 1L, oldCapacity + oldCapacity / 2L)));
+    int cap = capacity;
+    int newCap = (int) Math.min(maxRoots, cap + (cap >> 1) + 1L);
+    // Only a full ring grows: SpanRing's unwrapping copies it oldest first.
+    nums = SpanRing.unwrapped(nums, head, cap, new long[newCap * NUMS], NUMS);
+    refs = SpanRing.unwrapped(refs, head, cap, new Object[newCap * REFS], REFS);
+    arrived = SpanRing.unwrapped(arrived, head, cap, new long[newCap], 1);
+    flags = SpanRing.unwrapped(flags, head, cap, new int[newCap], 1);
+    next = SpanRing.unwrapped(next, head, cap, new int[newCap], 1);
     for (int i = 0; i < size; i++) {
-      int from = oldHead + i < oldCapacity ? oldHead + i : oldHead + i - oldCapacity;
-      System.arraycopy(oldNums, from * NUMS, nums, i * NUMS, NUMS);
-      System.arraycopy(oldRefs, from * REFS, refs, i * REFS, REFS);
-      arrived[i] = oldArrived[from];
-      flags[i] = oldFlags[from];
-      int to = oldNext[from];
-      next[i] = to == NONE ? NONE : unwrapped(to, oldHead, oldCapacity);
+      if (next[i] != NONE) {
+        next[i] = SpanRing.renumbered(next[i], head, cap);
+      }
     }
     for (int[] chain : byService.values()) {
-      chain[0] = unwrapped(chain[0], oldHead, oldCapacity);
-      chain[1] = unwrapped(chain[1], oldHead, oldCapacity);
+      chain[0] = SpanRing.renumbered(chain[0], head, cap);
+      chain[1] = SpanRing.renumbered(chain[1], head, cap);
     }
     head = 0;
-  }
-
-  private static int unwrapped(int p, int oldHead, int oldCapacity) {
-    return p >= oldHead ? p - oldHead : p + oldCapacity - oldHead;
+    capacity = newCap;
   }
 
   @GuardedBy("lock")

@@ -194,14 +194,17 @@ final class SpanRing {
       throw new IllegalStateException("pairing ring is full at " + cap + " positions");
     }
     // The ring is full: copying it oldest first makes every old position p (p - head) mod cap.
-    nums = unwrapped(nums, new long[newCap * NUMS], NUMS);
-    refs = unwrapped(refs, new Object[newCap * REFS], REFS);
+    nums = unwrapped(nums, head, cap, new long[newCap * NUMS], NUMS);
+    refs = unwrapped(refs, head, cap, new Object[newCap * REFS], REFS);
     head = 0;
     capacity = newCap;
   }
 
-  /** Copies a full ring's array, {@code stride} slots a position, into {@code dst} oldest first. */
-  private <A> A unwrapped(A src, A dst, int stride) {
+  /**
+   * Copies the array of a full ring with this head and capacity, {@code stride} slots a position,
+   * into {@code dst} oldest first, so that old position p is at {@link #renumbered} p.
+   */
+  static <A> A unwrapped(A src, int head, int capacity, A dst, int stride) {
     int split = (capacity - head) * stride;
     System.arraycopy(src, head * stride, dst, 0, split);
     System.arraycopy(src, 0, dst, split, head * stride);
