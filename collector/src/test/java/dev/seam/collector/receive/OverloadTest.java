@@ -68,10 +68,15 @@ class OverloadTest {
     try (RunningSeam seam = RunningSeam.start(TIGHT)) {
       ExecutorService pool = Executors.newFixedThreadPool(24);
       List<Future<HttpResponse<byte[]>>> calls = new ArrayList<>();
+      // With the pipeline held, the first body admitted (larger than the whole bound) stays in
+      // flight, so each of the other 47 is refused: exactly one is taken.
+      AutoCloseable stall = seam.stallPipeline(1);
       for (int i = 0; i < 48; i++) {
         byte[] body = request(i, 400);
         calls.add(pool.submit(() -> seam.post("/v1/traces", "application/x-protobuf", null, body)));
       }
+      awaitRefused(seam, 47);
+      stall.close();
       int ok = 0;
       int refused = 0;
       for (Future<HttpResponse<byte[]>> f : calls) {
@@ -88,10 +93,11 @@ class OverloadTest {
         }
       }
       pool.shutdown();
-      assertTrue(refused > 0, "48 concurrent exports against a 1 KiB bound: some must be refused");
+      assertEquals(1, ok, "one export admitted while the pipeline was held");
+      assertEquals(47, refused);
       Scrape s = seam.awaitIdle();
       assertEquals(
-          refused,
+          47,
           s.value(
               "seam_refused_requests_total",
               "signal",
@@ -100,7 +106,7 @@ class OverloadTest {
               "http",
               "reason",
               "overloaded"));
-      assertEquals(ok * 400, s.sum("seam_received_items_total", "signal", "spans"));
+      assertEquals(400, s.sum("seam_received_items_total", "signal", "spans"));
       assertEquals(0, s.value("seam_pipeline_inflight_bytes"));
       // The backlog drained: Seam takes work again by itself.
       assertEquals(
@@ -114,6 +120,7 @@ class OverloadTest {
     try (RunningSeam seam = RunningSeam.start(TIGHT)) {
       ExecutorService pool = Executors.newFixedThreadPool(24);
       List<Future<GrpcCall.Result>> calls = new ArrayList<>();
+      AutoCloseable stall = seam.stallPipeline(1);
       for (int i = 0; i < 48; i++) {
         byte[] body = request(i, 400);
         calls.add(
@@ -126,6 +133,8 @@ class OverloadTest {
                         "identity",
                         body)));
       }
+      awaitRefused(seam, 47);
+      stall.close();
       int refused = 0;
       for (Future<GrpcCall.Result> f : calls) {
         GrpcCall.Result r = f.get(60, TimeUnit.SECONDS);
@@ -139,10 +148,10 @@ class OverloadTest {
         }
       }
       pool.shutdown();
-      assertTrue(refused > 0, "some of 48 concurrent exports must be refused");
+      assertEquals(47, refused, "all but the one export admitted while the pipeline was held");
       Scrape s = seam.awaitIdle();
       assertEquals(
-          refused,
+          47,
           s.value(
               "seam_refused_requests_total",
               "signal",
@@ -151,6 +160,7 @@ class OverloadTest {
               "grpc",
               "reason",
               "overloaded"));
+      assertEquals(400, s.sum("seam_received_items_total", "signal", "spans"));
     }
   }
 
@@ -220,6 +230,9 @@ class OverloadTest {
       List<SpanData> batch = List.copyOf(spans);
       ExecutorService pool = Executors.newFixedThreadPool(16);
       List<Future<Boolean>> results = new ArrayList<>();
+      // The pipeline is held until the clients have been pushed back, whatever the timing: the
+      // bound fills with the exports admitted meanwhile and every later one is refused.
+      AutoCloseable stall = seam.stallPipeline(1);
       Callable<Boolean> pending = null;
       // 16 senders, 2 batches each, one after the other (an exporter sends one batch at a time).
       for (int i = 0; i < 32; i++) {
@@ -246,6 +259,8 @@ class OverloadTest {
           results.add(pool.submit(() -> first.call() & send.call()));
         }
       }
+      awaitRefused(seam, 8);
+      stall.close();
       int firstTry = 0;
       for (Future<Boolean> r : results) {
         if (r.get(120, TimeUnit.SECONDS)) {
@@ -263,11 +278,22 @@ class OverloadTest {
       assertEquals(32 * 200, s.sum("seam_processed_items_total", "signal", "spans"));
       assertEquals(0, s.sum("seam_dropped_items_total"));
       assertTrue(
-          s.sum("seam_refused_requests_total", "reason", "overloaded") > 0,
-          "the clients were pushed back at least once");
+          s.sum("seam_refused_requests_total", "reason", "overloaded") >= 8,
+          "the clients were pushed back while the pipeline was held");
       for (SpanExporter e : exporters) {
         e.shutdown().join(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Waits until {@code n} exports were refused as overloaded; fails after 30 s. */
+  private static void awaitRefused(RunningSeam seam, int n) throws Exception {
+    Scrape s =
+        seam.awaitScrape(
+            Duration.ofSeconds(30),
+            x -> x.sum("seam_refused_requests_total", "reason", "overloaded") >= n);
+    assertTrue(
+        s.sum("seam_refused_requests_total", "reason", "overloaded") >= n,
+        "fewer than " + n + " exports refused while the pipeline was held");
   }
 }

@@ -3,11 +3,13 @@ package dev.seam.collector.testing;
 import dev.seam.collector.Seam;
 import dev.seam.collector.config.ConfigLoader;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -154,6 +156,34 @@ public final class RunningSeam implements AutoCloseable {
       b.header("Content-Encoding", contentEncoding);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /**
+   * Occupies {@code threads} threads of the pipeline's worker pool ({@code seam-pipeline}, shared
+   * by name) until the returned handle is closed, as a pipeline stalled by a slow sink or a long
+   * collection would: admitted exports wait in flight, and the overload bound is reached by
+   * arithmetic rather than by timing. Returns once every one of those threads is held.
+   */
+  public AutoCloseable stallPipeline(int threads) throws InterruptedException {
+    WorkerExecutor pool = vertx.createSharedWorkerExecutor("seam-pipeline", threads);
+    CountDownLatch held = new CountDownLatch(threads);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int i = 0; i < threads; i++) {
+      pool.executeBlocking(
+          () -> {
+            held.countDown();
+            return release.await(60, TimeUnit.SECONDS);
+          },
+          false);
+    }
+    if (!held.await(10, TimeUnit.SECONDS)) {
+      release.countDown();
+      throw new AssertionError("the pipeline's " + threads + " threads were not all free to hold");
+    }
+    return () -> {
+      release.countDown();
+      pool.close();
+    };
   }
 
   /** A plain HTTP client for anything else. */
