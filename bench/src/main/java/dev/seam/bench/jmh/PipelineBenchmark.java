@@ -1,8 +1,12 @@
 package dev.seam.bench.jmh;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.seam.collector.Assembly;
 import dev.seam.collector.decode.OtlpDecodeException;
+import dev.seam.collector.kafka.KeyedRecord;
+import dev.seam.collector.kafka.TraceIdSplitter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,6 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * default configuration. Each pass over the pre-built requests moves the store's clock past the
  * pairing window and expires it, as Seam's sweeper does, so the same ids pair afresh. Spans per
  * second are the {@code spans} counter.
+ *
+ * <p>{@code kafkaRecords} is the same work as a consuming instance of a fleet gets it: each request
+ * cut by trace id into the records a front ({@code kafka.produce}) or the Collector's kafka
+ * exporter writes (one resource, scope and trace each, about two spans here), each record an export
+ * of its own. The Kafka client's own work is not in it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -38,6 +47,8 @@ public class PipelineBenchmark {
 
   private List<byte[]> requests;
   private int[] spans;
+  private List<byte[]> records;
+  private int[] recordSpans;
   private Assembly seam;
   private long now;
   private int next;
@@ -47,6 +58,17 @@ public class PipelineBenchmark {
     requests = Fixtures.traceRequests(512);
     seam = Assembly.build(Fixtures.config(""), registry -> null, () -> now);
     spans = Fixtures.spanCounts(requests);
+    records = new ArrayList<>();
+    try {
+      for (byte[] request : requests) {
+        for (KeyedRecord r : TraceIdSplitter.SPANS.split(request)) {
+          records.add(r.value());
+        }
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+    recordSpans = Fixtures.spanCounts(records);
   }
 
   @Benchmark
@@ -59,6 +81,18 @@ public class PipelineBenchmark {
     }
     counter.spans += spans[i];
     return seam.pipeline().traces().export(requests.get(i), "grpc");
+  }
+
+  @Benchmark
+  public ExportTraceServiceResponse kafkaRecords(SpanCount counter) throws OtlpDecodeException {
+    int i = next;
+    if (++next == records.size()) {
+      next = 0;
+      now += TimeUnit.SECONDS.toNanos(30);
+      seam.store().expire();
+    }
+    counter.spans += recordSpans[i];
+    return seam.pipeline().traces().export(records.get(i), "kafka");
   }
 
   @TearDown

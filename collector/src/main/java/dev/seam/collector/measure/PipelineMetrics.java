@@ -10,6 +10,7 @@ import dev.seam.collector.model.Signal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Seam's own accounting of every item it is sent: received (accepted for processing), refused
@@ -18,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Receivers (on event loops) and pipeline threads count concurrently: every counter is looked up
  * in, or registered inside the {@code computeIfAbsent} of, one concurrent map keyed by name and
- * label values.
+ * label values. The two counters every export touches (received by protocol, processed) are also
+ * kept by index, since a consuming instance of a fleet counts once per Kafka record (about two
+ * spans each) and building the key string cost more than the count itself.
  */
 public final class PipelineMetrics {
 
@@ -38,7 +41,16 @@ public final class PipelineMetrics {
   public static final String KAFKA_REPLAY = "kafka_replay";
 
   private final MeterRegistry registry;
+  private static final String[] PROTOCOLS = {GRPC, HTTP, KAFKA, KAFKA_REPLAY};
+
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  // Filled as each (signal, protocol) is first counted; a counter registered twice by a race is the
+  // same meter, so either store is right.
+  private final AtomicReferenceArray<Counter> receivedByIndex =
+      new AtomicReferenceArray<>(Signal.values().length * PROTOCOLS.length);
+  private final AtomicReferenceArray<Counter> processedByIndex =
+      new AtomicReferenceArray<>(Signal.values().length);
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -54,8 +66,33 @@ public final class PipelineMetrics {
 
   /** Items accepted for processing. */
   public void received(Signal signal, String protocol, long n) {
-    counter(RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol)
-        .increment((double) n);
+    int p = protocolIndex(protocol);
+    if (p < 0) {
+      receivedCounter(signal, protocol).increment((double) n);
+      return;
+    }
+    int i = signal.ordinal() * PROTOCOLS.length + p;
+    Counter c = receivedByIndex.get(i);
+    if (c == null) {
+      c = receivedCounter(signal, protocol);
+      receivedByIndex.set(i, c);
+    }
+    c.increment((double) n);
+  }
+
+  private Counter receivedCounter(Signal signal, String protocol) {
+    return counter(
+        RECEIVED_ITEMS, "Items accepted for processing", signal.label(), "protocol", protocol);
+  }
+
+  private static int protocolIndex(String protocol) {
+    for (int i = 0; i < PROTOCOLS.length; i++) {
+      // The callers pass the constants themselves, which equals tells by identity first.
+      if (PROTOCOLS[i].equals(protocol)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Items turned away individually (the rest of their request was processed). */
@@ -87,8 +124,18 @@ public final class PipelineMetrics {
 
   /** Items fully processed. */
   public void processed(Signal signal, long n) {
-    counter(PROCESSED_ITEMS, "Accepted items that were fully processed", signal.label(), null, null)
-        .increment((double) n);
+    Counter c = processedByIndex.get(signal.ordinal());
+    if (c == null) {
+      c =
+          counter(
+              PROCESSED_ITEMS,
+              "Accepted items that were fully processed",
+              signal.label(),
+              null,
+              null);
+      processedByIndex.set(signal.ordinal(), c);
+    }
+    c.increment((double) n);
   }
 
   /** Accepted items that could not be processed. */
