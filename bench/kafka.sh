@@ -199,6 +199,13 @@ sum_over() { # "ports" name [label=value...]
   echo "$total"
 }
 
+all_hold_partitions() { # "ports" topic
+  local p
+  for p in $1; do
+    [[ $(sum_over "$p" seam_kafka_partitions_assigned topic="$2") != 0 ]] || return 1
+  done
+}
+
 wait_quiet() {
   local waited=0 busy=0
   ((QUIET_WAIT > 0)) || return 0
@@ -296,11 +303,17 @@ kafka:
 EOF
   start_seam "front$n" "$cfg" "$fmetrics"
   local front=$seam_pid
+  # The group is settled when its members hold every partition between them and each holds some:
+  # the first member to join holds all of them for a moment, and a member joining after the load
+  # began would take partitions over by replay.
   for ((i = 0; i < 600; i++)); do
-    [[ $(sum_over "$ports" seam_kafka_partitions_assigned topic="${group}_spans") == "$PARTITIONS" ]] && break
+    if [[ $(sum_over "$ports" seam_kafka_partitions_assigned topic="${group}_spans") == "$PARTITIONS" ]] \
+      && all_hold_partitions "$ports" "${group}_spans"; then
+      break
+    fi
     sleep 0.1
   done
-  ((i < 600)) || die "the group of $n did not take the $PARTITIONS partitions within 60 s"
+  ((i < 600)) || die "the group of $n did not spread the $PARTITIONS partitions over its members within 60 s"
 
   # Warm-up of every JVM on the whole path, until the consumers have caught up.
   say "kafka, $n: ${WARMUP} s warm-up through front and consumers"

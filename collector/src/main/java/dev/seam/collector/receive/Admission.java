@@ -29,6 +29,18 @@ public final class Admission {
   private final long heapMax;
 
   /**
+   * How long a reading of the heap after collection is used again. Reading the pools costs about a
+   * microsecond, and a consuming instance of a fleet asks once per Kafka record (about two spans);
+   * the figure only changes when a collection ends, a few times a second at most under load.
+   */
+  private static final long HEAP_READING_NANOS = 10_000_000L;
+
+  // Written by whichever thread reads the pools; a thread that sees a stale pair reads them again
+  // or uses a reading at most one period old, either of which is right.
+  private volatile long heapReadAt;
+  private volatile long heapReading;
+
+  /**
    * @param maxInflightBytes most request bytes queued or being processed at once
    * @param heapShare the share of the maximum heap the collected heap may fill (1 disables the
    *     guard)
@@ -43,6 +55,7 @@ public final class Admission {
     }
     long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     this.heapMax = max > 0 ? max : Runtime.getRuntime().maxMemory();
+    this.heapReadAt = System.nanoTime() - HEAP_READING_NANOS;
   }
 
   /** Takes new bounds (configuration reload); work already admitted is not affected. */
@@ -88,8 +101,15 @@ public final class Admission {
     return inflightBytes.get();
   }
 
-  /** Heap in use right after the last collection of each heap pool that reports one. */
+  /**
+   * Heap in use right after the last collection of each heap pool that reports one, read at most
+   * once per {@link #HEAP_READING_NANOS}.
+   */
   private long heapAfterCollection() {
+    long now = System.nanoTime();
+    if (now - heapReadAt < HEAP_READING_NANOS) {
+      return heapReading;
+    }
     long used = 0;
     for (MemoryPoolMXBean pool : collected) {
       MemoryUsage u = pool.getCollectionUsage();
@@ -97,6 +117,8 @@ public final class Admission {
         used += u.getUsed();
       }
     }
+    heapReading = used;
+    heapReadAt = now;
     return used;
   }
 }
