@@ -7,9 +7,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * How far this instance got with one partition of the span or log topic, and what it commits for
  * it. Not thread-safe: the consumer thread owns it.
  *
- * <p>It keeps, in offset order, each record processed whose entries the pairing store may still
- * hold, with the pairing clock's time when the record was processed (its entries' arrival; arrivals
- * grow with offsets, as the clock never goes back). Given the store's {@code settledBefore} (every
+ * <p>It keeps, in offset order, the records processed whose entries the pairing store may still
+ * hold, with the pairing clock's time when each was processed (its entries' arrival; arrivals grow
+ * with offsets, as the clock never goes back). Records processed at one time are kept as one run,
+ * its first offset and that time: the clock moves in the records' own milliseconds, so a run holds
+ * a dozen records or more at a fleet's rates, and a window's worth costs tens of kilobytes rather
+ * than the 16 bytes a record it would take otherwise (26 MB over 12 partitions while a consumer
+ * drained a backlog at 138,000 spans/s). Every answer is the one per-record bookkeeping gives,
+ * since the records of a run share their arrival. Given the store's {@code settledBefore} (every
  * entry that arrived by then has ended), it commits the offset a next owner starts reading from,
  * with a {@link HandOver}: records up to the first one still held are only context, read so that
  * held halves find the counterparts they found here, which arrived at most one window earlier;
@@ -18,8 +23,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 final class PartitionProgress {
 
   private final HandOver previous;
-  private long[] offsets = new long[64];
-  private long[] arrivals = new long[64];
+  private static final int MIN_RUNS = 64;
+
+  // Run i holds the records from offsets[i] up to the next run's first offset (or lastProcessed),
+  // all processed at arrivals[i]; a ring of runs from head, size of them.
+  private long[] offsets = new long[MIN_RUNS];
+  private long[] arrivals = new long[MIN_RUNS];
   private int head;
   private int size;
   private long lastProcessed = -1;
@@ -41,8 +50,12 @@ final class PartitionProgress {
    * The record at {@code offset} was processed when the pairing clock read {@code arrivalNanos}.
    */
   void processed(long offset, long arrivalNanos) {
+    if (size > 0 && arrivals[(head + size - 1) % offsets.length] == arrivalNanos) {
+      lastProcessed = offset;
+      return;
+    }
     if (size == offsets.length) {
-      grow();
+      resize(offsets.length * 2);
     }
     int i = (head + size) % offsets.length;
     offsets[i] = offset;
@@ -56,8 +69,8 @@ final class PartitionProgress {
     committed = null;
   }
 
-  /** Records kept for the next commit (for tests and sizing). */
-  int kept() {
+  /** Runs of records kept for the next commit (for tests and sizing). */
+  int runs() {
     return size;
   }
 
@@ -90,6 +103,10 @@ final class PartitionProgress {
       head = (head + 1) % offsets.length;
       size--;
     }
+    if (offsets.length > MIN_RUNS && size < offsets.length / 4) {
+      // A backlog's burst is over: give the room back.
+      resize(offsets.length / 2);
+    }
     long start = size > 0 ? offsets[head] : lastProcessed + 1;
     // Arrivals grow with offsets: the first one after settledBefore by bisection.
     int lo = 0;
@@ -112,9 +129,9 @@ final class PartitionProgress {
     return new OffsetAndMetadata(start, new HandOver(contextEnd, replayEnd).metadata());
   }
 
-  private void grow() {
-    long[] o = new long[offsets.length * 2];
-    long[] a = new long[offsets.length * 2];
+  private void resize(int length) {
+    long[] o = new long[length];
+    long[] a = new long[length];
     for (int k = 0; k < size; k++) {
       int i = (head + k) % offsets.length;
       o[k] = offsets[i];
