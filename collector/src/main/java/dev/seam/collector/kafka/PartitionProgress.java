@@ -12,18 +12,19 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * with offsets, as the clock never goes back). Records processed at one time are kept as one run,
  * its first offset and that time: the clock moves in the records' own milliseconds, so a run holds
  * a dozen records or more at a fleet's rates, and a window's worth costs tens of kilobytes rather
- * than the 16 bytes a record it would take otherwise (26 MB over 12 partitions while a consumer
- * drained a backlog at 138,000 spans/s). Every answer is the one per-record bookkeeping gives,
- * since the records of a run share their arrival. Given the store's {@code settledBefore} (every
- * entry that arrived by then has ended), it commits the offset a next owner starts reading from,
- * with a {@link HandOver}: records up to the first one still held are only context, read so that
- * held halves find the counterparts they found here, which arrived at most one window earlier;
- * records after that were held here when the partition was handed over.
+ * than 16 bytes a record (which came to 26 MB over 12 partitions of a consumer draining a backlog).
+ * Every answer is the one per-record bookkeeping gives, since the records of a run share their
+ * arrival. Given the store's {@code settledBefore} (every entry that arrived by then has ended), it
+ * commits the offset a next owner starts reading from, with a {@link HandOver}: records up to the
+ * first one still held are only context, read so that held halves find the counterparts they found
+ * here, which arrived at most one window earlier; records after that were held here when the
+ * partition was handed over.
  */
 final class PartitionProgress {
 
-  private final HandOver previous;
   private static final int MIN_RUNS = 64;
+
+  private final HandOver previous;
 
   // Run i holds the records from offsets[i] up to the next run's first offset (or lastProcessed),
   // all processed at arrivals[i]; a ring of runs from head, size of them.

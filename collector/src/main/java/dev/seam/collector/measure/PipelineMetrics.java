@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Receivers (on event loops) and pipeline threads count concurrently: every counter is looked up
  * in, or registered inside the {@code computeIfAbsent} of, one concurrent map keyed by name and
  * label values. The two counters every export touches (received by protocol, processed) are also
- * kept by index, since a consuming instance of a fleet counts once per Kafka record (about two
- * spans each) and building the key string cost more than the count itself.
+ * kept by index, since a consuming instance of a fleet counts once per Kafka record (one or two
+ * spans each), where building a key string per count would cost more than the count.
  */
 public final class PipelineMetrics {
 
@@ -40,9 +40,9 @@ public final class PipelineMetrics {
    */
   public static final String KAFKA_REPLAY = "kafka_replay";
 
-  private final MeterRegistry registry;
   private static final String[] PROTOCOLS = {GRPC, HTTP, KAFKA, KAFKA_REPLAY};
 
+  private final MeterRegistry registry;
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
   // Filled as each (signal, protocol) is first counted; a counter registered twice by a race is the
