@@ -73,26 +73,30 @@ public class PipelineBenchmark {
 
   @Benchmark
   public ExportTraceServiceResponse traces(SpanCount counter) throws OtlpDecodeException {
-    int i = next;
-    if (++next == requests.size()) {
-      next = 0;
-      now += TimeUnit.SECONDS.toNanos(30);
-      seam.store().expire();
-    }
+    int i = nextOf(requests.size());
     counter.spans += spans[i];
     return seam.pipeline().traces().export(requests.get(i), "grpc");
   }
 
   @Benchmark
   public ExportTraceServiceResponse kafkaRecords(SpanCount counter) throws OtlpDecodeException {
+    int i = nextOf(records.size());
+    counter.spans += recordSpans[i];
+    return seam.pipeline().traces().export(records.get(i), "kafka");
+  }
+
+  /**
+   * The index of the next of {@code count} bodies; after the last, the clock moves past the window
+   * and the store is expired, so that the same ids pair afresh on the next pass.
+   */
+  private int nextOf(int count) {
     int i = next;
-    if (++next == records.size()) {
+    if (++next == count) {
       next = 0;
       now += TimeUnit.SECONDS.toNanos(30);
       seam.store().expire();
     }
-    counter.spans += recordSpans[i];
-    return seam.pipeline().traces().export(records.get(i), "kafka");
+    return i;
   }
 
   @TearDown
