@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -340,12 +341,20 @@ class SeamJarIT {
               "seam_boundary_budget", "callee_service", "pricing", "budget", "caller_p99_seconds"));
       assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "loaded"));
 
-      Files.writeString(
+      replace(
           contracts,
           first
               + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
               + " soon}}\n");
-      s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "invalid") == 1);
+      // A scrape reads one meter after another while a reload may be under way, so the counter and
+      // the gauge are awaited together.
+      s =
+          awaitScrape(
+              url,
+              x ->
+                  x.value("seam_contracts_reload_total", "outcome", "invalid") == 1
+                      && x.value("seam_contracts_last_reload_successful") == 0);
+      assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "invalid"));
       assertEquals(0, s.value("seam_contracts_last_reload_successful"));
       assertEquals(
           0.25,
@@ -355,12 +364,18 @@ class SeamJarIT {
       assertTrue(
           Files.readString(dir.resolve("out.log")).contains("boundaries[1].budgets.caller_p99"));
 
-      Files.writeString(
+      replace(
           contracts,
           first
               + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
               + " 1s}}\n");
-      s = awaitScrape(url, x -> x.value("seam_contracts_reload_total", "outcome", "loaded") == 2);
+      s =
+          awaitScrape(
+              url,
+              x ->
+                  x.value("seam_contracts_reload_total", "outcome", "loaded") == 2
+                      && x.value("seam_contracts_last_reload_successful") == 1);
+      assertEquals(2, s.value("seam_contracts_reload_total", "outcome", "loaded"));
       assertEquals(
           1,
           s.value(
@@ -376,6 +391,16 @@ class SeamJarIT {
       p.waitFor(20, TimeUnit.SECONDS);
       p.destroyForcibly();
     }
+  }
+
+  /**
+   * Writes a file whole, as editors and Kubernetes' volume updates do, so that a check for changes
+   * never reads it half written.
+   */
+  private static void replace(Path file, String text) throws IOException {
+    Path next = file.resolveSibling(file.getFileName() + ".next");
+    Files.writeString(next, text);
+    Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private Scrape awaitScrape(String url, Predicate<Scrape> done) throws Exception {
