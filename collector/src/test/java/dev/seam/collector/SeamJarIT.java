@@ -346,14 +346,7 @@ class SeamJarIT {
           first
               + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
               + " soon}}\n");
-      // A scrape reads one meter after another while a reload may be under way, so the counter and
-      // the gauge are awaited together.
-      s =
-          awaitScrape(
-              url,
-              x ->
-                  x.value("seam_contracts_reload_total", "outcome", "invalid") == 1
-                      && x.value("seam_contracts_last_reload_successful") == 0);
+      s = awaitReload(url, "invalid", 1, 0);
       assertEquals(1, s.value("seam_contracts_reload_total", "outcome", "invalid"));
       assertEquals(0, s.value("seam_contracts_last_reload_successful"));
       assertEquals(
@@ -369,12 +362,7 @@ class SeamJarIT {
           first
               + "  - {caller: gateway, callee: ledger, transport: http, budgets: {caller_p99:"
               + " 1s}}\n");
-      s =
-          awaitScrape(
-              url,
-              x ->
-                  x.value("seam_contracts_reload_total", "outcome", "loaded") == 2
-                      && x.value("seam_contracts_last_reload_successful") == 1);
+      s = awaitReload(url, "loaded", 2, 1);
       assertEquals(2, s.value("seam_contracts_reload_total", "outcome", "loaded"));
       assertEquals(
           1,
@@ -401,6 +389,20 @@ class SeamJarIT {
     Path next = file.resolveSibling(file.getFileName() + ".next");
     Files.writeString(next, text);
     Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Scrapes until {@code outcome} counted {@code count} reloads and the last one's gauge reads
+   * {@code successful}: a scrape reads one meter after another while a reload may be under way, so
+   * the two are awaited together.
+   */
+  private Scrape awaitReload(String url, String outcome, double count, double successful)
+      throws Exception {
+    return awaitScrape(
+        url,
+        x ->
+            x.value("seam_contracts_reload_total", "outcome", outcome) == count
+                && x.value("seam_contracts_last_reload_successful") == successful);
   }
 
   private Scrape awaitScrape(String url, Predicate<Scrape> done) throws Exception {
